@@ -1,0 +1,1 @@
+"""The application: settings, wiring, the domain services and the texts."""

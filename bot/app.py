@@ -1,0 +1,93 @@
+"""Wiring: the database, the Bot, the Dispatcher with its storage, middlewares and routers."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+from bot import commands
+from bot.config import Settings
+from bot.people import mark_unreachable
+from bot.telegram import create_bot
+from bot.texts import Catalogue
+from handlers import get_routers
+from handlers.middlewares import PersonMiddleware, UpdateJournalMiddleware
+from storage import migrate
+from storage.db import Database
+from storage.fsm import DatabaseStorage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    """Everything one running bot process holds."""
+
+    settings: Settings
+    database: Database
+    catalogue: Catalogue
+    bot: Bot
+    dispatcher: Dispatcher
+
+    async def close(self) -> None:
+        await self.dispatcher.storage.close()
+        await self.dispatcher.fsm.events_isolation.close()
+        await self.bot.session.close()
+        await self.database.dispose()
+
+
+def conversation_storage(
+    settings: Settings, database: Database
+) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Redis (state and per-user locks shared by instances) when REDIS_URL is set, else the DB."""
+    if settings.redis_url:
+        storage = RedisStorage.from_url(
+            settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True)
+        )
+        return storage, RedisEventIsolation(redis=storage.redis)
+    return DatabaseStorage(database), SimpleEventIsolation()
+
+
+def build_dispatcher(settings: Settings, database: Database, catalogue: Catalogue) -> Dispatcher:
+    """The Dispatcher with its dependencies by name, middlewares and routers."""
+    storage, isolation = conversation_storage(settings, database)
+    dispatcher = Dispatcher(
+        storage=storage,
+        events_isolation=isolation,
+        settings=settings,
+        database=database,
+        catalogue=catalogue,
+        tz=settings.tz,
+    )
+    # Order matters: the journal first, so a duplicate update costs nothing more.
+    dispatcher.update.outer_middleware(UpdateJournalMiddleware(database))
+    dispatcher.update.outer_middleware(PersonMiddleware(database, catalogue, settings.admin_ids))
+    dispatcher.include_routers(*get_routers())
+
+    async def on_startup(bot: Bot) -> None:
+        await commands.set_default_commands(bot, catalogue)
+
+    dispatcher.startup.register(on_startup)
+    return dispatcher
+
+
+async def create_app(settings: Settings, *, apply_migrations: bool = True) -> App:
+    """Connect to the database (migrating it first) and build the bot."""
+    database = Database(settings.database_url)
+    if apply_migrations:
+        await migrate.upgrade(database)
+    catalogue = Catalogue.load(settings.default_language)
+
+    async def on_blocked(chat_id: int) -> None:
+        await mark_unreachable(database, chat_id)
+
+    bot = create_bot(
+        settings.bot_token.get_secret_value(), settings.telegram_api_url, on_blocked=on_blocked
+    )
+    dispatcher = build_dispatcher(settings, database, catalogue)
+    return App(settings, database, catalogue, bot, dispatcher)

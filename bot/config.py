@@ -1,0 +1,145 @@
+"""Settings read once at start from the environment and `.env`."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+LANGUAGES = ("zh", "en")
+
+
+class DatabaseSettings(BaseSettings):
+    """What commands that only touch the database (e.g. `migrate`) need."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./data/bot.db"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("is not a database URL (e.g. sqlite:///./data/bot.db)") from None
+        driver = DRIVERS.get(url.drivername)
+        if driver is None:
+            raise ValueError(
+                f"uses unsupported driver {url.drivername!r}: use sqlite or postgresql"
+            )
+        if driver.startswith("sqlite") and not url.database:
+            raise ValueError("names no SQLite file")
+        return url.set(drivername=driver).render_as_string(hide_password=False)
+
+
+class Settings(DatabaseSettings):
+    """Every setting of the bot; see `.env.example` for what each one means."""
+
+    bot_token: SecretStr
+    telegram_api_url: str | None = None
+    redis_url: str | None = None
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    timezone: str = "Asia/Shanghai"
+    default_language: Literal["zh", "en"] = "zh"
+    media_dir: Path = Path("./data/media")
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    broadcast_rate: float = Field(default=25.0, gt=0, le=30)
+    quiet_hours: Annotated[tuple[time, time] | None, NoDecode] = None
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not TOKEN_PATTERN.match(value.get_secret_value()):
+            raise ValueError("does not look like a bot token (digits, a colon, then the secret)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone (e.g. Asia/Shanghai)") from None
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[,\s]+", value) if p]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError("must be Telegram user ids separated by commas")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("quiet_hours", mode="before")
+    @classmethod
+    def _quiet_hours(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if isinstance(value, str):
+            match = re.fullmatch(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})", value.strip())
+            if not match:
+                raise ValueError("must look like 22:00-07:00")
+            return tuple(time.fromisoformat(part.zfill(5)) for part in match.groups())
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET_PATTERN.match(value.get_secret_value()):
+            raise ValueError("may hold only A-Z, a-z, 0-9, _ and -, at most 256 characters")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+S = TypeVar("S", bound=DatabaseSettings)
+
+
+class ConfigError(Exception):
+    """Settings that cannot start the bot; the message is one line per bad setting."""
+
+
+def describe_errors(error: ValidationError) -> str:
+    """One line per bad setting, naming the environment variable, without values or secrets."""
+    lines = []
+    for item in error.errors():
+        name = str(item["loc"][0]).upper() if item["loc"] else "settings"
+        if item["type"] == "missing":
+            reason = "is missing: set it in the environment or in .env"
+        else:
+            reason = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(f"configuration error: {name} {reason}")
+    return "\n".join(lines)
+
+
+def load_settings(kind: type[S] = Settings, **overrides: object) -> S:  # type: ignore[assignment]
+    """Build the settings, turning validation errors into a `ConfigError`."""
+    try:
+        return kind(**overrides)
+    except ValidationError as error:
+        raise ConfigError(describe_errors(error)) from None

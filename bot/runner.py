@@ -1,0 +1,76 @@
+"""Running the bot: long polling, webhook mode, and replaying failed updates."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiogram.types import Update
+from aiohttp import web
+
+from bot.app import App
+from bot.config import ConfigError
+from bot.webhook import web_application
+from storage import updates as journal
+
+log = logging.getLogger(__name__)
+
+
+async def run_polling(app: App, *, handle_signals: bool = True, polling_timeout: int = 30) -> None:
+    """Long polling until SIGINT or SIGTERM (or `dispatcher.stop_polling()`)."""
+    await app.bot.delete_webhook(drop_pending_updates=False)
+    await app.dispatcher.start_polling(
+        app.bot,
+        allowed_updates=app.dispatcher.resolve_used_update_types(),
+        close_bot_session=False,
+        handle_signals=handle_signals,
+        polling_timeout=polling_timeout,
+    )
+
+
+async def run_webhook(app: App) -> None:
+    """Serve the webhook until SIGINT or SIGTERM; the webhook is (re)set at start."""
+    settings = app.settings
+    if not settings.webhook_url or settings.webhook_secret is None:
+        raise ConfigError(
+            "configuration error: WEBHOOK_URL and WEBHOOK_SECRET must be set for --webhook"
+        )
+    runner = web.AppRunner(web_application(app), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+    await site.start()
+    log.info("webhook server on %s:%s", settings.webhook_host, settings.webhook_port)
+    try:
+        await app.dispatcher.emit_startup(bot=app.bot)
+        await app.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+        )
+        await _wait_for_signal()
+    finally:
+        await runner.cleanup()
+        await app.dispatcher.emit_shutdown(bot=app.bot)
+
+
+async def replay_failed(app: App) -> tuple[int, int]:
+    """Handle again every kept failed update; returns (handled now, still failing)."""
+    handled = failing = 0
+    for record in await journal.failed_updates(app.database, app.bot.id, limit=10_000):
+        update = Update.model_validate(record.payload, context={"bot": app.bot})
+        await app.dispatcher.feed_update(app.bot, update)
+        after = await journal.get_record(app.database, app.bot.id, record.update_id)
+        if after is not None and after.state == "handled":
+            handled += 1
+        else:
+            failing += 1
+    return handled, failing
+
+
+async def _wait_for_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()

@@ -1,0 +1,104 @@
+"""The Bot and its one HTTP session, with retries of failed calls in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods.base import TelegramType
+
+log = logging.getLogger(__name__)
+
+# Telegram's own limits, by name.
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+CALLBACK_DATA_LIMIT = 64
+ALBUM_LIMIT = 10
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+
+BlockedCallback = Callable[[int], Awaitable[None]]
+
+
+class RetryMiddleware(BaseRequestMiddleware):
+    """Waits out 429s, retries 5xx and network errors with backoff, reports blocked chats."""
+
+    def __init__(
+        self,
+        on_blocked: BlockedCallback | None = None,
+        attempts: int = 5,
+        backoff_s: float = 0.5,
+        max_retry_after_s: float = 120,
+    ) -> None:
+        self.on_blocked = on_blocked
+        self.attempts = attempts
+        self.backoff_s = backoff_s
+        self.max_retry_after_s = max_retry_after_s
+        self.retry_after_count = 0
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if isinstance(method, GetUpdates):  # the polling loop has its own backoff
+            return await make_request(bot, method)
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as error:
+                self.retry_after_count += 1
+                if attempt == self.attempts or error.retry_after > self.max_retry_after_s:
+                    raise
+                log.warning("429 on %s: waiting %ss", method.__api_method__, error.retry_after)
+                await asyncio.sleep(error.retry_after)
+            except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as error:
+                if attempt == self.attempts:
+                    raise
+                delay = self.backoff_s * 2 ** (attempt - 1)
+                log.warning("%s on %s: retry in %.1fs", error, method.__api_method__, delay)
+                await asyncio.sleep(delay)
+            except TelegramForbiddenError:
+                await self._report_blocked(method)
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _report_blocked(self, method: TelegramMethod[TelegramType]) -> None:
+        chat_id = getattr(method, "chat_id", None)
+        if self.on_blocked is not None and isinstance(chat_id, int) and chat_id > 0:
+            try:
+                await self.on_blocked(chat_id)
+            except Exception:
+                log.exception("could not mark chat %s unreachable", chat_id)
+
+
+def api_server(base_url: str | None) -> TelegramAPIServer:
+    """Telegram's servers, or a local Bot API server or emulator at `base_url`."""
+    return TelegramAPIServer.from_base(base_url) if base_url else PRODUCTION
+
+
+def create_bot(
+    token: str, api_url: str | None = None, on_blocked: BlockedCallback | None = None
+) -> Bot:
+    """A Bot that sends HTML by default and retries through `RetryMiddleware`."""
+    session = AiohttpSession(api=api_server(api_url))
+    session.middleware(RetryMiddleware(on_blocked=on_blocked))
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

@@ -1,0 +1,68 @@
+"""Claims each update before handling it and keeps the ones that fail.
+
+Registered as the first of our outer middlewares, it runs inside aiogram's ErrorsMiddleware:
+it sees a handler's exception first, records it, and re-raises it for the error router, which
+apologises. The webhook passes an `UpdateOutcome` to learn whether to ask for a redelivery.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update
+
+from storage import updates as journal
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class UpdateOutcome:
+    """What happened to one update, for whoever fed it in."""
+
+    duplicate: bool = False
+    failed: bool = False
+    attempts: int = 0
+
+
+class UpdateJournalMiddleware(BaseMiddleware):
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Update)
+        bot_id = data["bot"].id
+        outcome: UpdateOutcome = data.setdefault("update_outcome", UpdateOutcome())
+        if not await journal.claim(self.database, bot_id, event.update_id):
+            log.info("update %s skipped: already handled or being handled", event.update_id)
+            outcome.duplicate = True
+            return None
+        try:
+            result = await handler(event, data)
+        except Exception as error:
+            outcome.failed = True
+            outcome.attempts = await self._keep_failed(bot_id, event, error)
+            data["failure_attempt"] = outcome.attempts
+            raise
+        await journal.mark_handled(self.database, bot_id, event.update_id)
+        return result
+
+    async def _keep_failed(self, bot_id: int, event: Update, error: Exception) -> int:
+        text = "".join(traceback.format_exception(error, limit=-8))[-8000:]
+        payload = event.model_dump(mode="json", exclude_none=True)
+        try:
+            return await journal.mark_failed(self.database, bot_id, event.update_id, payload, text)
+        except Exception:
+            log.exception("update %s failed and could not be kept", event.update_id)
+            return 1

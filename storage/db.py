@@ -1,0 +1,89 @@
+"""The database engine and short transactions.
+
+SQLite is tuned for a bot: WAL so readers never wait for the writer, foreign keys on, a busy
+timeout so a briefly locked database is waited for, and BEGIN IMMEDIATE so a transaction that
+reads and then writes cannot fail half-way on a lock upgrade (see `transaction`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+SQLITE_BUSY_TIMEOUT_S = 15
+IMMEDIATE = "sqlite_begin_immediate"
+
+
+def _prepare_sqlite_file(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, open transactions, so BEGIN IMMEDIATE below is used.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An async engine for `url`, with SQLite tuned as described above."""
+    if url.startswith("sqlite"):
+        _prepare_sqlite_file(url)
+        kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_S})
+        engine = create_async_engine(url, **kwargs)
+        _tune_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    return create_async_engine(url, **kwargs)
+
+
+class Database:
+    """The engine and its session factory; `transaction()` is one unit of work."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = create_engine(url, **engine_kwargs)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session inside one write transaction: committed on success, rolled back on error.
+
+        On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE), waiting for it
+        up to the busy timeout; plain `sessions()` are for reads and never block a writer.
+        """
+        async with self.sessions() as session, session.begin():
+            await session.connection(execution_options={IMMEDIATE: True})
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,256 @@
+"""The database schema as typed SQLAlchemy 2 models.
+
+Statuses, roles and levels are stored as short strings (non-native enums) so SQLite and
+PostgreSQL share one schema and a new value needs no type migration.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+def str_enum(enum_class: type[enum.StrEnum], name: str) -> Enum:
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Role(enum.StrEnum):
+    RESIDENT = "resident"
+    OFFICER = "officer"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+class AreaLevel(enum.StrEnum):
+    STREET = "street"
+    COMMUNITY = "community"
+    GRID = "grid"
+
+
+class CaseStatus(enum.StrEnum):
+    DRAFT = "draft"
+    NEW = "new"
+    ACCEPTED = "accepted"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+
+
+class MediaKind(enum.StrEnum):
+    PHOTO = "photo"
+    DOCUMENT = "document"
+
+
+class UpdateState(enum.StrEnum):
+    HANDLING = "handling"
+    HANDLED = "handled"
+    FAILED = "failed"
+
+
+class Person(Base):
+    """Anyone who wrote to the bot; staff roles are set by admins, ADMIN_IDS or invites."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tg_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    name: Mapped[str] = mapped_column(String(256), default="")
+    username: Mapped[str | None] = mapped_column(String(64))
+    tg_language: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(8))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), default=Role.RESIDENT)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
+    banned: Mapped[bool] = mapped_column(Boolean, default=False)
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    area: Mapped[Area | None] = relationship(lazy="raise")
+
+
+class Area(Base):
+    """A street, community or grid; grids carry the boundary that routes cases."""
+
+    __tablename__ = "areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    level: Mapped[AreaLevel] = mapped_column(str_enum(AreaLevel, "area_level"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("areas.id", ondelete="RESTRICT"), index=True
+    )
+    boundary: Mapped[dict[str, Any] | None] = mapped_column(comment="GeoJSON geometry")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Category(Base):
+    """A kind of problem with its deadlines, urgency and the department that gets a copy."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64))
+    accept_minutes: Mapped[int] = mapped_column(Integer)
+    resolve_minutes: Mapped[int] = mapped_column(Integer)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    department: Mapped[str | None] = mapped_column(String(32))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_zh
+
+
+class Case(Base):
+    """A report carried through the loop; a draft until the resident submits it."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status_area", "status", "area_id"),
+        Index("ix_cases_reporter_created", "reporter_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    status: Mapped[CaseStatus] = mapped_column(
+        str_enum(CaseStatus, "case_status"), default=CaseStatus.DRAFT
+    )
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    description: Mapped[str] = mapped_column(Text, default="")
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(String(512))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    rework_count: Mapped[int] = mapped_column(Integer, default=0)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    accept_due_at: Mapped[datetime | None]
+    resolve_due_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    media: Mapped[list[CaseMedia]] = relationship(
+        back_populates="case", lazy="raise", order_by="CaseMedia.id"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", lazy="raise", order_by="CaseEvent.id"
+    )
+
+
+class CaseMedia(Base):
+    """A photo or image file of a case: its Telegram ids and, once downloaded, its SHA-256."""
+
+    __tablename__ = "case_media"
+    __table_args__ = (UniqueConstraint("case_id", "file_unique_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[MediaKind] = mapped_column(str_enum(MediaKind, "media_kind"))
+    stage: Mapped[str] = mapped_column(String(16), default="report")
+    file_id: Mapped[str] = mapped_column(String(256))
+    file_unique_id: Mapped[str] = mapped_column(String(64))
+    media_group_id: Mapped[str | None] = mapped_column(String(64))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    size: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="media", lazy="raise")
+
+
+class CaseEvent(Base):
+    """One line of a case's audit trail: who did what, when, from which status to which."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="events", lazy="raise")
+
+
+class ConversationState(Base):
+    """aiogram FSM state and data of one chat/user key, kept across restarts."""
+
+    __tablename__ = "conversation_states"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class UpdateRecord(Base):
+    """An update seen by the bot: claimed, handled, or failed with its payload and error."""
+
+    __tablename__ = "update_log"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    state: Mapped[UpdateState] = mapped_column(str_enum(UpdateState, "update_state"))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    payload: Mapped[dict[str, Any] | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,103 @@
+"""The update journal: which updates were handled, which failed, and their payloads.
+
+An update is claimed before it is handled, so a redelivered update (a webhook retry, a second
+instance) is not handled twice. A failed update keeps its payload and error for a replay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+
+from storage.db import Database
+from storage.models import UpdateRecord, UpdateState
+from storage.types import utcnow
+from storage.upsert import insert_if_absent
+
+# A claim older than this is taken to belong to a process that died while handling it.
+STALE_CLAIM = timedelta(minutes=5)
+
+
+async def claim(database: Database, bot_id: int, update_id: int) -> bool:
+    """Claim an update for handling; False when it was handled or is being handled elsewhere."""
+    now = utcnow()
+    async with database.transaction() as session:
+        values = {"bot_id": bot_id, "update_id": update_id, "state": UpdateState.HANDLING}
+        if await insert_if_absent(session, UpdateRecord, values, ["bot_id", "update_id"]):
+            return True
+        result = await session.execute(
+            update(UpdateRecord)
+            .where(
+                UpdateRecord.bot_id == bot_id,
+                UpdateRecord.update_id == update_id,
+                or_(
+                    UpdateRecord.state == UpdateState.FAILED,
+                    (UpdateRecord.state == UpdateState.HANDLING)
+                    & (UpdateRecord.updated_at < now - STALE_CLAIM),
+                ),
+            )
+            .values(
+                state=UpdateState.HANDLING,
+                attempts=UpdateRecord.attempts + 1,
+                updated_at=now,
+            )
+        )
+        return bool(result.rowcount)
+
+
+async def mark_handled(database: Database, bot_id: int, update_id: int) -> None:
+    """Record that the update was handled; its payload and error are dropped."""
+    async with database.transaction() as session:
+        await session.execute(
+            update(UpdateRecord)
+            .where(UpdateRecord.bot_id == bot_id, UpdateRecord.update_id == update_id)
+            .values(state=UpdateState.HANDLED, payload=None, error=None, updated_at=utcnow())
+        )
+
+
+async def mark_failed(
+    database: Database, bot_id: int, update_id: int, payload: dict[str, Any], error: str
+) -> int:
+    """Keep the failed update with its error; returns how many times it has been tried."""
+    async with database.transaction() as session:
+        await session.execute(
+            update(UpdateRecord)
+            .where(UpdateRecord.bot_id == bot_id, UpdateRecord.update_id == update_id)
+            .values(state=UpdateState.FAILED, payload=payload, error=error, updated_at=utcnow())
+        )
+        record = await session.get(UpdateRecord, (bot_id, update_id))
+        return record.attempts if record else 1
+
+
+async def failed_updates(
+    database: Database, bot_id: int, limit: int = 100
+) -> Sequence[UpdateRecord]:
+    """Failed updates of a bot, oldest first."""
+    async with database.sessions() as session:
+        rows = await session.scalars(
+            select(UpdateRecord)
+            .where(UpdateRecord.bot_id == bot_id, UpdateRecord.state == UpdateState.FAILED)
+            .order_by(UpdateRecord.update_id)
+            .limit(limit)
+        )
+        return rows.all()
+
+
+async def get_record(database: Database, bot_id: int, update_id: int) -> UpdateRecord | None:
+    async with database.sessions() as session:
+        return await session.get(UpdateRecord, (bot_id, update_id))
+
+
+async def forget_handled(database: Database, older_than: timedelta) -> int:
+    """Drop handled records older than `older_than` (Telegram redelivers within a day)."""
+    async with database.transaction() as session:
+        result = await session.execute(
+            delete(UpdateRecord).where(
+                UpdateRecord.state == UpdateState.HANDLED,
+                UpdateRecord.updated_at < utcnow() - older_than,
+            )
+        )
+        return int(result.rowcount or 0)

@@ -1,0 +1,111 @@
+"""Shared fixtures: the emulator, databases (SQLite and the real PostgreSQL), a running bot."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from bot.app import App, create_app
+from bot.config import Settings
+from bot.runner import run_polling
+from storage import migrate
+from storage.db import Database
+from tests.emulator import TelegramEmulator
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
+)
+POSTGRES_DB = "minqing_bot_test"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if not session.items:  # a run that collects nothing must not pass silently
+        raise pytest.UsageError("no tests collected")
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[TelegramEmulator]:
+    async with TelegramEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+
+
+async def _reset_postgres() -> str:
+    """A clean database on the real server; fails (never skips) when the server is missing."""
+    admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DB} WITH (FORCE)")
+        await admin.execute(f"CREATE DATABASE {POSTGRES_DB}")
+    finally:
+        await admin.close()
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    return f"{base}/{POSTGRES_DB}"
+
+
+@pytest.fixture
+async def postgres_url() -> str:
+    return await _reset_postgres()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    return await _reset_postgres()
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """A migrated database on SQLite and on PostgreSQL."""
+    db = Database(database_url)
+    await migrate.upgrade(db)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+def make_settings(emulator: TelegramEmulator, sqlite_url: str) -> Callable[..., Settings]:
+    def build(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "bot_token": emulator.token,
+            "telegram_api_url": emulator.url,
+            "database_url": sqlite_url,
+            "admin_ids": frozenset({900001}),
+            "_env_file": None,
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    return build
+
+
+@contextlib.asynccontextmanager
+async def running_bot(settings: Settings) -> AsyncIterator[App]:
+    """The real bot, polling the emulator in this event loop."""
+    app = await create_app(settings)
+    task = asyncio.create_task(run_polling(app, handle_signals=False, polling_timeout=1))
+    try:
+        yield app
+    finally:
+        with contextlib.suppress(RuntimeError):
+            await app.dispatcher.stop_polling()
+        await asyncio.wait_for(task, 10)
+        await app.close()
+
+
+@pytest.fixture
+async def bot_app(make_settings: Callable[..., Settings]) -> AsyncIterator[App]:
+    async with running_bot(make_settings()) as app:
+        yield app
