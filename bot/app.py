@@ -13,7 +13,7 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from bot import commands
 from bot.config import Settings
 from bot.people import mark_unreachable
-from bot.telegram import create_bot
+from bot.telegram import RetryMiddleware, create_bot
 from bot.texts import Catalogue
 from handlers import get_routers
 from handlers.middlewares import PersonMiddleware, UpdateJournalMiddleware
@@ -33,6 +33,7 @@ class App:
     catalogue: Catalogue
     bot: Bot
     dispatcher: Dispatcher
+    retry: RetryMiddleware
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -86,8 +87,7 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
     async def on_blocked(chat_id: int) -> None:
         await mark_unreachable(database, chat_id)
 
-    bot = create_bot(
-        settings.bot_token.get_secret_value(), settings.telegram_api_url, on_blocked=on_blocked
-    )
+    retry = RetryMiddleware(on_blocked=on_blocked)
+    bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url, retry)
     dispatcher = build_dispatcher(settings, database, catalogue)
-    return App(settings, database, catalogue, bot, dispatcher)
+    return App(settings, database, catalogue, bot, dispatcher, retry)

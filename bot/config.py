@@ -67,6 +67,13 @@ class Settings(DatabaseSettings):
     broadcast_rate: float = Field(default=25.0, gt=0, le=30)
     quiet_hours: Annotated[tuple[time, time] | None, NoDecode] = None
 
+    @field_validator(
+        "telegram_api_url", "redis_url", "webhook_url", "webhook_secret", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:

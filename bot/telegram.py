@@ -95,10 +95,8 @@ def api_server(base_url: str | None) -> TelegramAPIServer:
     return TelegramAPIServer.from_base(base_url) if base_url else PRODUCTION
 
 
-def create_bot(
-    token: str, api_url: str | None = None, on_blocked: BlockedCallback | None = None
-) -> Bot:
-    """A Bot that sends HTML by default and retries through `RetryMiddleware`."""
+def create_bot(token: str, api_url: str | None, retry: RetryMiddleware) -> Bot:
+    """A Bot that sends HTML by default, every call passing through `retry`."""
     session = AiohttpSession(api=api_server(api_url))
-    session.middleware(RetryMiddleware(on_blocked=on_blocked))
+    session.middleware(retry)
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

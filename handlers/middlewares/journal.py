@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import TelegramObject, Update
 
 from storage import updates as journal
@@ -50,6 +51,11 @@ class UpdateJournalMiddleware(BaseMiddleware):
             return None
         try:
             result = await handler(event, data)
+        except TelegramForbiddenError:
+            # The person blocked the bot (now marked unreachable): nothing to retry.
+            log.info("update %s: the chat is unreachable", event.update_id)
+            await journal.mark_handled(self.database, bot_id, event.update_id)
+            return None
         except Exception as error:
             outcome.failed = True
             outcome.attempts = await self._keep_failed(bot_id, event, error)

@@ -1,0 +1,65 @@
+"""The text catalogues: complete in both languages, safe to fill, and used by key."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.commands import COMMANDS
+from bot.texts import Catalogue, Markup, placeholders
+from storage.models import Role
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return Catalogue.load()
+
+
+def test_both_languages_have_the_same_keys_and_placeholders(catalogue: Catalogue) -> None:
+    zh, en = catalogue.texts["zh"], catalogue.texts["en"]
+    assert set(zh) == set(en)
+    for key in zh:
+        assert placeholders(zh[key]) == placeholders(en[key]), key
+
+
+def test_every_key_used_in_code_exists(catalogue: Catalogue) -> None:
+    used: set[str] = set()
+    pattern = re.compile(
+        r"""\b(?:t|translate|get)\(\s*(?:[a-z_]+,\s*)?["']([a-z_]+\.[a-z_]+)["']"""
+    )
+    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
+        used |= set(pattern.findall(path.read_text()))
+    used |= {f"role.{role.value}" for role in Role}
+    used |= {f"command.{name}" for names in COMMANDS.values() for name in names}
+    assert len(used) > 15
+    missing = sorted(key for key in used if key not in catalogue.texts["zh"])
+    assert missing == []
+
+
+def test_values_are_escaped_but_markup_is_not(catalogue: Catalogue) -> None:
+    text = catalogue.get("zh", "start.role", role="<script>&")
+    assert "&lt;script&gt;&amp;" in text
+    assert "<b>x</b>" in catalogue.get("zh", "start.role", role=Markup("<b>x</b>"))
+
+
+def test_language_choice(catalogue: Catalogue) -> None:
+    assert catalogue.language_for(None, "en") == "en"
+    assert catalogue.language_for(None, "en-GB") == "en"
+    assert catalogue.language_for(None, "zh-hans") == "zh"
+    assert catalogue.language_for(None, "ru") == "zh"
+    assert catalogue.language_for(None, None) == "zh"
+    assert catalogue.language_for("zh", "en") == "zh"
+    assert Catalogue(catalogue.texts, "en").language_for(None, "de") == "en"
+
+
+def test_unknown_key_is_an_error(catalogue: Catalogue) -> None:
+    with pytest.raises(KeyError):
+        catalogue.get("zh", "no.such_key")
+
+
+def test_menu_texts_differ_by_language_where_they_should(catalogue: Catalogue) -> None:
+    assert catalogue.every("menu.help") == {"❓ 帮助", "❓ Help"}
