@@ -29,8 +29,8 @@ async def run_polling(app: App, *, handle_signals: bool = True, polling_timeout:
     )
 
 
-async def run_webhook(app: App) -> None:
-    """Serve the webhook until SIGINT or SIGTERM; the webhook is (re)set at start."""
+async def start_webhook(app: App) -> web.AppRunner:
+    """Start the webhook server and (re)set the webhook with our secret and update types."""
     settings = app.settings
     if not settings.webhook_url or settings.webhook_secret is None:
         raise ConfigError(
@@ -38,20 +38,29 @@ async def run_webhook(app: App) -> None:
         )
     runner = web.AppRunner(web_application(app), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
-    await site.start()
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
     log.info("webhook server on %s:%s", settings.webhook_host, settings.webhook_port)
+    await app.dispatcher.emit_startup(bot=app.bot)
+    await app.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=app.dispatcher.resolve_used_update_types(),
+    )
+    return runner
+
+
+async def stop_webhook(app: App, runner: web.AppRunner) -> None:
+    await runner.cleanup()
+    await app.dispatcher.emit_shutdown(bot=app.bot)
+
+
+async def run_webhook(app: App) -> None:
+    """Serve the webhook until SIGINT or SIGTERM."""
+    runner = await start_webhook(app)
     try:
-        await app.dispatcher.emit_startup(bot=app.bot)
-        await app.bot.set_webhook(
-            settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=app.dispatcher.resolve_used_update_types(),
-        )
         await _wait_for_signal()
     finally:
-        await runner.cleanup()
-        await app.dispatcher.emit_shutdown(bot=app.bot)
+        await stop_webhook(app, runner)
 
 
 async def replay_failed(app: App) -> tuple[int, int]:

@@ -210,7 +210,9 @@ async def test_button_presses_and_answers(emulator: TelegramEmulator, bot: Bot) 
 
 async def test_commands_by_scope_and_language(emulator: TelegramEmulator, bot: Bot) -> None:
     await bot.set_my_commands([BotCommand(command="start", description="开始")])
-    await bot.set_my_commands([BotCommand(command="start", description="Start")], language_code="en")
+    await bot.set_my_commands(
+        [BotCommand(command="start", description="Start")], language_code="en"
+    )
     assert emulator.commands[("default", "")][0]["description"] == "开始"
     assert emulator.commands[("default", "en")][0]["description"] == "Start"
     assert (await bot.get_my_commands(language_code="en"))[0].description == "Start"

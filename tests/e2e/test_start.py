@@ -38,3 +38,94 @@ async def test_start_greets_in_english_for_english_users(
     assert reply.text is not None
     assert reply.text.startswith("Hello, Bob!")
     assert ["❓ Help", "🌐 语言 / Language"] in reply.keyboard
+
+
+async def test_help_shows_each_role_what_it_may_use(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    resident = emulator.user(1003, "居民")
+    admin = emulator.user(900001, "管理员")  # in ADMIN_IDS
+    resident_help = await resident.ask("/help")
+    admin_help = await admin.ask("/help")
+    assert "/failed" not in (resident_help.text or "")
+    assert "/failed" in (admin_help.text or "")
+    assert "街道管理员" in (admin_help.text or "")
+    assert (await _person(bot_app, 900001)).role == Role.ADMIN
+
+
+async def test_command_menus_are_set_per_role_and_language(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    await emulator.wait_for(lambda: ("all_private_chats", "en") in emulator.commands, 5)
+    default = [c["command"] for c in emulator.commands[("all_private_chats", "")]]
+    assert default == ["start", "help", "language"]
+    assert emulator.commands[("all_private_chats", "")][0]["description"] == "回到首页"
+    assert emulator.commands[("all_private_chats", "en")][0]["description"] == "Back to the start"
+    admin = emulator.user(900001, "管理员")
+    await admin.ask("/start")
+    admin_menu = [c["command"] for c in emulator.commands[("chat:900001", "")]]
+    assert "failed" in admin_menu
+
+
+async def test_language_switch_is_remembered(emulator: TelegramEmulator, bot_app: App) -> None:
+    carol = emulator.user(1004, "Carol", language_code="zh-hans")
+    choose = await carol.ask("/language")
+    assert choose.buttons == [["✓ 简体中文", "English"]]
+    query = await carol.press(choose, "English")
+    assert (await carol.callback_answer(query))["show_alert"] is False
+    confirmation = await carol.next_message()
+    assert confirmation.text == "Done, I will speak English with you from now on."
+    assert confirmation.keyboard[0][0] == "❓ Help"
+    assert choose.buttons == [["简体中文", "✓ English"]]  # the buttons were edited
+    assert (await _person(bot_app, 1004)).language == "en"
+    assert (await carol.ask("/start")).text.startswith("Hello, Carol!")  # type: ignore[union-attr]
+    assert emulator.commands[("chat:1004", "")][0]["description"] == "Back to the start"
+    await carol.send("❓ Help")  # the menu button, recognised in English
+    assert "What this bot does" in ((await carol.next_message()).text or "")
+
+
+async def test_unknown_text_gets_a_polite_pointer(emulator: TelegramEmulator, bot_app: App) -> None:
+    dave = emulator.user(1005, "Dave", language_code="en")
+    reply = await dave.ask("what is this?")
+    assert reply.text == "Sorry, I did not understand that. Send /help to see what I can do."
+    await dave.send_voice()
+    assert "/help" in ((await dave.next_message()).text or "")
+
+
+async def test_residents_are_refused_staff_commands(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    eve = emulator.user(1006, "小明")
+    assert (await eve.ask("/failed")).text == "抱歉，您没有权限进行这个操作。"
+
+
+async def test_forged_and_stale_buttons_are_refused_politely(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    frank = emulator.user(1007, "小红")
+    menu = await frank.ask("/language")
+    forged = await frank.press_data(menu, "v1lang:xx")
+    assert (await frank.callback_answer(forged)) == {
+        "text": "暂不支持这种语言，请从按钮中选择。",
+        "show_alert": True,
+    }
+    stale = await frank.press_data(menu, "v0case:accept:12")
+    assert (await frank.callback_answer(stale))["text"] == "这个按钮已经失效，请重新打开菜单。"
+    assert (await _person(bot_app, 1007)).language is None
+    await frank.expect_silence()
+
+
+async def test_group_messages_are_not_answered_as_private_chat(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    group = emulator.group(-100500, "城管执法群")
+    member = emulator.user(1008, "队员")
+    await group.send(member, "hello")
+    await group.send(member, "/start")
+    with_timeout = emulator.wait_for(lambda: emulator.chat(-100500).sent, 0.5)
+    try:
+        await with_timeout
+        raise AssertionError("the bot answered in the group")
+    except TimeoutError:
+        pass
+    assert await _person(bot_app, 1008)  # still registered: every update registers its sender

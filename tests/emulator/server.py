@@ -158,6 +158,7 @@ class TelegramEmulator:
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.webhook: Webhook | None = None
         self.webhook_log: list[tuple[int, int]] = []  # (update_id, HTTP status or 0)
+        self.timeline: list[str] = []  # API calls and webhook answers, in the order they happened
         self.retry_after_sent = 0
         self._pending: list[dict[str, Any]] = []
         self._next_update_id = 1
@@ -344,6 +345,7 @@ class TelegramEmulator:
                 continue
             status = await self._post_update(webhook, update)
             self.webhook_log.append((update["update_id"], status))
+            self.timeline.append(f"webhook:{status}")
             await self.notify()
             if not 200 <= status < 300 and attempt < self.webhook_max_attempts:
                 await asyncio.sleep(self.webhook_retry_delay)
@@ -374,6 +376,7 @@ class TelegramEmulator:
         params = await _read_params(request)
         call = Call(method, params, time.monotonic())
         self.calls.append(call)
+        self.timeline.append(method)
         handler = self._methods.get(method.lower())
         try:
             if handler is None:

@@ -1,0 +1,148 @@
+"""Bad days: Telegram answering 429 or 500, people who blocked the bot, a locked database,
+and updates whose handling fails, which are kept, apologised for once and replayed."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.app import App
+from bot.config import Settings
+from bot.runner import replay_failed
+from storage import updates as journal
+from storage.models import Person, UpdateState
+from tests.conftest import running_bot
+from tests.emulator import Limits, TelegramEmulator
+
+
+async def _reachable(app: App, tg_id: int) -> bool:
+    async with app.database.sessions() as session:
+        person = await session.scalar(select(Person).where(Person.tg_id == tg_id))
+    assert person is not None
+    return person.reachable
+
+
+async def test_a_failed_update_is_kept_apologised_for_and_replayed(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    bot_app.retry.backoff_s = 0.01
+    user = emulator.user(2001, "周")
+    emulator.fail_next("sendMessage", status=500, count=bot_app.retry.attempts)
+    update = await user.send("/start")
+    apology = await user.next_message()
+    assert apology.text is not None
+    assert apology.text.startswith("抱歉，处理您的消息时出了点问题。您的消息已经保存")
+    update_id = emulator._next_update_id - 1
+    record = await journal.get_record(bot_app.database, bot_app.bot.id, update_id)
+    assert record is not None
+    assert record.state == UpdateState.FAILED
+    assert "TelegramServerError" in (record.error or "")
+    assert record.payload is not None
+    assert record.payload["message"]["text"] == update["text"]
+
+    handled, failing = await replay_failed(bot_app)
+    assert (handled, failing) == (1, 0)
+    greeting = await user.next_message()
+    assert "您好，周" in (greeting.text or "")
+    await user.expect_silence()  # no second apology, no second greeting
+
+
+async def test_the_apology_is_sent_once_however_often_it_fails(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    bot_app.retry.backoff_s = 0.01
+    user = emulator.user(2002, "吴")
+    emulator.fail_next("sendMessage", status=500, count=bot_app.retry.attempts)
+    await user.send("/help")
+    assert "抱歉" in ((await user.next_message()).text or "")
+    emulator.fail_next("sendMessage", status=500, count=10 * bot_app.retry.attempts)
+    assert await replay_failed(bot_app) == (0, 1)
+    emulator.faults.clear()
+    await user.expect_silence()
+    records = await journal.failed_updates(bot_app.database, bot_app.bot.id)
+    assert [r.attempts for r in records] == [2]
+
+
+async def test_429_is_waited_out_and_nothing_is_lost(
+    make_settings: Callable[..., Settings],
+) -> None:
+    async with TelegramEmulator(limits=Limits(chat_per_s=1)) as emu:
+        settings = make_settings(telegram_api_url=emu.url)
+        async with running_bot(settings) as app:
+            user = emu.user(2003, "郑")
+            for _ in range(3):
+                await user.send("/help")
+            replies = await user.next_messages(3, timeout=10)
+            assert all("/language" in (r.text or "") for r in replies)
+            assert emu.retry_after_sent >= 1
+            assert app.retry.retry_after_count == emu.retry_after_sent
+
+
+async def test_500s_are_retried(emulator: TelegramEmulator, bot_app: App) -> None:
+    bot_app.retry.backoff_s = 0.01
+    user = emulator.user(2004, "王")
+    emulator.fail_next("sendMessage", status=502, count=2)
+    assert "您好" in ((await user.ask("/start")).text or "")
+    assert [c.status for c in emulator.calls_of("sendMessage")] == [502, 502, 200]
+
+
+async def test_blocking_and_unblocking_the_bot(emulator: TelegramEmulator, bot_app: App) -> None:
+    user = emulator.user(2005, "冯")
+    await user.ask("/start")
+    await user.block()
+    for _ in range(50):
+        if not await _reachable(bot_app, 2005):
+            break
+        await asyncio.sleep(0.05)
+    assert not await _reachable(bot_app, 2005)
+    await user.unblock()
+    for _ in range(50):
+        if await _reachable(bot_app, 2005):
+            break
+        await asyncio.sleep(0.05)
+    assert await _reachable(bot_app, 2005)
+
+
+async def test_a_403_marks_the_person_unreachable_without_keeping_a_failure(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    user = emulator.user(2006, "陈")
+    await user.ask("/start")
+    emulator.blocked.add(2006)  # blocked without Telegram telling the bot in advance
+    await user.send("/help")
+    for _ in range(50):
+        if not await _reachable(bot_app, 2006):
+            break
+        await asyncio.sleep(0.05)
+    assert not await _reachable(bot_app, 2006)
+    assert await journal.failed_updates(bot_app.database, bot_app.bot.id) == []
+
+
+async def test_a_briefly_locked_database_delays_but_loses_nothing(
+    emulator: TelegramEmulator, bot_app: App, tmp_path: Path
+) -> None:
+    released = threading.Event()
+
+    def hold_lock() -> None:
+        connection = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
+        connection.execute("BEGIN EXCLUSIVE")
+        time.sleep(1.5)
+        connection.execute("COMMIT")
+        released.set()
+        connection.close()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    await asyncio.sleep(0.2)
+    user = emulator.user(2007, "褚")
+    reply = await user.ask("/start", timeout=10)
+    assert released.is_set()
+    assert "您好" in (reply.text or "")
+    holder.join()
+    assert await journal.failed_updates(bot_app.database, bot_app.bot.id) == []

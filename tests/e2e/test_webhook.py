@@ -1,0 +1,131 @@
+"""Webhook mode: the secret token is checked, each update is handled before the answer,
+a failure is answered 500 so Telegram delivers it again, and a redelivery is not handled twice."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+
+import aiohttp
+import pytest
+
+from bot.app import App, create_app
+from bot.config import Settings
+from bot.runner import start_webhook, stop_webhook
+from storage import updates as journal
+from storage.models import UpdateState
+from tests.emulator import TelegramEmulator
+
+SECRET = "webhook-secret_123"
+
+
+@pytest.fixture
+async def webhook_app(
+    make_settings: Callable[..., Settings], unused_tcp_port: int
+) -> AsyncIterator[App]:
+    settings = make_settings(
+        webhook_url=f"http://127.0.0.1:{unused_tcp_port}/tg/hook",
+        webhook_secret=SECRET,
+        webhook_port=unused_tcp_port,
+    )
+    app = await create_app(settings)
+    app.retry.backoff_s = 0.01
+    runner = await start_webhook(app)
+    yield app
+    await stop_webhook(app, runner)
+    await app.close()
+
+
+async def test_updates_arrive_by_webhook(emulator: TelegramEmulator, webhook_app: App) -> None:
+    assert emulator.webhook is not None
+    assert emulator.webhook.secret_token == SECRET
+    assert set(emulator.webhook.allowed_updates or []) == {
+        "message",
+        "callback_query",
+        "my_chat_member",
+    }
+    user = emulator.user(3001, "蒋")
+    assert "您好，蒋" in ((await user.ask("/start")).text or "")
+    await emulator.wait_for(lambda: emulator.webhook_log, 5)
+    assert emulator.webhook_log == [(1, 200)]
+    # The reply was sent before the webhook call was answered: handled first, then 200.
+    assert emulator.timeline.index("sendMessage") < emulator.timeline.index("webhook:200")
+
+
+@pytest.mark.parametrize("secret", [None, "wrong", SECRET + "x"])
+async def test_a_wrong_secret_is_refused(webhook_app: App, secret: str | None) -> None:
+    update = {
+        "update_id": 99,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 1, "type": "private"},
+            "text": "/start",
+        },
+    }
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+    async with aiohttp.ClientSession() as http:
+        response = await http.post(
+            webhook_app.settings.webhook_url or "", json=update, headers=headers
+        )
+    assert response.status == 401
+    assert await journal.get_record(webhook_app.database, webhook_app.bot.id, 99) is None
+
+
+async def test_a_malformed_update_is_refused(webhook_app: App) -> None:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as http:
+        response = await http.post(
+            webhook_app.settings.webhook_url or "", data=json.dumps({"nope": 1}), headers=headers
+        )
+    assert response.status == 400
+
+
+async def test_a_failure_is_redelivered_and_handled_once(
+    emulator: TelegramEmulator, webhook_app: App
+) -> None:
+    user = emulator.user(3002, "沈")
+    emulator.fail_next("sendMessage", status=500, count=webhook_app.retry.attempts)
+    await user.send("/start")
+    apology = await user.next_message()
+    assert "抱歉" in (apology.text or "")
+    greeting = await user.next_message()  # Telegram delivered it again, and it worked
+    assert "您好，沈" in (greeting.text or "")
+    await emulator.wait_for(lambda: len(emulator.webhook_log) == 2, 5)
+    assert emulator.webhook_log == [(1, 500), (1, 200)]
+    record = await journal.get_record(webhook_app.database, webhook_app.bot.id, 1)
+    assert record is not None
+    assert (record.state, record.attempts) == (UpdateState.HANDLED, 2)
+
+    # A redelivery of an update already handled (e.g. the 200 was lost) is skipped.
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 3002, "type": "private"},
+            "from": user.user,
+            "text": "/start",
+        },
+    }
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with aiohttp.ClientSession() as http:
+        response = await http.post(
+            webhook_app.settings.webhook_url or "", json=update, headers=headers
+        )
+    assert response.status == 200
+    await user.expect_silence()
+
+
+async def test_a_failure_that_persists_is_kept_after_three_attempts(
+    emulator: TelegramEmulator, webhook_app: App
+) -> None:
+    user = emulator.user(3003, "韩")
+    emulator.fail_next("sendMessage", status=500, count=100)
+    await user.send("/help")
+    await emulator.wait_for(lambda: len(emulator.webhook_log) >= 3, 20)
+    await user.expect_silence(0.5)
+    assert [status for _, status in emulator.webhook_log] == [500, 500, 200]
+    record = await journal.get_record(webhook_app.database, webhook_app.bot.id, 1)
+    assert record is not None
+    assert (record.state, record.attempts) == (UpdateState.FAILED, 3)
