@@ -168,6 +168,7 @@ class TelegramEmulator:
         self._delivery_tasks: list[asyncio.Task[None]] = []
         self._http: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self.url = ""
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -189,6 +190,8 @@ class TelegramEmulator:
         return self
 
     async def stop(self) -> None:
+        self._closing = True
+        await self.notify()  # long polls answer at once
         for task in self._delivery_tasks:
             task.cancel()
         for task in self._delivery_tasks:
@@ -298,14 +301,15 @@ class TelegramEmulator:
         me: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._poller = me
 
-        def ready() -> list[dict[str, Any]]:
+        def ready() -> tuple[list[dict[str, Any]]] | None:
             if me.done():
                 me.result()  # raises the 409 of a newer poller
-            kinds = [u for u in self._pending if _allowed(_kind(u), allowed)]
-            return kinds[:limit]
+            batch = [u for u in self._pending if _allowed(_kind(u), allowed)][:limit]
+            return (batch,) if batch or self._closing else None
 
         try:
-            return await self.wait_for(ready, timeout) if timeout > 0 else ready()
+            found = await self.wait_for(ready, timeout) if timeout > 0 else ready()
+            return found[0] if found else []
         except TimeoutError:
             return []
         finally:
