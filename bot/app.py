@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
@@ -20,8 +21,12 @@ from handlers.middlewares import PersonMiddleware, UpdateJournalMiddleware
 from storage import migrate
 from storage.db import Database
 from storage.fsm import DatabaseStorage
+from storage.updates import forget_handled
 
 log = logging.getLogger(__name__)
+
+# Telegram redelivers an update for at most a day; handled ids are kept a little longer.
+JOURNAL_RETENTION = timedelta(days=2)
 
 
 @dataclass
@@ -34,6 +39,12 @@ class App:
     bot: Bot
     dispatcher: Dispatcher
     retry: RetryMiddleware
+    journal: UpdateJournalMiddleware
+
+    async def drain(self, grace_s: float = 20) -> None:
+        """Let updates being handled finish (polling does not wait for them when it stops)."""
+        if unfinished := await self.journal.drain(grace_s):
+            log.warning("%s updates were still being handled at shutdown", unfinished)
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -54,7 +65,12 @@ def conversation_storage(
     return DatabaseStorage(database), SimpleEventIsolation()
 
 
-def build_dispatcher(settings: Settings, database: Database, catalogue: Catalogue) -> Dispatcher:
+def build_dispatcher(
+    settings: Settings,
+    database: Database,
+    catalogue: Catalogue,
+    journal: UpdateJournalMiddleware,
+) -> Dispatcher:
     """The Dispatcher with its dependencies by name, middlewares and routers."""
     storage, isolation = conversation_storage(settings, database)
     dispatcher = Dispatcher(
@@ -66,12 +82,14 @@ def build_dispatcher(settings: Settings, database: Database, catalogue: Catalogu
         tz=settings.tz,
     )
     # Order matters: the journal first, so a duplicate update costs nothing more.
-    dispatcher.update.outer_middleware(UpdateJournalMiddleware(database))
+    dispatcher.update.outer_middleware(journal)
     dispatcher.update.outer_middleware(PersonMiddleware(database, catalogue, settings.admin_ids))
     dispatcher.include_routers(*get_routers())
 
     async def on_startup(bot: Bot) -> None:
         await commands.set_default_commands(bot, catalogue)
+        forgotten = await forget_handled(database, older_than=JOURNAL_RETENTION)
+        log.info("update journal: %s old records dropped", forgotten)
 
     dispatcher.startup.register(on_startup)
     return dispatcher
@@ -89,5 +107,6 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
 
     retry = RetryMiddleware(on_blocked=on_blocked)
     bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url, retry)
-    dispatcher = build_dispatcher(settings, database, catalogue)
-    return App(settings, database, catalogue, bot, dispatcher, retry)
+    journal = UpdateJournalMiddleware(database)
+    dispatcher = build_dispatcher(settings, database, catalogue, journal)
+    return App(settings, database, catalogue, bot, dispatcher, retry, journal)

@@ -27,6 +27,7 @@ async def run_polling(app: App, *, handle_signals: bool = True, polling_timeout:
         handle_signals=handle_signals,
         polling_timeout=polling_timeout,
     )
+    await app.drain()
 
 
 async def start_webhook(app: App) -> web.AppRunner:

@@ -298,3 +298,50 @@ async def test_unknown_methods_are_recorded(emulator: TelegramEmulator) -> None:
         response = await http.post(f"{emulator.url}/bot{emulator.token}/sendTelepathy")
         assert response.status == 404
     assert emulator.unknown_methods == ["sendTelepathy"]
+
+
+async def test_places_caption_and_markup_edits(emulator: TelegramEmulator, bot: Bot) -> None:
+    user = emulator.user(14, "子")
+    await bot.send_location(14, 30.5, 104.1)
+    await bot.send_venue(14, 30.5, 104.1, title="消防站", address="幸福路 2 号")
+    location, venue = await user.next_messages(2)
+    assert location.location == {"latitude": 30.5, "longitude": 104.1}
+    assert venue.venue is not None
+    assert venue.venue["title"] == "消防站"
+    photo = await bot.send_photo(14, BufferedInputFile(make_image(100, 80), "p.jpg"), caption="前")
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="处理", callback_data="v1:go")]]
+    )
+    await bot.edit_message_caption(chat_id=14, message_id=photo.message_id, caption="<b>后</b>")
+    await bot.edit_message_reply_markup(
+        chat_id=14, message_id=photo.message_id, reply_markup=markup
+    )
+    seen = await user.next_message()
+    assert (seen.caption, seen.buttons) == ("后", [["处理"]])
+    kinds = [(await user.next_event())[0] for _ in range(5)]
+    assert kinds == ["sent", "sent", "sent", "edited", "edited"]
+    with pytest.raises(TelegramBadRequest, match="caption is too long"):
+        await bot.send_photo(14, photo.photo[-1].file_id, caption="长" * 1025)  # type: ignore[index]
+
+
+async def test_slow_answers() -> None:
+    async with TelegramEmulator(slow_rate=1.0, slow_s=0.3) as emu:
+        client = plain_bot(emu)
+        emu.user(15, "丑")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await client.send_message(15, "慢")
+        assert loop.time() - started >= 0.3
+        started = loop.time()
+        await client.get_me()  # only sending methods are slowed
+        assert loop.time() - started < 0.3
+        await client.session.close()
+
+
+async def test_files_over_twenty_megabytes_cannot_be_downloaded(
+    emulator: TelegramEmulator, bot: Bot
+) -> None:
+    user = emulator.user(16, "寅")
+    sent = await user.send_document(b"\0" * (20 * 1024 * 1024 + 1), "big.bin", "application/zip")
+    with pytest.raises(TelegramBadRequest, match="file is too big"):
+        await bot.get_file(sent["document"]["file_id"])

@@ -7,6 +7,7 @@ apologises. The webhook passes an `UpdateOutcome` to learn whether to ask for a 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import traceback
 from collections.abc import Awaitable, Callable
@@ -35,6 +36,15 @@ class UpdateOutcome:
 class UpdateJournalMiddleware(BaseMiddleware):
     def __init__(self, database: Database) -> None:
         self.database = database
+        self.in_flight: set[asyncio.Future[Any]] = set()
+
+    async def drain(self, grace_s: float) -> int:
+        """Wait for updates being handled to finish; returns how many did not in time."""
+        pending = {task for task in self.in_flight if not task.done()}
+        if not pending:
+            return 0
+        _, still = await asyncio.wait(pending, timeout=grace_s)
+        return len(still)
 
     async def __call__(
         self,
@@ -49,6 +59,22 @@ class UpdateJournalMiddleware(BaseMiddleware):
             log.info("update %s skipped: already handled or being handled", event.update_id)
             outcome.duplicate = True
             return None
+        done = asyncio.get_running_loop().create_future()
+        self.in_flight.add(done)
+        try:
+            return await self._handle(handler, event, data, bot_id, outcome)
+        finally:
+            done.set_result(None)
+            self.in_flight.discard(done)
+
+    async def _handle(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: Update,
+        data: dict[str, Any],
+        bot_id: int,
+        outcome: UpdateOutcome,
+    ) -> Any:
         try:
             result = await handler(event, data)
         except TelegramForbiddenError:

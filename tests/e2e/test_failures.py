@@ -35,10 +35,10 @@ async def test_a_failed_update_is_kept_apologised_for_and_replayed(
     user = emulator.user(2001, "周")
     emulator.fail_next("sendMessage", status=500, count=bot_app.retry.attempts)
     update = await user.send("/start")
+    update_id = user.last_update_id
     apology = await user.next_message()
     assert apology.text is not None
     assert apology.text.startswith("抱歉，处理您的消息时出了点问题。您的消息已经保存")
-    update_id = emulator._next_update_id - 1
     record = await journal.get_record(bot_app.database, bot_app.bot.id, update_id)
     assert record is not None
     assert record.state == UpdateState.FAILED
@@ -146,3 +146,19 @@ async def test_a_briefly_locked_database_delays_but_loses_nothing(
     assert "您好" in (reply.text or "")
     holder.join()
     assert await journal.failed_updates(bot_app.database, bot_app.bot.id) == []
+
+
+async def test_admins_see_failed_updates(emulator: TelegramEmulator, bot_app: App) -> None:
+    bot_app.retry.backoff_s = 0.01
+    user = emulator.user(2008, "卫")
+    admin = emulator.user(900001, "管理员")
+    assert (await admin.ask("/failed")).text == "没有处理失败的消息。"
+    emulator.fail_next("sendMessage", status=500, count=bot_app.retry.attempts)
+    await user.send("/help")
+    failed_id = user.last_update_id
+    await user.next_message()  # the apology
+    listing = await admin.ask("/failed")
+    assert listing.text is not None
+    assert "处理失败的消息（1 条）" in listing.text
+    assert f"#{failed_id} · 尝试 1 次" in listing.text
+    assert "TelegramServerError" in listing.text

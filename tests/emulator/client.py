@@ -99,6 +99,7 @@ class _Speaker:
 
     emu: TelegramEmulator
     chat: Chat
+    last_update_id: int = 0
 
     def _user_message(self, sender: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
         message = {
@@ -113,7 +114,7 @@ class _Speaker:
 
     async def _post(self, sender: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
         message = self._user_message(sender, content)
-        await self.emu.push_update({"message": message})
+        self.last_update_id = (await self.emu.push_update({"message": message}))["update_id"]
         return message
 
 
