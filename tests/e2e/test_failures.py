@@ -3,10 +3,6 @@ and updates whose handling fails, which are kept, apologised for once and replay
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +15,7 @@ from storage import updates as journal
 from storage.models import Person, UpdateState
 from tests.conftest import running_bot
 from tests.emulator import Limits, TelegramEmulator
+from tests.helpers import eventually, sqlite_locked
 
 
 async def _reachable(app: App, tg_id: int) -> bool:
@@ -26,6 +23,10 @@ async def _reachable(app: App, tg_id: int) -> bool:
         person = await session.scalar(select(Person).where(Person.tg_id == tg_id))
     assert person is not None
     return person.reachable
+
+
+async def _unreachable(app: App, tg_id: int) -> bool:
+    return not await _reachable(app, tg_id)
 
 
 async def test_a_failed_update_is_kept_apologised_for_and_replayed(
@@ -96,17 +97,9 @@ async def test_blocking_and_unblocking_the_bot(emulator: TelegramEmulator, bot_a
     user = emulator.user(2005, "冯")
     await user.ask("/start")
     await user.block()
-    for _ in range(50):
-        if not await _reachable(bot_app, 2005):
-            break
-        await asyncio.sleep(0.05)
-    assert not await _reachable(bot_app, 2005)
+    assert await eventually(lambda: _unreachable(bot_app, 2005))
     await user.unblock()
-    for _ in range(50):
-        if await _reachable(bot_app, 2005):
-            break
-        await asyncio.sleep(0.05)
-    assert await _reachable(bot_app, 2005)
+    assert await eventually(lambda: _reachable(bot_app, 2005))
 
 
 async def test_a_403_marks_the_person_unreachable_without_keeping_a_failure(
@@ -116,35 +109,18 @@ async def test_a_403_marks_the_person_unreachable_without_keeping_a_failure(
     await user.ask("/start")
     emulator.blocked.add(2006)  # blocked without Telegram telling the bot in advance
     await user.send("/help")
-    for _ in range(50):
-        if not await _reachable(bot_app, 2006):
-            break
-        await asyncio.sleep(0.05)
-    assert not await _reachable(bot_app, 2006)
+    assert await eventually(lambda: _unreachable(bot_app, 2006))
     assert await journal.failed_updates(bot_app.database, bot_app.bot.id) == []
 
 
 async def test_a_briefly_locked_database_delays_but_loses_nothing(
     emulator: TelegramEmulator, bot_app: App, tmp_path: Path
 ) -> None:
-    released = threading.Event()
-
-    def hold_lock() -> None:
-        connection = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
-        connection.execute("BEGIN EXCLUSIVE")
-        time.sleep(1.5)
-        connection.execute("COMMIT")
-        released.set()
-        connection.close()
-
-    holder = threading.Thread(target=hold_lock)
-    holder.start()
-    await asyncio.sleep(0.2)
     user = emulator.user(2007, "褚")
-    reply = await user.ask("/start", timeout=10)
-    assert released.is_set()
+    with sqlite_locked(tmp_path / "bot.db", seconds=1.5) as released:
+        reply = await user.ask("/start", timeout=10)
+        assert released.is_set()
     assert "您好" in (reply.text or "")
-    holder.join()
     assert await journal.failed_updates(bot_app.database, bot_app.bot.id) == []
 
 

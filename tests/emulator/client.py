@@ -100,6 +100,7 @@ class _Speaker:
     emu: TelegramEmulator
     chat: Chat
     last_update_id: int = 0
+    _read: int = 0
 
     def _user_message(self, sender: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
         message = {
@@ -111,6 +112,31 @@ class _Speaker:
         }
         self.chat.messages[message["message_id"]] = message
         return message
+
+    async def next_message(self, timeout: float = 5.0) -> BotMessage:
+        """The next message the bot sent into this chat (waiting up to `timeout`)."""
+        try:
+            record = await self.emu.wait_for(
+                lambda: self.chat.sent[self._read] if len(self.chat.sent) > self._read else None,
+                timeout,
+            )
+        except TimeoutError:
+            raise AssertionError(
+                f"the bot sent nothing to chat {self.chat.id} within {timeout}s"
+            ) from None
+        self._read += 1
+        return BotMessage(record)
+
+    async def next_messages(self, count: int, timeout: float = 5.0) -> list[BotMessage]:
+        return [await self.next_message(timeout) for _ in range(count)]
+
+    async def expect_silence(self, within: float = 0.5) -> None:
+        """Assert that the bot sends nothing more into this chat for `within` seconds."""
+        try:
+            message = await self.next_message(within)
+        except AssertionError:
+            return
+        raise AssertionError(f"the bot sent {message!r} unexpectedly")
 
     async def _post(self, sender: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
         message = self._user_message(sender, content)
@@ -150,7 +176,6 @@ class TestUser(_Speaker):
             self.user["language_code"] = language_code
         chat_info = {"id": user_id, "type": "private", "first_name": first_name}
         self.chat = emu.ensure_chat(chat_info)
-        self._read = 0
         self._events_read = 0
 
     @property
@@ -287,29 +312,6 @@ class TestUser(_Speaker):
 
     # --- reading -----------------------------------------------------------------------------
 
-    async def next_message(self, timeout: float = 5.0) -> BotMessage:
-        """The next message the bot sent into this chat (waiting up to `timeout`)."""
-        try:
-            record = await self.emu.wait_for(
-                lambda: self.chat.sent[self._read] if len(self.chat.sent) > self._read else None,
-                timeout,
-            )
-        except TimeoutError:
-            raise AssertionError(f"the bot sent nothing to {self.id} within {timeout}s") from None
-        self._read += 1
-        return BotMessage(record)
-
-    async def next_messages(self, count: int, timeout: float = 5.0) -> list[BotMessage]:
-        return [await self.next_message(timeout) for _ in range(count)]
-
-    async def expect_silence(self, within: float = 0.5) -> None:
-        """Assert that the bot sends nothing more into this chat for `within` seconds."""
-        try:
-            message = await self.next_message(within)
-        except AssertionError:
-            return
-        raise AssertionError(f"the bot sent {message!r} unexpectedly")
-
     async def next_event(self, timeout: float = 5.0) -> tuple[str, BotMessage]:
         """The next sent, edited or deleted event in this chat."""
         record = await self.emu.wait_for(
@@ -341,20 +343,6 @@ class TestGroup(_Speaker):
     def __init__(self, emu: TelegramEmulator, chat_id: int, title: str) -> None:
         self.emu = emu
         self.chat = emu.ensure_chat({"id": chat_id, "type": "supergroup", "title": title})
-        self._read = 0
 
     async def send(self, user: TestUser, text: str) -> dict[str, Any]:
         return await self._post(user.user, _text_content(text))
-
-    async def next_message(self, timeout: float = 5.0) -> BotMessage:
-        try:
-            record = await self.emu.wait_for(
-                lambda: self.chat.sent[self._read] if len(self.chat.sent) > self._read else None,
-                timeout,
-            )
-        except TimeoutError:
-            raise AssertionError(
-                f"the bot sent nothing to group {self.chat.id} within {timeout}s"
-            ) from None
-        self._read += 1
-        return BotMessage(record)
