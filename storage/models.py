@@ -42,6 +42,7 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
+        list[dict[str, Any]]: JSON(),
     }
 
 
@@ -143,6 +144,9 @@ class Category(Base):
     department: Mapped[str | None] = mapped_column(String(32))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(
+        default=list, comment="quick questions: [{key, zh, en, options: [{key, zh, en, urgent}]}]"
+    )
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_zh
@@ -177,6 +181,7 @@ class Case(Base):
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     rework_count: Mapped[int] = mapped_column(Integer, default=0)
     rating: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     accept_due_at: Mapped[datetime | None]
@@ -206,11 +211,27 @@ class CaseMedia(Base):
     file_id: Mapped[str] = mapped_column(String(256))
     file_unique_id: Mapped[str] = mapped_column(String(64))
     media_group_id: Mapped[str | None] = mapped_column(String(64))
+    mime_type: Mapped[str | None] = mapped_column(String(64))
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     size: Mapped[int | None] = mapped_column(Integer)
+    download_attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="media", lazy="raise")
+
+
+class CaseFollower(Base):
+    """A resident who said "that's the one" to a case: gets its updates, counts as support."""
+
+    __tablename__ = "case_followers"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CaseEvent(Base):
