@@ -66,9 +66,19 @@ class Settings(DatabaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     broadcast_rate: float = Field(default=25.0, gt=0, le=30)
     quiet_hours: Annotated[tuple[time, time] | None, NoDecode] = None
+    case_prefix: str | None = Field(default=None, pattern=r"^[A-Z]{1,6}$")
+    reports_per_hour: int = Field(default=5, ge=1)
+    duplicate_radius_m: float = Field(default=50, ge=0)
+    duplicate_days: int = Field(default=14, ge=0)
+    auto_close_hours: int = Field(default=72, ge=1)
 
     @field_validator(
-        "telegram_api_url", "redis_url", "webhook_url", "webhook_secret", mode="before"
+        "telegram_api_url",
+        "redis_url",
+        "webhook_url",
+        "webhook_secret",
+        "case_prefix",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

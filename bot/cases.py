@@ -1,0 +1,281 @@
+"""The case lifecycle: every change of a case's status happens here and nowhere else.
+
+Each action checks who may do it and from which status, changes the case, records an audit event
+(who, when, from, to, note) and returns who must be told what. Handlers never set a status.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Area,
+    AreaLevel,
+    Case,
+    CaseEvent,
+    CaseFollower,
+    CaseStatus,
+    Category,
+    Person,
+    Role,
+)
+from storage.types import utcnow
+
+S = CaseStatus
+STAFF = frozenset({Role.OFFICER, Role.LEAD, Role.ADMIN})
+DEFAULT_PREFIX = "MQ"
+
+
+class Action(enum.StrEnum):
+    SUBMIT = "submit"
+    ACCEPT = "accept"
+    REQUEST_INFO = "request_info"
+    ADD_INFO = "add_info"
+    RESOLVE = "resolve"
+    CONFIRM = "confirm"  # the reporter says it is fixed
+    REOPEN = "reopen"  # the reporter says it is not fixed: rework
+    CLOSE = "close"  # a lead verifies, or nobody answered in time
+    REJECT = "reject"
+    MERGE = "merge"
+    RATE = "rate"
+
+
+class Who(enum.Enum):
+    REPORTER = "reporter"
+    STAFF = "staff"
+    CLOSER = "closer"  # leads, admins and the system
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[CaseStatus]
+    target: CaseStatus | None  # None: the status does not change
+    who: Who
+    tell_followers: bool = True
+
+
+RULES: dict[Action, Rule] = {
+    Action.SUBMIT: Rule(frozenset({S.DRAFT}), S.NEW, Who.REPORTER, tell_followers=False),
+    Action.ACCEPT: Rule(frozenset({S.NEW}), S.ACCEPTED, Who.STAFF),
+    Action.REQUEST_INFO: Rule(frozenset({S.NEW, S.ACCEPTED}), None, Who.STAFF, False),
+    Action.ADD_INFO: Rule(frozenset({S.NEW, S.ACCEPTED}), None, Who.REPORTER, False),
+    Action.RESOLVE: Rule(frozenset({S.ACCEPTED}), S.RESOLVED, Who.STAFF),
+    Action.CONFIRM: Rule(frozenset({S.RESOLVED}), S.CLOSED, Who.REPORTER),
+    Action.REOPEN: Rule(frozenset({S.RESOLVED}), S.ACCEPTED, Who.REPORTER),
+    Action.CLOSE: Rule(frozenset({S.RESOLVED}), S.CLOSED, Who.CLOSER),
+    Action.REJECT: Rule(frozenset({S.NEW, S.ACCEPTED}), S.REJECTED, Who.STAFF),
+    Action.MERGE: Rule(frozenset({S.NEW}), S.DUPLICATE, Who.STAFF),
+    Action.RATE: Rule(frozenset({S.CLOSED}), None, Who.REPORTER, tell_followers=False),
+}
+OPEN = frozenset({S.NEW, S.ACCEPTED, S.RESOLVED})
+
+
+class CaseError(Exception):
+    """An action that cannot be done; `key` names the polite text for the person."""
+
+    def __init__(self, key: str, case: Case | None = None) -> None:
+        super().__init__(key)
+        self.key = key
+        self.case = case
+
+
+@dataclass
+class Outcome:
+    """What an action did, and whom to tell (person ids)."""
+
+    case: Case
+    action: Action
+    event: CaseEvent
+    tell: list[int] = field(default_factory=list)
+
+
+def allowed(
+    action: Action, status: CaseStatus, actor: Person | None, reporter_id: int
+) -> str | None:
+    """Why `actor` may not do `action` on a case in `status` (a text key), or None if they may."""
+    rule = RULES[action]
+    if status not in rule.sources:
+        return "case.wrong_status"
+    if actor is not None and actor.banned:
+        return "case.not_allowed"
+    if rule.who is Who.REPORTER:
+        ok = actor is not None and actor.id == reporter_id
+    elif rule.who is Who.STAFF:
+        ok = actor is not None and actor.role in STAFF
+    else:
+        ok = actor is None or actor.role in (Role.LEAD, Role.ADMIN)
+    return None if ok else "case.not_allowed"
+
+
+async def apply(
+    session: AsyncSession,
+    case_id: int,
+    action: Action,
+    actor: Person | None,
+    note: str | None = None,
+    *,
+    rating: int | None = None,
+    duplicate_of: int | None = None,
+    prefix: str | None = None,
+    now: datetime | None = None,
+) -> Outcome:
+    """Do `action` on the case (inside the caller's transaction); raises CaseError if refused."""
+    case = await session.get(Case, case_id, with_for_update=True, populate_existing=True)
+    if case is None:
+        raise CaseError("case.not_found")
+    refusal = allowed(action, case.status, actor, case.reporter_id)
+    if refusal:
+        raise CaseError(refusal, case)
+    now = now or utcnow()
+    before = case.status
+    await _EFFECTS[action](
+        session, case, now, rating=rating, duplicate_of=duplicate_of, prefix=prefix
+    )
+    target = RULES[action].target
+    if target is not None:
+        case.status = target
+    event = CaseEvent(
+        case_id=case.id,
+        actor_id=actor.id if actor else None,
+        action=action.value,
+        from_status=before.value,
+        to_status=case.status.value,
+        note=note,
+        created_at=now,
+    )
+    session.add(event)
+    await session.flush()
+    return Outcome(case, action, event, await _audience(session, case, action))
+
+
+async def _audience(session: AsyncSession, case: Case, action: Action) -> list[int]:
+    if action in (Action.SUBMIT, Action.RATE, Action.ADD_INFO):
+        return []
+    people = [case.reporter_id]
+    if RULES[action].tell_followers:
+        followers = await session.scalars(
+            select(CaseFollower.person_id).where(CaseFollower.case_id == case.id)
+        )
+        people += [p for p in followers if p != case.reporter_id]
+    return people
+
+
+# --- effects of each action beyond the status ----------------------------------------------
+
+
+async def _submit(
+    session: AsyncSession, case: Case, now: datetime, prefix: str | None = None, **_: object
+) -> None:
+    if case.category_id is None:
+        raise CaseError("report.no_category", case)
+    category = await session.get(Category, case.category_id)
+    assert category is not None
+    case.submitted_at = now
+    case.accept_due_at = now + timedelta(minutes=category.accept_minutes)
+    case.resolve_due_at = now + timedelta(minutes=category.resolve_minutes)
+    case.urgent = case.urgent or urgent_answer(category, case.answers)
+    case.number = f"{await case_prefix(session, prefix)}-{case.id:06d}"
+
+
+def urgent_answer(category: Category, answers: dict[str, str]) -> bool:
+    """Whether an answer to the quick questions means danger now (fire, a bite)."""
+    return any(
+        option.get("urgent") and answers.get(question["key"]) == option["key"]
+        for question in category.questions
+        for option in question["options"]
+    )
+
+
+async def _accept(session: AsyncSession, case: Case, now: datetime, **_: object) -> None:
+    case.accepted_at = now
+
+
+async def _resolve(session: AsyncSession, case: Case, now: datetime, **_: object) -> None:
+    case.resolved_at = now
+
+
+async def _close(session: AsyncSession, case: Case, now: datetime, **_: object) -> None:
+    case.closed_at = now
+
+
+async def _reopen(session: AsyncSession, case: Case, now: datetime, **_: object) -> None:
+    case.rework_count += 1
+    case.resolved_at = None
+
+
+async def _merge(
+    session: AsyncSession, case: Case, now: datetime, duplicate_of: int | None = None, **_: object
+) -> None:
+    target = await session.get(Case, duplicate_of) if duplicate_of else None
+    if target is None or target.id == case.id or target.status not in OPEN:
+        raise CaseError("case.merge_target", case)
+    case.duplicate_of_id = target.id
+    case.closed_at = now
+    await follow(session, target.id, case.reporter_id)
+
+
+async def _rate(
+    session: AsyncSession, case: Case, now: datetime, rating: int | None = None, **_: object
+) -> None:
+    if rating is None or not 1 <= rating <= 5:
+        raise CaseError("case.bad_rating", case)
+    if case.rating is not None:
+        raise CaseError("case.already_rated", case)
+    case.rating = rating
+
+
+async def _nothing(session: AsyncSession, case: Case, now: datetime, **_: object) -> None:
+    return None
+
+
+_EFFECTS = {
+    Action.SUBMIT: _submit,
+    Action.ACCEPT: _accept,
+    Action.REQUEST_INFO: _nothing,
+    Action.ADD_INFO: _nothing,
+    Action.RESOLVE: _resolve,
+    Action.CONFIRM: _close,
+    Action.REOPEN: _reopen,
+    Action.CLOSE: _close,
+    Action.REJECT: _close,
+    Action.MERGE: _merge,
+    Action.RATE: _rate,
+}
+
+
+# --- helpers other modules use --------------------------------------------------------------
+
+
+async def case_prefix(session: AsyncSession, configured: str | None = None) -> str:
+    """CASE_PREFIX if set, else the street's area code (letters only), else MQ."""
+    if configured:
+        return configured
+    code = await session.scalar(select(Area.code).where(Area.level == AreaLevel.STREET).limit(1))
+    letters = "".join(ch for ch in (code or "") if ch.isascii() and ch.isalpha()).upper()
+    return letters[:6] or DEFAULT_PREFIX
+
+
+async def follow(session: AsyncSession, case_id: int, person_id: int) -> bool:
+    """Make a person a follower of a case; False if they already were (or reported it)."""
+    case = await session.get(Case, case_id)
+    if case is None or case.reporter_id == person_id:
+        return False
+    exists = await session.get(CaseFollower, (case_id, person_id))
+    if exists is not None:
+        return False
+    session.add(CaseFollower(case_id=case_id, person_id=person_id))
+    await session.flush()
+    return True
+
+
+async def overdue_resolved(session: AsyncSession, older_than: datetime) -> list[int]:
+    """Resolved cases nobody confirmed or reopened since `older_than` (for auto-close)."""
+    rows = await session.scalars(
+        select(Case.id).where(Case.status == S.RESOLVED, Case.resolved_at < older_than)
+    )
+    return list(rows)

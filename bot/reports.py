@@ -1,0 +1,302 @@
+"""A resident's report while it is written: the draft case in the database, step by step.
+
+The draft is the case itself (status draft), so a report survives a restart and two instances
+see the same photos; the conversation state only says which step is being asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import cases
+from bot.geo import AreaIndex, Located, degrees_around, distance_m
+from storage.db import Database
+from storage.models import Area, AreaLevel, Case, CaseMedia, CaseStatus, Category, MediaKind, Person
+from storage.types import utcnow
+from storage.upsert import insert_if_absent
+
+MAX_PHOTOS = 5
+MAX_DESCRIPTION = 1000
+MIN_DESCRIPTION = 2
+
+
+class ReportError(Exception):
+    """Input the report cannot take; `key` names the polite text."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+@dataclass(frozen=True)
+class PhotoAdded:
+    added: bool
+    count: int
+
+
+async def categories(database: Database) -> Sequence[Category]:
+    async with database.sessions() as session:
+        rows = await session.scalars(
+            select(Category).where(Category.active.is_(True)).order_by(Category.sort_order)
+        )
+        return rows.all()
+
+
+async def category(database: Database, category_id: int | None) -> Category | None:
+    if category_id is None:
+        return None
+    async with database.sessions() as session:
+        return await session.get(Category, category_id)
+
+
+async def draft_of(database: Database, person_id: int) -> Case | None:
+    """The person's report being written, if any."""
+    async with database.sessions() as session:
+        return await session.scalar(
+            select(Case)
+            .where(Case.reporter_id == person_id, Case.status == CaseStatus.DRAFT)
+            .order_by(Case.id.desc())
+            .limit(1)
+        )
+
+
+async def start(database: Database, person_id: int) -> Case:
+    """The person's draft, new or the one they left."""
+    existing = await draft_of(database, person_id)
+    if existing is not None:
+        return existing
+    async with database.transaction() as session:
+        draft = Case(reporter_id=person_id, status=CaseStatus.DRAFT, answers={})
+        session.add(draft)
+        await session.flush()
+        return draft
+
+
+async def _update(database: Database, case_id: int, **values: object) -> Case:
+    async with database.transaction() as session:
+        draft = await session.get(Case, case_id, with_for_update=True)
+        if draft is None or draft.status != CaseStatus.DRAFT:
+            raise ReportError("report.gone")
+        for name, value in values.items():
+            setattr(draft, name, value)
+        return draft
+
+
+async def choose_category(database: Database, case_id: int, category_id: int) -> Case:
+    async with database.sessions() as session:
+        chosen = await session.get(Category, category_id)
+        current = await session.get(Case, case_id)
+    if chosen is None or not chosen.active:
+        raise ReportError("report.bad_choice")
+    if current is not None and current.category_id == category_id:
+        return current
+    return await _update(database, case_id, category_id=category_id, answers={}, urgent=False)
+
+
+async def answer(database: Database, case_id: int, key: str, option: str) -> tuple[Case, bool]:
+    """Record an answer to a quick question; True when it means danger now."""
+    async with database.sessions() as session:
+        draft = await session.get(Case, case_id)
+        chosen = await session.get(Category, draft.category_id) if draft else None
+    if draft is None or chosen is None:
+        raise ReportError("report.gone")
+    question = next((q for q in chosen.questions if q["key"] == key), None)
+    if question is None or option not in {o["key"] for o in question["options"]}:
+        raise ReportError("report.bad_choice")
+    answers = {**draft.answers, key: option}
+    urgent = cases.urgent_answer(chosen, answers)
+    return await _update(database, case_id, answers=answers, urgent=urgent), urgent
+
+
+def next_question(chosen: Category | None, answers: dict[str, str]) -> int | None:
+    """Index of the first unanswered quick question."""
+    for index, question in enumerate(chosen.questions if chosen else []):
+        if question["key"] not in answers:
+            return index
+    return None
+
+
+def check_description(text: str) -> str:
+    text = text.strip()
+    if len(text) > MAX_DESCRIPTION:
+        raise ReportError("report.too_long", length=len(text), limit=MAX_DESCRIPTION)
+    if len(text) < MIN_DESCRIPTION:
+        raise ReportError("report.too_short")
+    return text
+
+
+async def describe(database: Database, case_id: int, text: str) -> Case:
+    return await _update(database, case_id, description=check_description(text))
+
+
+async def add_photo(
+    database: Database,
+    case_id: int,
+    *,
+    file_id: str,
+    file_unique_id: str,
+    kind: MediaKind = MediaKind.PHOTO,
+    media_group_id: str | None = None,
+    mime_type: str | None = None,
+    size: int | None = None,
+) -> PhotoAdded:
+    """Attach a photo to the draft, once per file_unique_id, at most MAX_PHOTOS."""
+    async with database.transaction() as session:
+        count = await _photo_count(session, case_id)
+        if count >= MAX_PHOTOS:
+            return PhotoAdded(added=False, count=count)
+        values = {
+            "case_id": case_id,
+            "kind": kind,
+            "stage": "report",
+            "file_id": file_id,
+            "file_unique_id": file_unique_id,
+            "media_group_id": media_group_id,
+            "mime_type": mime_type,
+            "size": size,
+            "download_attempts": 0,
+            "created_at": utcnow(),
+        }
+        added = await insert_if_absent(session, CaseMedia, values, ["case_id", "file_unique_id"])
+        return PhotoAdded(added=added, count=count + int(added))
+
+
+async def photo_count(database: Database, case_id: int) -> int:
+    async with database.sessions() as session:
+        return await _photo_count(session, case_id)
+
+
+async def _photo_count(session: AsyncSession, case_id: int) -> int:
+    statement = select(func.count()).where(CaseMedia.case_id == case_id)
+    return int(await session.scalar(statement) or 0)
+
+
+async def first_photo(database: Database, case_id: int) -> CaseMedia | None:
+    async with database.sessions() as session:
+        return await session.scalar(
+            select(CaseMedia).where(CaseMedia.case_id == case_id).order_by(CaseMedia.id).limit(1)
+        )
+
+
+async def place(
+    database: Database,
+    case_id: int,
+    *,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    address: str | None = None,
+    located: Located | None = None,
+) -> Case:
+    values: dict[str, object] = {"latitude": latitude, "longitude": longitude}
+    if address is not None:
+        values["address"] = address[:512]
+    values["area_id"] = located.area_id if located else None
+    return await _update(database, case_id, **values)
+
+
+async def choose_community(database: Database, case_id: int, area_id: int) -> Case:
+    async with database.sessions() as session:
+        area = await session.get(Area, area_id)
+    if area is None or area.level != AreaLevel.COMMUNITY:
+        raise ReportError("report.bad_choice")
+    return await _update(database, case_id, area_id=area_id)
+
+
+async def set_anonymous(database: Database, case_id: int, anonymous: bool) -> Case:
+    return await _update(database, case_id, anonymous=anonymous)
+
+
+async def discard(database: Database, case_id: int) -> None:
+    """Throw a draft away (only a draft)."""
+    async with database.transaction() as session:
+        await session.execute(
+            delete(Case).where(Case.id == case_id, Case.status == CaseStatus.DRAFT)
+        )
+
+
+async def communities(database: Database) -> Sequence[Area]:
+    async with database.sessions() as session:
+        rows = await session.scalars(
+            select(Area).where(Area.level == AreaLevel.COMMUNITY).order_by(Area.code)
+        )
+        return rows.all()
+
+
+async def area_index(database: Database) -> AreaIndex:
+    async with database.sessions() as session:
+        rows = await session.execute(
+            select(Area.id, Area.level, Area.parent_id, Area.boundary).where(
+                Area.level.in_([AreaLevel.GRID, AreaLevel.COMMUNITY])
+            )
+        )
+        return AreaIndex((i, level.value, parent, boundary) for i, level, parent, boundary in rows)
+
+
+async def next_allowed_at(
+    database: Database, person_id: int, per_hour: int, now: datetime | None = None
+) -> datetime | None:
+    """When a resident who filed `per_hour` reports in the last hour may file again (or None)."""
+    now = now or utcnow()
+    async with database.sessions() as session:
+        rows = await session.scalars(
+            select(Case.submitted_at)
+            .where(Case.reporter_id == person_id, Case.submitted_at > now - timedelta(hours=1))
+            .order_by(Case.submitted_at.desc())
+            .limit(per_hour)
+        )
+        recent = [at for at in rows if at is not None]
+    if len(recent) < per_hour:
+        return None
+    return recent[-1] + timedelta(hours=1)
+
+
+async def duplicates(
+    database: Database, draft: Case, radius_m: float, days: int, now: datetime | None = None
+) -> list[Case]:
+    """Open cases of the same category within `radius_m` filed in the last `days`, nearest first."""
+    if draft.latitude is None or draft.longitude is None or draft.category_id is None:
+        return []
+    now = now or utcnow()
+    dlat, dlon = degrees_around(draft.latitude, radius_m)
+    async with database.sessions() as session:
+        rows = await session.scalars(
+            select(Case).where(
+                Case.category_id == draft.category_id,
+                Case.status.in_(cases.OPEN),
+                Case.submitted_at > now - timedelta(days=days),
+                Case.latitude.between(draft.latitude - dlat, draft.latitude + dlat),
+                Case.longitude.between(draft.longitude - dlon, draft.longitude + dlon),
+                Case.id != draft.id,
+            )
+        )
+        found = list(rows)
+
+    def away(case: Case) -> float:
+        return distance_m(
+            draft.latitude or 0, draft.longitude or 0, case.latitude or 0, case.longitude or 0
+        )
+
+    return sorted((c for c in found if away(c) <= radius_m), key=away)
+
+
+async def submit(
+    database: Database, case_id: int, reporter: Person, prefix: str | None
+) -> cases.Outcome:
+    """File the draft as a case (once: a second tap finds it submitted already)."""
+    async with database.transaction() as session:
+        return await cases.apply(session, case_id, cases.Action.SUBMIT, reporter, prefix=prefix)
+
+
+async def follow_instead(database: Database, draft_id: int, case_id: int, person_id: int) -> None:
+    """The resident says an existing case is theirs: follow it, drop the draft."""
+    async with database.transaction() as session:
+        await cases.follow(session, case_id, person_id)
+        await session.execute(
+            delete(Case).where(Case.id == draft_id, Case.status == CaseStatus.DRAFT)
+        )
