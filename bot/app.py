@@ -13,6 +13,7 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
 from bot import commands
 from bot.config import Settings
+from bot.media import MediaStore
 from bot.people import mark_unreachable
 from bot.telegram import RetryMiddleware, create_bot
 from bot.texts import Catalogue
@@ -40,11 +41,13 @@ class App:
     dispatcher: Dispatcher
     retry: RetryMiddleware
     journal: UpdateJournalMiddleware
+    media: MediaStore
 
     async def drain(self, grace_s: float = 20) -> None:
         """Let updates being handled finish (polling does not wait for them when it stops)."""
         if unfinished := await self.journal.drain(grace_s):
             log.warning("%s updates were still being handled at shutdown", unfinished)
+        await self.media.wait()
 
     async def close(self) -> None:
         await self.dispatcher.storage.close()
@@ -70,6 +73,7 @@ def build_dispatcher(
     database: Database,
     catalogue: Catalogue,
     journal: UpdateJournalMiddleware,
+    **services: object,
 ) -> Dispatcher:
     """The Dispatcher with its dependencies by name, middlewares and routers."""
     storage, isolation = conversation_storage(settings, database)
@@ -80,6 +84,7 @@ def build_dispatcher(
         database=database,
         catalogue=catalogue,
         tz=settings.tz,
+        **services,
     )
     # Order matters: the journal first, so a duplicate update costs nothing more.
     dispatcher.update.outer_middleware(journal)
@@ -108,5 +113,6 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
     retry = RetryMiddleware(on_blocked=on_blocked)
     bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url, retry)
     journal = UpdateJournalMiddleware(database)
-    dispatcher = build_dispatcher(settings, database, catalogue, journal)
-    return App(settings, database, catalogue, bot, dispatcher, retry, journal)
+    media = MediaStore(bot, database, settings.media_dir)
+    dispatcher = build_dispatcher(settings, database, catalogue, journal, media=media)
+    return App(settings, database, catalogue, bot, dispatcher, retry, journal, media)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.errors import PoliteError
 from storage.models import (
     Area,
     AreaLevel,
@@ -75,12 +76,11 @@ RULES: dict[Action, Rule] = {
 OPEN = frozenset({S.NEW, S.ACCEPTED, S.RESOLVED})
 
 
-class CaseError(Exception):
-    """An action that cannot be done; `key` names the polite text for the person."""
+class CaseError(PoliteError):
+    """An action that cannot be done on a case (wrong status, not allowed, ...)."""
 
     def __init__(self, key: str, case: Case | None = None) -> None:
-        super().__init__(key)
-        self.key = key
+        super().__init__(key, number=(case.number if case else None) or "")
         self.case = case
 
 

@@ -12,7 +12,7 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-RESIDENT_COMMANDS = ("start", "help", "language")
+RESIDENT_COMMANDS = ("start", "report", "mycases", "cancel", "help", "language")
 STAFF_COMMANDS = RESIDENT_COMMANDS
 COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.RESIDENT: RESIDENT_COMMANDS,

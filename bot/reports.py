@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import cases
+from bot.errors import PoliteError
 from bot.geo import AreaIndex, Located, degrees_around, distance_m
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseMedia, CaseStatus, Category, MediaKind, Person
@@ -25,13 +26,8 @@ MAX_DESCRIPTION = 1000
 MIN_DESCRIPTION = 2
 
 
-class ReportError(Exception):
-    """Input the report cannot take; `key` names the polite text."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
+class ReportError(PoliteError):
+    """Input the report cannot take."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +202,18 @@ async def choose_community(database: Database, case_id: int, area_id: int) -> Ca
     if area is None or area.level != AreaLevel.COMMUNITY:
         raise ReportError("report.bad_choice")
     return await _update(database, case_id, area_id=area_id)
+
+
+async def reset_answers(database: Database, case_id: int) -> Case:
+    return await _update(database, case_id, answers={}, urgent=False)
+
+
+async def area_name(database: Database, area_id: int | None) -> str | None:
+    if area_id is None:
+        return None
+    async with database.sessions() as session:
+        area = await session.get(Area, area_id)
+        return area.name if area else None
 
 
 async def set_anonymous(database: Database, case_id: int, anonymous: bool) -> Case:

@@ -3,8 +3,65 @@
 Nothing in callback data is trusted: handlers check on the server who may do what.
 """
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 
 class LanguageChoice(CallbackData, prefix="v1lang"):
     code: str
+
+
+class Nav(StrEnum):
+    """What a report button does; short values keep callback data small."""
+
+    BACK = "b"
+    CANCEL = "c"
+    PHOTOS_DONE = "pd"
+    NOT_THERE = "nt"
+    SUBMIT = "s"
+    EDIT = "e"
+    EDIT_PART = "ep"
+    SUMMARY = "sm"
+    ANONYMOUS = "a"
+    FOLLOW = "f"
+    DIFFERENT = "d"
+    COMMUNITY = "cm"
+
+
+class ReportCategory(CallbackData, prefix="v1rc"):
+    case_id: int
+    category_id: int
+
+
+class ReportAnswer(CallbackData, prefix="v1ra"):
+    case_id: int
+    key: str
+    option: str
+
+
+class ReportNav(CallbackData, prefix="v1rn"):
+    case_id: int
+    action: Nav
+    target: int = 0
+
+
+class CaseOpen(CallbackData, prefix="v1co"):
+    case_id: int
+
+
+class CasePage(CallbackData, prefix="v1cl"):
+    page: int
+
+
+class Verdict(StrEnum):
+    FIXED = "y"
+    NOT_FIXED = "n"
+    RATE = "r"
+    SKIP = "s"
+
+
+class Feedback(CallbackData, prefix="v1fb"):
+    case_id: int
+    verdict: Verdict
+    value: int = 0

@@ -9,8 +9,10 @@ import logging
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
+from bot.errors import PoliteError
 from bot.texts import Catalogue, Translator
 
 log = logging.getLogger(__name__)
@@ -51,7 +53,20 @@ async def _apologise(bot: Bot, event: ErrorEvent, text: str) -> None:
         await bot.send_message(message.chat.id, text)
 
 
+async def on_polite_error(
+    event: ErrorEvent, bot: Bot, catalogue: Catalogue, t: Translator | None = None
+) -> bool:
+    """A known refusal (stale button, text too long, ...): answer it in the person's language."""
+    error = event.exception
+    assert isinstance(error, PoliteError)
+    translate = t or catalogue.translator(catalogue.default_language)
+    values = {k: v for k, v in error.values.items() if v is not None}
+    await _apologise(bot, event, translate(error.key, **values))
+    return True
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
+    router.errors.register(on_polite_error, ExceptionTypeFilter(PoliteError))
     router.errors.register(on_error)
     return router

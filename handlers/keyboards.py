@@ -18,7 +18,10 @@ LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
 def main_menu(t: Translator) -> ReplyKeyboardMarkup:
     """The resident's menu under the input field."""
     return ReplyKeyboardMarkup(
-        keyboard=[[KeyboardButton(text=t("menu.help")), KeyboardButton(text=t("menu.language"))]],
+        keyboard=[
+            [KeyboardButton(text=t("menu.report")), KeyboardButton(text=t("menu.mycases"))],
+            [KeyboardButton(text=t("menu.help")), KeyboardButton(text=t("menu.language"))],
+        ],
         resize_keyboard=True,
         is_persistent=True,
         input_field_placeholder=t("menu.placeholder"),

@@ -76,12 +76,15 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-def make_settings(emulator: TelegramEmulator, sqlite_url: str) -> Callable[..., Settings]:
+def make_settings(
+    emulator: TelegramEmulator, sqlite_url: str, tmp_path: Path
+) -> Callable[..., Settings]:
     def build(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
             "bot_token": emulator.token,
             "telegram_api_url": emulator.url,
             "database_url": sqlite_url,
+            "media_dir": tmp_path / "media",
             "admin_ids": frozenset({900001}),
             "_env_file": None,
         }

@@ -18,6 +18,7 @@ from aiogram import BaseMiddleware
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import TelegramObject, Update
 
+from bot.errors import PoliteError
 from storage import updates as journal
 from storage.db import Database
 
@@ -77,6 +78,10 @@ class UpdateJournalMiddleware(BaseMiddleware):
     ) -> Any:
         try:
             result = await handler(event, data)
+        except PoliteError:
+            # The person's own mistake, answered by the error router: handled, not failed.
+            await journal.mark_handled(self.database, bot_id, event.update_id)
+            raise
         except TelegramForbiddenError:
             # The person blocked the bot (now marked unreachable): nothing to retry.
             log.info("update %s: the chat is unreachable", event.update_id)

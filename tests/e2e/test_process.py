@@ -25,6 +25,7 @@ def bot_env(emulator: TelegramEmulator, tmp_path: Path, **extra: str) -> dict[st
         BOT_TOKEN=emulator.token,
         TELEGRAM_API_URL=emulator.url,
         DATABASE_URL=f"sqlite:///{tmp_path / 'data' / 'bot.db'}",
+        MEDIA_DIR=str(tmp_path / "media"),
         ADMIN_IDS="900001",
         LOG_LEVEL="INFO",
         REDIS_URL="",

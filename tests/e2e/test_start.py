@@ -24,7 +24,7 @@ async def test_start_greets_in_chinese_with_a_menu(
     assert reply.text is not None
     assert "您好，李四" in reply.text
     assert "119" in reply.text
-    assert ["❓ 帮助", "🌐 语言 / Language"] in reply.keyboard
+    assert reply.keyboard == [["📝 我要报事", "📋 我的案件"], ["❓ 帮助", "🌐 语言 / Language"]]
     person = await _person(bot_app, 1001)
     assert person.role == Role.RESIDENT
     assert person.tg_language == "zh-hans"
@@ -58,7 +58,7 @@ async def test_command_menus_are_set_per_role_and_language(
 ) -> None:
     await emulator.wait_for(lambda: ("all_private_chats", "en") in emulator.commands, 5)
     default = [c["command"] for c in emulator.commands[("all_private_chats", "")]]
-    assert default == ["start", "help", "language"]
+    assert default == ["start", "report", "mycases", "cancel", "help", "language"]
     assert emulator.commands[("all_private_chats", "")][0]["description"] == "回到首页"
     assert emulator.commands[("all_private_chats", "en")][0]["description"] == "Back to the start"
     admin = emulator.user(900001, "管理员")

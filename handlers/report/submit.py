@@ -1,0 +1,198 @@
+"""The summary and its buttons: submit (once), edit a part, anonymous, cancel, back; and the
+nearby-duplicate question before a case is filed."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot import reports
+from bot.config import Settings
+from bot.media import MediaStore
+from bot.texts import Translator
+from handlers.callbacks import Nav, ReportNav
+from handlers.keyboards import main_menu
+from handlers.report import keyboards, steps
+from handlers.report.common import make_flow, own_draft
+from handlers.report.steps import ReportState
+from storage.db import Database
+from storage.models import Case, Person
+
+STEP_OF_STATE = {
+    ReportState.category.state: "category",
+    ReportState.question.state: "question",
+    ReportState.description.state: "description",
+    ReportState.photos.state: "photos",
+    ReportState.place.state: "place",
+    ReportState.community.state: "place",
+    ReportState.summary.state: "summary",
+    ReportState.duplicate.state: "summary",
+}
+
+
+async def on_nav(
+    query: CallbackQuery,
+    callback_data: ReportNav,
+    person: Person,
+    t: Translator,
+    language: str,
+    database: Database,
+    settings: Settings,
+    state: FSMContext,
+    bot: Bot,
+    media: MediaStore,
+) -> None:
+    draft = await own_draft(database, person, callback_data.case_id)
+    flow = make_flow(bot, query.from_user.id, t, language, database, settings, state)
+    action = callback_data.action
+    if action is Nav.SUBMIT or action is Nav.DIFFERENT:
+        await _submit(query, flow, draft, person, media)
+        return
+    await query.answer()
+    if action is Nav.CANCEL:
+        await reports.discard(database, draft.id)
+        await state.clear()
+        await _drop_buttons(query)
+        await bot.send_message(flow.chat_id, t("report.cancelled"), reply_markup=main_menu(t))
+    elif action is Nav.BACK:
+        await steps.back(flow, draft, STEP_OF_STATE.get(await state.get_state() or "", "summary"))
+    elif action is Nav.EDIT:
+        await _edit_markup(query, keyboards.edit_parts(t, draft.id))
+    elif action is Nav.SUMMARY:
+        await _edit_markup(query, keyboards.summary(t, draft.id, draft.anonymous))
+    elif action is Nav.EDIT_PART:
+        await _edit_part(flow, draft, callback_data.target)
+    elif action is Nav.ANONYMOUS:
+        draft = await reports.set_anonymous(database, draft.id, not draft.anonymous)
+        await _refresh_summary(query, flow, draft)
+    elif action is Nav.FOLLOW:
+        await _follow(flow, draft, person, callback_data.target)
+
+
+async def _submit(
+    query: CallbackQuery, flow: steps.Flow, draft: Case, person: Person, media: MediaStore
+) -> None:
+    settings, t = flow.settings, flow.t
+    again = await reports.next_allowed_at(flow.database, person.id, settings.reports_per_hour)
+    if again is not None:
+        when = again.astimezone(settings.tz).strftime("%H:%M")
+        raise reports.ReportError("report.rate_limited", limit=settings.reports_per_hour, when=when)
+    if not (await flow.state.get_data()).get("duplicate_checked"):
+        found = await reports.duplicates(
+            flow.database, draft, settings.duplicate_radius_m, settings.duplicate_days
+        )
+        await flow.state.update_data(duplicate_checked=True)
+        if found:
+            await query.answer()
+            await _show_duplicate(flow, draft, found[0])
+            return
+    outcome = await reports.submit(flow.database, draft.id, person, settings.case_prefix)
+    await query.answer()
+    await flow.state.clear()
+    await _drop_buttons(query)
+    case = outcome.case
+    key = "report.submitted_urgent" if case.urgent else "report.submitted"
+    chosen = await reports.category(flow.database, case.category_id)
+    within = duration_text(t, chosen.accept_minutes if chosen else 0)
+    await flow.bot.send_message(
+        flow.chat_id, t(key, number=case.number or "", within=within), reply_markup=main_menu(t)
+    )
+    media.download_soon(case.id)
+
+
+def duration_text(t: Translator, minutes: int) -> str:
+    if minutes % (24 * 60) == 0 and minutes >= 24 * 60:
+        return t("time.days", count=minutes // (24 * 60))
+    if minutes % 60 == 0 and minutes >= 60:
+        return t("time.hours", count=minutes // 60)
+    return t("time.minutes", count=minutes)
+
+
+async def _show_duplicate(flow: steps.Flow, draft: Case, existing: Case) -> None:
+    await flow.state.set_state(ReportState.duplicate)
+    t = flow.t
+    submitted = (
+        existing.submitted_at.astimezone(flow.settings.tz) if existing.submitted_at else None
+    )
+    text = t(
+        "report.duplicate_found",
+        radius=int(flow.settings.duplicate_radius_m),
+        number=existing.number or "",
+        status=t(f"status.{existing.status.value}"),
+        when=submitted.strftime("%m-%d") if submitted else "",
+        description=(existing.description or "")[:200],
+    )
+    markup = keyboards.duplicate(t, draft.id, existing.id)
+    photo = await reports.first_photo(flow.database, existing.id)
+    if photo is not None and photo.kind == "photo":
+        await flow.bot.send_photo(flow.chat_id, photo.file_id, caption=text, reply_markup=markup)
+    else:
+        await flow.bot.send_message(flow.chat_id, text, reply_markup=markup)
+
+
+async def _follow(flow: steps.Flow, draft: Case, person: Person, existing_id: int) -> None:
+    settings = flow.settings
+    nearby = await reports.duplicates(
+        flow.database, draft, settings.duplicate_radius_m, settings.duplicate_days
+    )
+    existing = next((case for case in nearby if case.id == existing_id), None)
+    if existing is None:  # forged, or the case was closed meanwhile
+        raise reports.ReportError("error.stale_button")
+    await reports.follow_instead(flow.database, draft.id, existing.id, person.id)
+    await flow.state.clear()
+    await flow.bot.send_message(
+        flow.chat_id,
+        flow.t("report.following", number=existing.number or ""),
+        reply_markup=main_menu(flow.t),
+    )
+
+
+async def _edit_part(flow: steps.Flow, draft: Case, index: int) -> None:
+    if not 0 <= index < len(keyboards.EDIT_PARTS):
+        raise reports.ReportError("error.stale_button")
+    part = keyboards.EDIT_PARTS[index]
+    if part == "photos":
+        await flow.state.update_data(photos_done=False)
+    await steps.ask(flow, draft, part)
+
+
+async def _refresh_summary(query: CallbackQuery, flow: steps.Flow, draft: Case) -> None:
+    if query.message is None:
+        return
+    with suppress(TelegramBadRequest):
+        await flow.bot.edit_message_text(
+            await steps.summary_text(flow, draft),
+            chat_id=flow.chat_id,
+            message_id=query.message.message_id,
+            reply_markup=keyboards.summary(flow.t, draft.id, draft.anonymous),
+        )
+
+
+async def _edit_markup(query: CallbackQuery, markup: object) -> None:
+    if query.message is not None:
+        with suppress(TelegramBadRequest):
+            await query.bot.edit_message_reply_markup(  # type: ignore[union-attr]
+                chat_id=query.message.chat.id,
+                message_id=query.message.message_id,
+                reply_markup=markup,  # type: ignore[arg-type]
+            )
+
+
+async def _drop_buttons(query: CallbackQuery) -> None:
+    await _edit_markup(query, None)
+
+
+async def use_buttons(message: Message, t: Translator) -> None:
+    await message.answer(t("report.use_buttons"))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(on_nav, ReportNav.filter())
+    router.message.register(use_buttons, F.chat.type == "private", StateFilter(ReportState))
+    return router
