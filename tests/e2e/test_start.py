@@ -75,7 +75,7 @@ async def test_language_switch_is_remembered(emulator: TelegramEmulator, bot_app
     assert (await carol.callback_answer(query))["show_alert"] is False
     confirmation = await carol.next_message()
     assert confirmation.text == "Done, I will speak English with you from now on."
-    assert confirmation.keyboard[0][0] == "❓ Help"
+    assert confirmation.keyboard[1][0] == "❓ Help"
     assert choose.buttons == [["简体中文", "✓ English"]]  # the buttons were edited
     assert (await _person(bot_app, 1004)).language == "en"
     assert (await carol.ask("/start")).text.startswith("Hello, Carol!")  # type: ignore[union-attr]
