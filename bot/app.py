@@ -14,10 +14,13 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from bot import commands
 from bot.config import Settings
 from bot.media import MediaStore
+from bot.notify import Notifier
 from bot.people import mark_unreachable
+from bot.scheduler import create_scheduler
 from bot.telegram import RetryMiddleware, create_bot
 from bot.texts import Catalogue
 from handlers import get_routers
+from handlers.keyboards import notice_buttons
 from handlers.middlewares import PersonMiddleware, UpdateJournalMiddleware
 from storage import migrate
 from storage.db import Database
@@ -42,6 +45,7 @@ class App:
     retry: RetryMiddleware
     journal: UpdateJournalMiddleware
     media: MediaStore
+    notifier: Notifier
 
     async def drain(self, grace_s: float = 20) -> None:
         """Let updates being handled finish (polling does not wait for them when it stops)."""
@@ -114,5 +118,19 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
     bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url, retry)
     journal = UpdateJournalMiddleware(database)
     media = MediaStore(bot, database, settings.media_dir)
-    dispatcher = build_dispatcher(settings, database, catalogue, journal, media=media)
-    return App(settings, database, catalogue, bot, dispatcher, retry, journal, media)
+    notifier = Notifier(bot, database, catalogue, notice_buttons)
+    dispatcher = build_dispatcher(
+        settings, database, catalogue, journal, media=media, notifier=notifier
+    )
+    scheduler = create_scheduler(database, notifier, media, settings.auto_close_hours, settings.tz)
+
+    async def start_clock() -> None:  # async: aiogram would run a plain function in a thread
+        scheduler.start()
+
+    async def stop_clock() -> None:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    dispatcher.startup.register(start_clock)
+    dispatcher.shutdown.register(stop_clock)
+    return App(settings, database, catalogue, bot, dispatcher, retry, journal, media, notifier)

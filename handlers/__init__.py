@@ -6,10 +6,20 @@ Dispatcher (one per test, or per process) gets routers of its own.
 
 from aiogram import Router
 
-from handlers import admin, errors, fallback, language, membership, report, start
+from handlers import (
+    admin,
+    errors,
+    fallback,
+    feedback,
+    language,
+    membership,
+    mycases,
+    report,
+    start,
+)
 
 # `fallback` answers what nobody else took, so it comes last.
-FEATURES = (errors, membership, start, language, admin, report, fallback)
+FEATURES = (errors, membership, start, language, admin, mycases, feedback, report, fallback)
 
 
 def get_routers() -> list[Router]:

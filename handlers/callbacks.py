@@ -59,6 +59,7 @@ class Verdict(StrEnum):
     NOT_FIXED = "n"
     RATE = "r"
     SKIP = "s"
+    INFO = "i"
 
 
 class Feedback(CallbackData, prefix="v1fb"):

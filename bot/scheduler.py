@@ -1,0 +1,70 @@
+"""The clock: a few periodic ticks that read what is due from the database.
+
+APScheduler keeps no state of its own here; each tick is idempotent (a case already closed by
+someone else is skipped), so a restart or a second instance does no harm.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot import cases
+from bot.media import MediaStore
+from bot.notify import Notifier
+from storage.db import Database
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+AUTO_CLOSE_EVERY_MIN = 10
+MEDIA_RETRY_EVERY_MIN = 5
+
+
+async def auto_close(
+    database: Database, notifier: Notifier, after_hours: int, now: datetime | None = None
+) -> int:
+    """Close resolved cases whose reporter did not answer within `after_hours`."""
+    now = now or utcnow()
+    async with database.sessions() as session:
+        due = await cases.overdue_resolved(session, now - timedelta(hours=after_hours))
+    closed = 0
+    for case_id in due:
+        try:
+            async with database.transaction() as session:
+                outcome = await cases.apply(
+                    session, case_id, cases.Action.CLOSE, None, note="auto", now=now
+                )
+        except cases.CaseError:
+            continue  # answered or closed meanwhile
+        await notifier.tell(outcome)
+        closed += 1
+    if closed:
+        log.info("auto-closed %s resolved cases", closed)
+    return closed
+
+
+def create_scheduler(
+    database: Database, notifier: Notifier, media: MediaStore, auto_close_hours: int, tz: object
+) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=tz)
+    scheduler.add_job(
+        auto_close,
+        "interval",
+        minutes=AUTO_CLOSE_EVERY_MIN,
+        args=[database, notifier, auto_close_hours],
+        id="auto_close",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        media.download_pending,
+        "interval",
+        minutes=MEDIA_RETRY_EVERY_MIN,
+        id="media_retry",
+        max_instances=1,
+        coalesce=True,
+    )
+    return scheduler
