@@ -5,22 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
-from storage.models import Case, CaseEvent, CaseMedia, CaseStatus
+from storage.models import CaseEvent, CaseMedia, CaseStatus
+from tests.e2e.flows import FIRE, FIRE_EXIT, HERE, all_cases, choose, file_report
 from tests.emulator import TelegramEmulator
 from tests.emulator.client import BotMessage, TestUser
 from tests.emulator.files import make_image
-
-FIRE_EXIT = "消防通道、楼道被堵"
-
-
-async def cases_of(app: App) -> list[Case]:
-    async with app.database.sessions() as session:
-        return list((await session.scalars(select(Case).order_by(Case.id))).all())
-
-
-async def choose(user: TestUser, message: BotMessage, button: str) -> BotMessage:
-    await user.press(message, button)
-    return await user.next_message()
 
 
 async def test_full_report_with_an_album_and_a_location(
@@ -55,7 +44,7 @@ async def test_full_report_with_an_album_and_a_location(
     assert "已登记，案件编号 MQ-000001" in done.text
     assert "30 分钟内受理" in done.text
 
-    [case] = await cases_of(bot_app)
+    [case] = await all_cases(bot_app)
     assert case.status == CaseStatus.NEW
     assert case.number == "MQ-000001"
     assert case.answers == {"kind": "blocked_exit"}
@@ -75,3 +64,113 @@ async def test_full_report_with_an_album_and_a_location(
     assert len(set(stored)) == 2
     files = list((bot_app.settings.media_dir).rglob("*"))
     assert sorted(p.name for p in files if p.is_file()) == sorted(stored)
+
+
+async def test_a_photo_with_a_caption_starts_a_report(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    user = emulator.user(5002, "吴")
+    await user.send_photo(make_image(), caption="小区门口垃圾堆了三天没人清理")
+    assert (await user.next_message()).text == "收到照片，我们来登记这个问题。"
+    categories = await user.next_message()
+    question = await choose(user, categories, "🧹 市容环境")
+    where = await choose(user, question, "垃圾堆放")  # description and photo: given already
+    assert "问题在哪里" in (where.text or "")
+    await user.send_location(*HERE)
+    await user.next_message()
+    summary = await user.next_message()
+    assert "小区门口垃圾堆了三天没人清理" in (summary.text or "")
+    assert "照片：1 张" in (summary.text or "")
+    await choose(user, summary, "✅ 提交")
+    [case] = await all_cases(bot_app)
+    assert (case.status, case.description) == (CaseStatus.NEW, "小区门口垃圾堆了三天没人清理")
+
+
+async def test_a_location_starts_a_report(emulator: TelegramEmulator, bot_app: App) -> None:
+    user = emulator.user(5003, "Ann", language_code="en")
+    await user.send_location(*HERE)
+    assert (await user.next_message()).text == "Location received. Let's file this problem."
+    categories = await user.next_message()
+    assert categories.buttons[1] == ["🐕 Dogs (stray, nuisance, unleashed, bite)"]
+    question = await choose(user, categories, "🐕 Dogs (stray, nuisance, unleashed, bite)")
+    question = await choose(user, question, "Barking nuisance")
+    assert question.text == "How many dogs?"
+    describe = await choose(user, question, "Two or three")
+    photos = await user.ask("Two dogs barking all night at the gate")
+    summary = await choose(user, photos, "Skip, no photos")  # the place is known already
+    assert "Photos: 0" in (summary.text or "")
+    done = await choose(user, summary, "✅ Submit")
+    assert "Filed as case MQ-000001" in (done.text or "")
+    assert describe.text is not None
+
+
+async def test_danger_now_is_urgent_at_once(emulator: TelegramEmulator, bot_app: App) -> None:
+    user = emulator.user(5004, "郑")
+    categories = await user.ask("/report")
+    question = await choose(user, categories, "🐕 犬只问题")
+    warning = await choose(user, question, "有人被咬伤")
+    assert warning.html is not None
+    assert "<code>110</code>" in warning.html
+    assert "<code>119</code>" in warning.html
+    assert (await user.next_message()).text == "有几只犬？"
+    [draft] = await all_cases(bot_app)
+    assert draft.urgent
+    assert draft.status == CaseStatus.DRAFT
+
+
+async def test_urgent_report_is_filed_as_an_emergency(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    user = emulator.user(5005, "王")
+    done = await file_report(user, answers=("正在冒烟或起火",))
+    assert "已作为紧急情况登记" in (done.text or "")
+    [case] = await all_cases(bot_app)
+    assert case.urgent
+
+
+async def test_back_edit_anonymous_and_cancel(emulator: TelegramEmulator, bot_app: App) -> None:
+    user = emulator.user(5006, "冯")
+    categories = await user.ask("/report")
+    question = await choose(user, categories, FIRE)
+    describe = await choose(user, question, FIRE_EXIT)
+    again = await choose(user, describe, "⬅ 返回")
+    assert again.text == "是哪一类火灾隐患？"
+    await choose(user, again, "灭火器过期或缺失")
+    summary = await fill_report_from_description(user)
+    await user.press(summary, "✏️ 修改")
+    await emulator.wait_for(lambda: summary.buttons and summary.buttons[0] == ["类型", "描述"], 5)
+    prompt = await choose(user, summary, "描述")
+    assert "当前描述" in (prompt.text or "")
+    summary = await user.ask("灭火器都过期两年了")
+    assert "灭火器都过期两年了" in (summary.text or "")
+    assert "灭火器过期或缺失" in (summary.text or "")
+    await user.press(summary, "🙈 匿名：否")
+    await emulator.wait_for(lambda: "匿名：是" in (summary.text or ""), 5)
+    [draft] = await all_cases(bot_app)
+    assert draft.anonymous
+    assert draft.status == CaseStatus.DRAFT
+    cancelled = await user.ask("/cancel")
+    assert cancelled.text == "已取消，草稿已删除。"
+    assert await all_cases(bot_app) == []
+    assert (await user.ask("/cancel")).text == "现在没有需要取消的操作。"
+
+
+async def fill_report_from_description(user: TestUser) -> BotMessage:
+    photos = await user.ask("楼里的灭火器过期了")
+    await user.press(photos, "跳过，没有照片")
+    await user.next_message()
+    await user.send("幸福路 8 号 2 栋")  # a typed address; no areas configured
+    assert (await user.next_message()).text == "地址已记录。"
+    return await user.next_message()
+
+
+async def test_a_report_survives_leaving_and_coming_back(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    user = emulator.user(5007, "褚")
+    categories = await user.ask("/report")
+    await choose(user, categories, FIRE)
+    await user.ask("/help")
+    resumed = await user.ask("/report")
+    assert resumed.text == "您还有一条没写完的反映，我们接着填写："
+    assert (await user.next_message()).text == "是哪一类火灾隐患？"

@@ -184,9 +184,29 @@ class TestUser(_Speaker):
 
     # --- sending -----------------------------------------------------------------------------
 
-    async def send(self, text: str) -> dict[str, Any]:
+    async def send(self, text: str, forwarded_from: TestUser | None = None) -> dict[str, Any]:
         """A text message; `/command` texts carry the bot_command entity."""
-        return await self._post(self.user, _text_content(text))
+        content = _text_content(text)
+        if forwarded_from is not None:
+            content["forward_origin"] = {
+                "type": "user",
+                "date": int(time.time()) - 60,
+                "sender_user": forwarded_from.user,
+            }
+        return await self._post(self.user, content)
+
+    async def send_sticker(self) -> dict[str, Any]:
+        stored = self.emu.files.add(b"RIFF\x00WEBP", "sticker", mime_type="image/webp")
+        sticker = {
+            **stored.as_file(),
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+        }
+        return await self._post(self.user, {"sticker": sticker})
 
     async def send_photo(
         self,
