@@ -92,6 +92,7 @@ async def _submit(
             await _show_duplicate(flow, draft, found[0])
             return
     outcome = await reports.submit(flow.database, draft.id, person, settings.case_prefix)
+    media.download_soon(outcome.case.id)
     await query.answer()
     await flow.state.clear()
     await _drop_buttons(query)
@@ -102,7 +103,6 @@ async def _submit(
     await flow.bot.send_message(
         flow.chat_id, t(key, number=case.number or "", within=within), reply_markup=main_menu(t)
     )
-    media.download_soon(case.id)
 
 
 def duration_text(t: Translator, minutes: int) -> str:
