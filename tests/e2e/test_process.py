@@ -150,3 +150,30 @@ async def test_migrate_command(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "m.db")
     assert db.execute("SELECT count(*) FROM categories").fetchone() == (5,)
     db.close()
+
+
+async def test_a_report_survives_a_restart_midway(
+    emulator: TelegramEmulator, tmp_path: Path
+) -> None:
+    env = bot_env(emulator, tmp_path)
+    user = emulator.user(4003, "Ivan")
+    async with bot_process(env, tmp_path) as process:
+        categories = await user.ask("/report", timeout=START_TIMEOUT)
+        await user.press(categories, "🔥 火灾隐患")
+        question = await user.next_message()
+        await user.press(question, "消防通道、楼道被堵")
+        assert "描述问题" in ((await user.next_message()).text or "")
+        await stop(process)
+
+    async with bot_process(env, tmp_path) as process:
+        photos = await user.ask("楼道里堆满纸箱", timeout=START_TIMEOUT)  # the step is still there
+        assert "现场照片" in (photos.text or "")
+        await user.press(photos, "跳过，没有照片")
+        await user.next_message()
+        await user.send("🏠 我现在不在现场")
+        await user.next_message()
+        summary = await user.next_message()
+        assert "楼道里堆满纸箱" in (summary.text or "")
+        await user.press(summary, "✅ 提交")
+        assert "已登记" in ((await user.next_message()).text or "")
+        await stop(process)
