@@ -3,15 +3,16 @@
 from aiogram import Router
 
 from handlers.report import content, entry, place, submit
+from handlers.report.middleware import FlowMiddleware
 
 
 def create_router() -> Router:
     """Entry points first; the summary router's catch-all hint comes last."""
     router = Router(name=__name__)
-    router.include_routers(
-        entry.create_router(),
-        content.create_router(),
-        place.create_router(),
-        submit.create_router(),
-    )
+    middleware = FlowMiddleware()
+    for part in (entry, content, place, submit):
+        built = part.create_router()
+        built.message.middleware(middleware)
+        built.callback_query.middleware(middleware)
+        router.include_router(built)
     return router

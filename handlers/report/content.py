@@ -7,87 +7,57 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot import reports
-from bot.config import Settings
 from bot.texts import Translator
 from handlers.callbacks import Nav, ReportNav
 from handlers.report import keyboards, steps
-from handlers.report.common import incoming_image, make_flow, own_draft, store_image
-from handlers.report.steps import ReportState
-from storage.db import Database
-from storage.models import Person
+from handlers.report.common import incoming_image, store_image
+from handlers.report.steps import Flow, ReportState
 
 
-async def describe(
-    message: Message,
-    person: Person,
-    t: Translator,
-    language: str,
-    database: Database,
-    settings: Settings,
-    state: FSMContext,
-    bot: Bot,
-) -> None:
-    draft = await reports.draft_of(database, person.id)
-    if draft is None:
-        raise reports.ReportError("report.gone")
-    draft = await reports.describe(database, draft.id, message.text or "")
-    flow = make_flow(bot, message.chat.id, t, language, database, settings, state)
+async def describe(message: Message, flow: Flow) -> None:
+    draft = await reports.describe(flow.database, flow.require_draft().id, message.text or "")
     await steps.advance(flow, draft)
 
 
-async def photo(
-    message: Message,
-    person: Person,
-    t: Translator,
-    language: str,
-    database: Database,
-    settings: Settings,
-    state: FSMContext,
-    bot: Bot,
-) -> None:
+async def photo(message: Message, flow: Flow) -> None:
     """A photo at any step: kept; at the description step its caption is the description."""
-    draft = await reports.draft_of(database, person.id)
-    if draft is None:
-        raise reports.ReportError("report.gone")
+    draft = flow.require_draft()
     image = incoming_image(message)
-    added = await store_image(database, draft.id, image)
+    added = await store_image(flow.database, draft.id, image)
     if not added.added and added.count >= reports.MAX_PHOTOS:
-        await message.answer(t("report.photo_limit", limit=reports.MAX_PHOTOS))
+        await flow.say("report.photo_limit", limit=reports.MAX_PHOTOS)
         return
-    current = await state.get_state()
-    flow = make_flow(bot, message.chat.id, t, language, database, settings, state)
-    if current == ReportState.description.state:
-        if message.caption:
-            draft = await reports.describe(database, draft.id, message.caption)
-            await steps.advance(flow, draft)
-        elif image.media_group_id is None or await _first_of_album(state, image.media_group_id):
-            await message.answer(t("report.photo_needs_text", count=added.count))
-        return
+    current = await flow.state.get_state()
     if current == ReportState.photos.state:
         await _update_photo_prompt(flow, draft.id, added.count, image.media_group_id)
         return
-    if image.media_group_id is None or await _first_of_album(state, image.media_group_id):
-        await message.answer(t("report.photo_added", count=added.count, limit=reports.MAX_PHOTOS))
+    if current == ReportState.description.state and message.caption:
+        await steps.advance(flow, await reports.describe(flow.database, draft.id, message.caption))
+        return
+    if image.media_group_id is not None and not await _first_of_album(flow, image.media_group_id):
+        return  # one answer per album, not one per photo
+    if current == ReportState.description.state:
+        await flow.say("report.photo_needs_text", count=added.count)
+    else:
+        await flow.say("report.photo_added", count=added.count, limit=reports.MAX_PHOTOS)
 
 
-async def _first_of_album(state: FSMContext, media_group_id: str) -> bool:
-    """True for the first photo of an album seen in this report (answer once, not per photo)."""
-    data = await state.get_data()
-    if data.get("album") == media_group_id:
+async def _first_of_album(flow: Flow, media_group_id: str) -> bool:
+    """True for the first photo of an album seen in this report."""
+    if (await flow.state.get_data()).get("album") == media_group_id:
         return False
-    await state.update_data(album=media_group_id)
+    await flow.state.update_data(album=media_group_id)
     return True
 
 
 async def _update_photo_prompt(
-    flow: steps.Flow, case_id: int, count: int, media_group_id: str | None
+    flow: Flow, case_id: int, count: int, media_group_id: str | None
 ) -> None:
     """One prompt per photo or album, with the count and the Done button; album photos edit it."""
     data = await flow.state.get_data()
@@ -106,21 +76,10 @@ async def _update_photo_prompt(
     await flow.state.update_data(photos_message_id=message.message_id, album=media_group_id)
 
 
-async def photos_done(
-    query: CallbackQuery,
-    callback_data: ReportNav,
-    person: Person,
-    t: Translator,
-    language: str,
-    database: Database,
-    settings: Settings,
-    state: FSMContext,
-    bot: Bot,
-) -> None:
-    draft = await own_draft(database, person, callback_data.case_id)
+async def photos_done(query: CallbackQuery, callback_data: ReportNav, flow: Flow) -> None:
+    draft = await flow.own_draft(callback_data.case_id)
     await query.answer()
-    await state.update_data(photos_done=True)
-    flow = make_flow(bot, query.from_user.id, t, language, database, settings, state)
+    await flow.state.update_data(photos_done=True)
     await steps.advance(flow, draft)
 
 

@@ -18,7 +18,7 @@ from bot.texts import Translator
 from handlers.keyboards import main_menu
 from handlers.report import keyboards
 from storage.db import Database
-from storage.models import Case, Category
+from storage.models import Case, Category, Person
 
 
 class ReportState(StatesGroup):
@@ -37,7 +37,7 @@ STEP_ORDER = ("category", "question", "description", "photos", "place", "summary
 
 @dataclass
 class Flow:
-    """What every step needs to ask its question; built from a handler's arguments."""
+    """Everything a report handler needs, given to it by `FlowMiddleware` as `flow`."""
 
     bot: Bot
     chat_id: int
@@ -46,9 +46,27 @@ class Flow:
     database: Database
     settings: Settings
     state: FSMContext
+    person: Person
+    draft: Case | None
 
     async def say(self, key: str, **values: object) -> None:
         await self.bot.send_message(self.chat_id, self.t(key, **values))
+
+    def require_draft(self) -> Case:
+        """The draft being written; a message after it was submitted or cancelled is refused."""
+        if self.draft is None:
+            raise reports.ReportError("report.gone")
+        return self.draft
+
+    async def own_draft(self, case_id: int) -> Case:
+        """The draft a button belongs to, if it is still this person's (never trust the data)."""
+        if self.draft is not None and self.draft.id == case_id:
+            return self.draft
+        async with self.database.sessions() as session:
+            case = await session.get(Case, case_id)
+        if case is not None and case.reporter_id == self.person.id and case.status != "draft":
+            raise reports.ReportError("report.already_submitted", number=case.number or "")
+        raise reports.ReportError("error.stale_button")
 
 
 async def advance(flow: Flow, draft: Case) -> None:

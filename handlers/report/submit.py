@@ -5,23 +5,19 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot import reports
-from bot.config import Settings
 from bot.media import MediaStore
 from bot.texts import Translator
 from handlers.callbacks import Nav, ReportNav
 from handlers.keyboards import main_menu
 from handlers.report import keyboards, steps
-from handlers.report.common import make_flow, own_draft
-from handlers.report.steps import ReportState
-from storage.db import Database
-from storage.models import Case, Person
+from handlers.report.steps import Flow, ReportState
+from storage.models import Case
 
 STEP_OF_STATE = {
     ReportState.category.state: "category",
@@ -36,31 +32,22 @@ STEP_OF_STATE = {
 
 
 async def on_nav(
-    query: CallbackQuery,
-    callback_data: ReportNav,
-    person: Person,
-    t: Translator,
-    language: str,
-    database: Database,
-    settings: Settings,
-    state: FSMContext,
-    bot: Bot,
-    media: MediaStore,
+    query: CallbackQuery, callback_data: ReportNav, flow: Flow, media: MediaStore
 ) -> None:
-    draft = await own_draft(database, person, callback_data.case_id)
-    flow = make_flow(bot, query.from_user.id, t, language, database, settings, state)
-    action = callback_data.action
+    draft = await flow.own_draft(callback_data.case_id)
+    action, t = callback_data.action, flow.t
     if action is Nav.SUBMIT or action is Nav.DIFFERENT:
-        await _submit(query, flow, draft, person, media)
+        await _submit(query, flow, draft, media)
         return
     await query.answer()
     if action is Nav.CANCEL:
-        await reports.discard(database, draft.id)
-        await state.clear()
+        await reports.discard(flow.database, draft.id)
+        await flow.state.clear()
         await _drop_buttons(query)
-        await bot.send_message(flow.chat_id, t("report.cancelled"), reply_markup=main_menu(t))
+        await flow.bot.send_message(flow.chat_id, t("report.cancelled"), reply_markup=main_menu(t))
     elif action is Nav.BACK:
-        await steps.back(flow, draft, STEP_OF_STATE.get(await state.get_state() or "", "summary"))
+        current = STEP_OF_STATE.get(await flow.state.get_state() or "", "summary")
+        await steps.back(flow, draft, current)
     elif action is Nav.EDIT:
         await _edit_markup(query, keyboards.edit_parts(t, draft.id))
     elif action is Nav.SUMMARY:
@@ -68,15 +55,14 @@ async def on_nav(
     elif action is Nav.EDIT_PART:
         await _edit_part(flow, draft, callback_data.target)
     elif action is Nav.ANONYMOUS:
-        draft = await reports.set_anonymous(database, draft.id, not draft.anonymous)
+        draft = await reports.set_anonymous(flow.database, draft.id, not draft.anonymous)
         await _refresh_summary(query, flow, draft)
     elif action is Nav.FOLLOW:
-        await _follow(flow, draft, person, callback_data.target)
+        await _follow(flow, draft, callback_data.target)
 
 
-async def _submit(
-    query: CallbackQuery, flow: steps.Flow, draft: Case, person: Person, media: MediaStore
-) -> None:
+async def _submit(query: CallbackQuery, flow: Flow, draft: Case, media: MediaStore) -> None:
+    person = flow.person
     settings, t = flow.settings, flow.t
     again = await reports.next_allowed_at(flow.database, person.id, settings.reports_per_hour)
     if again is not None:
@@ -113,7 +99,7 @@ def duration_text(t: Translator, minutes: int) -> str:
     return t("time.minutes", count=minutes)
 
 
-async def _show_duplicate(flow: steps.Flow, draft: Case, existing: Case) -> None:
+async def _show_duplicate(flow: Flow, draft: Case, existing: Case) -> None:
     await flow.state.set_state(ReportState.duplicate)
     t = flow.t
     submitted = (
@@ -135,7 +121,7 @@ async def _show_duplicate(flow: steps.Flow, draft: Case, existing: Case) -> None
         await flow.bot.send_message(flow.chat_id, text, reply_markup=markup)
 
 
-async def _follow(flow: steps.Flow, draft: Case, person: Person, existing_id: int) -> None:
+async def _follow(flow: Flow, draft: Case, existing_id: int) -> None:
     settings = flow.settings
     nearby = await reports.duplicates(
         flow.database, draft, settings.duplicate_radius_m, settings.duplicate_days
@@ -143,7 +129,7 @@ async def _follow(flow: steps.Flow, draft: Case, person: Person, existing_id: in
     existing = next((case for case in nearby if case.id == existing_id), None)
     if existing is None:  # forged, or the case was closed meanwhile
         raise reports.ReportError("error.stale_button")
-    await reports.follow_instead(flow.database, draft.id, existing.id, person.id)
+    await reports.follow_instead(flow.database, draft.id, existing.id, flow.person.id)
     await flow.state.clear()
     await flow.bot.send_message(
         flow.chat_id,
@@ -152,7 +138,7 @@ async def _follow(flow: steps.Flow, draft: Case, person: Person, existing_id: in
     )
 
 
-async def _edit_part(flow: steps.Flow, draft: Case, index: int) -> None:
+async def _edit_part(flow: Flow, draft: Case, index: int) -> None:
     if not 0 <= index < len(keyboards.EDIT_PARTS):
         raise reports.ReportError("error.stale_button")
     part = keyboards.EDIT_PARTS[index]
@@ -161,7 +147,7 @@ async def _edit_part(flow: steps.Flow, draft: Case, index: int) -> None:
     await steps.ask(flow, draft, part)
 
 
-async def _refresh_summary(query: CallbackQuery, flow: steps.Flow, draft: Case) -> None:
+async def _refresh_summary(query: CallbackQuery, flow: Flow, draft: Case) -> None:
     if query.message is None:
         return
     with suppress(TelegramBadRequest):
