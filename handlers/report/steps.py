@@ -6,6 +6,7 @@ answers; the conversation state holds the step and two flags (photos done, place
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from aiogram import Bot
@@ -19,6 +20,7 @@ from handlers.keyboards import main_menu
 from handlers.report import keyboards
 from storage.db import Database
 from storage.models import Case, Category, Person
+from storage.models import CaseStatus as S
 
 
 class ReportState(StatesGroup):
@@ -64,7 +66,7 @@ class Flow:
             return self.draft
         async with self.database.sessions() as session:
             case = await session.get(Case, case_id)
-        if case is not None and case.reporter_id == self.person.id and case.status != "draft":
+        if case is not None and case.reporter_id == self.person.id and case.status != S.DRAFT:
             raise reports.ReportError("report.already_submitted", number=case.number or "")
         raise reports.ReportError("error.stale_button")
 
@@ -237,9 +239,7 @@ async def _fresh(flow: Flow, draft: Case) -> Case:
 
 
 def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text, quote=False)
+    return html.escape(text, quote=False)
 
 
 ASKS = {
