@@ -6,8 +6,13 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from bot.config import ConfigError, DatabaseSettings, Settings, load_settings
+from bot.errors import PoliteError
+from storage.db import Database
+from storage.models import Role
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -21,6 +26,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("migrate", help="bring the database schema to the newest version")
     sub.add_parser("replay-failed", help="handle again the updates that failed")
+    areas = sub.add_parser("areas", help="streets, communities and grids")
+    areas_sub = areas.add_subparsers(dest="areas_command", required=True, metavar="ACTION")
+    load = areas_sub.add_parser("import", help="load areas from a GeoJSON file (idempotent)")
+    load.add_argument("file", type=Path, help="a FeatureCollection with code, name, level, parent")
+    areas_sub.add_parser("list", help="print the area tree")
+    sub.add_parser("demo-data", help="load a sample street (江南街道) with demo officers")
+    people = sub.add_parser("people", help="officers, leads and admins")
+    people_sub = people.add_subparsers(dest="people_command", required=True, metavar="ACTION")
+    add = people_sub.add_parser("add", help="give someone a role")
+    add.add_argument("--tg-id", type=int, required=True, help="their Telegram user id")
+    add.add_argument("--role", choices=[r.value for r in Role], required=True)
+    add.add_argument("--area", help="area code: a grid for officers, a community for leads")
+    invite = sub.add_parser("invite", help="print a one-time link that gives a role")
+    invite.add_argument(
+        "--role", choices=[r.value for r in Role if r != Role.RESIDENT], required=True
+    )
+    invite.add_argument("--area", help="area code: a grid for officers, a community for leads")
     return parser
 
 
@@ -65,6 +87,33 @@ async def _replay(settings: Settings) -> None:
         await app.close()
 
 
+async def _with_database(
+    settings: DatabaseSettings, work: Callable[[Database], Awaitable[None]]
+) -> None:
+    from storage.migrate import upgrade
+
+    database = Database(settings.database_url)
+    try:
+        await upgrade(database)
+        await work(database)
+    finally:
+        await database.dispose()
+
+
+def _database_command(args: argparse.Namespace) -> Callable[[Database], Awaitable[None]] | None:
+    from bot import admin_cli
+
+    if args.command == "areas":
+        if args.areas_command == "import":
+            return lambda db: admin_cli.import_areas(db, args.file)
+        return admin_cli.list_areas
+    if args.command == "demo-data":
+        return admin_cli.demo_data
+    if args.command == "people":
+        return lambda db: admin_cli.add_person(db, args.tg_id, Role(args.role), args.area)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -73,15 +122,29 @@ def main(argv: list[str] | None = None) -> int:
             _configure_logging(db_settings.log_level)
             asyncio.run(_migrate(db_settings))
             return 0
+        if (work := _database_command(args)) is not None:
+            db_settings = load_settings(DatabaseSettings)
+            _configure_logging("WARNING")
+            asyncio.run(_with_database(db_settings, work))
+            return 0
         settings = load_settings(Settings)
         _configure_logging(settings.log_level)
         if args.command == "run":
             asyncio.run(_run(settings, args.webhook))
         elif args.command == "replay-failed":
             asyncio.run(_replay(settings))
+        elif args.command == "invite":
+            from bot import admin_cli
+
+            asyncio.run(admin_cli.invite(settings, Role(args.role), args.area))
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
+    except PoliteError as error:
+        from bot.texts import Catalogue
+
+        print(Catalogue.load("en").get("en", error.key, **error.values), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         pass
     return 0

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.filters import Command, CommandStart
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
-from bot.texts import Translator
+from bot import commands, staff
+from bot.texts import Catalogue, Translator
 from handlers.filters import MenuButton
 from handlers.keyboards import main_menu
+from storage.db import Database
 from storage.models import Person, Role
 
 
@@ -18,6 +20,27 @@ async def start(message: Message, t: Translator, person: Person) -> None:
         parts.append(t("start.role", role=t(f"role.{person.role.value}")))
     parts.append(t("start.menu_hint"))
     await message.answer("\n\n".join(parts), reply_markup=main_menu(t))
+
+
+async def start_with_invite(
+    message: Message,
+    command: CommandObject,
+    t: Translator,
+    person: Person,
+    database: Database,
+    catalogue: Catalogue,
+    bot: Bot,
+    language: str,
+) -> None:
+    """/start inv_TOKEN: a one-time invite makes the person an officer, lead or admin."""
+    token = (command.args or "").removeprefix(staff.INVITE_PREFIX)
+    appointment = await staff.redeem(database, token, person)
+    role = appointment.person.role
+    area = appointment.area.name if appointment.area else t("staff.whole_street")
+    await message.answer(
+        t("staff.welcome", role=t(f"role.{role.value}"), area=area), reply_markup=main_menu(t)
+    )
+    await commands.set_personal_commands(bot, catalogue, person.tg_id, role, language)
 
 
 async def help_(message: Message, t: Translator, person: Person) -> None:
@@ -32,6 +55,8 @@ async def help_(message: Message, t: Translator, person: Person) -> None:
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
+    invite = CommandStart(deep_link=True, magic=F.args.startswith(staff.INVITE_PREFIX))
+    router.message.register(start_with_invite, invite)
     router.message.register(start, CommandStart())
     router.message.register(help_, Command("help"))
     router.message.register(help_, MenuButton("menu.help"))

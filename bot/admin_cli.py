@@ -1,0 +1,69 @@
+"""The command line's admin work: areas, demo data, people and invites (prints for operators)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot import areas, staff
+from bot.config import Settings
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import AreaLevel, Role
+
+DEMO_FILE = Path(__file__).with_name("demo") / "jiangnan.geojson"
+# Demo staff get Telegram ids nobody has, so trying the bot never messages a stranger.
+DEMO_OFFICER_IDS = 10_000_000
+DEMO_LEAD_IDS = 20_000_000
+
+
+async def import_areas(database: Database, path: Path) -> None:
+    summary = await areas.import_file(database, path)
+    print(
+        f"areas imported from {path.name}: {len(summary.added)} added, "
+        f"{len(summary.updated)} updated, {summary.unchanged} unchanged"
+    )
+
+
+async def list_areas(database: Database) -> None:
+    lines = await areas.tree(database)
+    print("\n".join(lines) if lines else "no areas yet: python -m bot areas import FILE.geojson")
+
+
+async def demo_data(database: Database) -> None:
+    features = await areas.read_file(DEMO_FILE)
+    summary = await areas.import_features(database, features)
+    grids = [f for f in features if f.level == AreaLevel.GRID]
+    communities = [f for f in features if f.level == AreaLevel.COMMUNITY]
+    for number, grid in enumerate(grids, start=1):
+        await staff.appoint(database, DEMO_OFFICER_IDS + number, Role.OFFICER, grid.code)
+    for number, community in enumerate(communities, start=1):
+        await staff.appoint(database, DEMO_LEAD_IDS + number, Role.LEAD, community.code)
+    print(
+        f"demo street 江南街道 (JN): {len(communities)} communities, {len(grids)} grids "
+        f"({len(summary.added)} areas added); demo officers and leads appointed.\n"
+        "To act as an officer yourself: python -m bot people add --tg-id YOUR_ID "
+        "--role officer --area JN01-1"
+    )
+
+
+async def add_person(database: Database, tg_id: int, role: Role, area_code: str | None) -> None:
+    appointment = await staff.appoint(database, tg_id, role, area_code)
+    where = f" of {appointment.area.code} {appointment.area.name}" if appointment.area else ""
+    print(f"{tg_id} is now {role.value}{where}")
+
+
+async def invite(settings: Settings, role: Role, area_code: str | None) -> None:
+    from bot.telegram import RetryMiddleware, create_bot  # aiogram is slow to import: only here
+
+    database = Database(settings.database_url)
+    bot = create_bot(
+        settings.bot_token.get_secret_value(), settings.telegram_api_url, RetryMiddleware()
+    )
+    try:
+        await upgrade(database)
+        made = await staff.create_invite(database, role, area_code)
+        me = await bot.get_me()
+        print(staff.invite_link(me.username or "", made))
+    finally:
+        await bot.session.close()
+        await database.dispose()

@@ -1,0 +1,127 @@
+"""Making people officers, leads and admins: directly (command line) or by one-time invites."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from bot.errors import PoliteError
+from storage.db import Database
+from storage.models import Area, AreaLevel, Invite, Person, Role
+from storage.types import utcnow
+from storage.upsert import insert_if_absent
+
+INVITE_PREFIX = "inv_"
+INVITE_DAYS = 7
+# The level of area each staff role is bound to (admins may have none: the whole street).
+ROLE_LEVEL = {
+    Role.OFFICER: AreaLevel.GRID,
+    Role.LEAD: AreaLevel.COMMUNITY,
+    Role.ADMIN: AreaLevel.STREET,
+}
+
+
+class StaffError(PoliteError):
+    """A role that cannot be given (wrong area level, unknown area, used or expired invite)."""
+
+
+@dataclass(frozen=True)
+class Appointment:
+    person: Person
+    area: Area | None
+
+
+async def _area_for(database: Database, role: Role, area_code: str | None) -> Area | None:
+    if role == Role.RESIDENT:
+        return None
+    if area_code is None:
+        if role == Role.ADMIN:
+            return None
+        raise StaffError("staff.area_needed", role=role.value, level=ROLE_LEVEL[role].value)
+    async with database.sessions() as session:
+        area = await session.scalar(select(Area).where(Area.code == area_code))
+    if area is None:
+        raise StaffError("staff.unknown_area", code=area_code)
+    if area.level != ROLE_LEVEL[role]:
+        raise StaffError(
+            "staff.wrong_level", role=role.value, level=ROLE_LEVEL[role].value, code=area_code
+        )
+    return area
+
+
+async def appoint(
+    database: Database, tg_id: int, role: Role, area_code: str | None = None
+) -> Appointment:
+    """Give the person with Telegram id `tg_id` a role (registering them if new)."""
+    area = await _area_for(database, role, area_code)
+    async with database.transaction() as session:
+        await insert_if_absent(session, Person, {"tg_id": tg_id, "name": ""}, ["tg_id"])
+        await session.execute(
+            update(Person)
+            .where(Person.tg_id == tg_id)
+            .values(role=role, area_id=area.id if area else None)
+        )
+        person = await session.scalar(select(Person).where(Person.tg_id == tg_id))
+    assert person is not None
+    return Appointment(person, area)
+
+
+async def create_invite(
+    database: Database,
+    role: Role,
+    area_code: str | None,
+    created_by: Person | None = None,
+    days: int = INVITE_DAYS,
+) -> Invite:
+    """A single-use invite; the token is 32 random bytes, so it cannot be guessed."""
+    if role == Role.RESIDENT:
+        raise StaffError("staff.bad_role")
+    area = await _area_for(database, role, area_code)
+    async with database.transaction() as session:
+        invite = Invite(
+            token=secrets.token_urlsafe(32)[:43],
+            role=role,
+            area_id=area.id if area else None,
+            created_by_id=created_by.id if created_by else None,
+            expires_at=utcnow() + timedelta(days=days),
+        )
+        session.add(invite)
+        await session.flush()
+        return invite
+
+
+def invite_link(bot_username: str, invite: Invite) -> str:
+    return f"https://t.me/{bot_username}?start={INVITE_PREFIX}{invite.token}"
+
+
+async def redeem(
+    database: Database, token: str, person: Person, now: datetime | None = None
+) -> Appointment:
+    """Use an invite once: the person gets its role and area. Used or expired: refused."""
+    now = now or utcnow()
+    async with database.transaction() as session:
+        invite = await session.scalar(select(Invite).where(Invite.token == token).with_for_update())
+        if invite is None:
+            raise StaffError("staff.invite_invalid")
+        if invite.used_at is not None:
+            raise StaffError("staff.invite_used")
+        if invite.expires_at < now:
+            raise StaffError("staff.invite_expired")
+        invite.used_at, invite.used_by_id = now, person.id
+        await session.execute(
+            update(Person)
+            .where(Person.id == person.id)
+            .values(role=invite.role, area_id=invite.area_id)
+        )
+        fresh = await session.get(Person, person.id, populate_existing=True)
+        area = await session.get(Area, invite.area_id) if invite.area_id else None
+    assert fresh is not None
+    return Appointment(fresh, area)
+
+
+async def set_on_duty(database: Database, person_id: int, on_duty: bool) -> None:
+    async with database.transaction() as session:
+        await session.execute(update(Person).where(Person.id == person_id).values(on_duty=on_duty))

@@ -1,0 +1,131 @@
+"""Importing areas from GeoJSON: checked first, all or nothing, idempotent."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import areas
+from bot.admin_cli import DEMO_FILE
+from bot.areas import AreaImportError
+from storage.db import Database
+from storage.models import Area, Case, Person
+
+DEMO = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+def collection(*features: dict) -> dict:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def feature(code: str, level: str, parent: str | None, geometry: dict | None = None) -> dict:
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    return {
+        "type": "Feature",
+        "properties": {"code": code, "name": f"区域 {code}", "level": level, "parent": parent},
+        "geometry": geometry if geometry is not None else square,
+    }
+
+
+async def count(database: Database) -> int:
+    async with database.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(Area)) or 0)
+
+
+async def test_the_demo_street_imports_and_reimports_idempotently(database: Database) -> None:
+    first = await areas.import_features(database, areas.parse(DEMO))
+    assert (len(first.added), len(first.updated), first.unchanged) == (37, 0, 0)
+    again = await areas.import_features(database, areas.parse(DEMO))
+    assert (len(again.added), len(again.updated), again.unchanged) == (0, 0, 37)
+    lines = await areas.tree(database)
+    assert lines[0] == "JN  江南街道  (street)"
+    assert lines[1] == "  JN01  幸福社区  (community)"
+    assert lines[2] == "    JN01-1  幸福社区第一网格  (grid)"
+    assert len(lines) == 37
+
+
+async def test_renaming_keeps_the_cases_of_an_area(database: Database) -> None:
+    await areas.import_features(database, areas.parse(DEMO))
+    async with database.transaction() as session:
+        grid = await session.scalar(select(Area).where(Area.code == "JN01-1"))
+        reporter = Person(tg_id=1, name="x")
+        session.add(reporter)
+        await session.flush()
+        session.add(Case(reporter_id=reporter.id, area_id=grid.id, answers={}))
+    changed = copy.deepcopy(DEMO)
+    changed["features"][2]["properties"]["name"] = "幸福一网格（新）"
+    summary = await areas.import_features(database, areas.parse(changed))
+    assert summary.updated == ["JN01-1"]
+    async with database.sessions() as session:
+        case = await session.scalar(select(Case))
+        area = await session.get(Area, case.area_id)
+    assert area.name == "幸福一网格（新）"
+
+
+@pytest.mark.parametrize(
+    ("features", "problem"),
+    [
+        (
+            [
+                feature("S", "street", None),
+                feature("C", "community", "S"),
+                feature(
+                    "G",
+                    "grid",
+                    "C",
+                    {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]},
+                ),
+            ],
+            "feature 3 (G): invalid geometry: Self-intersection",
+        ),
+        (
+            [feature("S", "street", None), feature("C", "community", "NOPE")],
+            "C: unknown parent 'NOPE'",
+        ),
+        (
+            [feature("S", "street", None), feature("S", "street", None)],
+            "feature 2 (S): duplicate code",
+        ),
+        (
+            [feature("S", "street", None), feature("G", "grid", "S")],
+            "G: the parent of a grid must be a community",
+        ),
+        ([feature("S", "town", None)], "feature 1 (S): level must be street, community or grid"),
+        (
+            [feature("S", "street", None), feature("C", "community", None)],
+            "feature 2 (C): a community needs a parent",
+        ),
+        (
+            [feature("S", "street", None, {"type": "Point", "coordinates": [1, 2]})],
+            "must be a Polygon or MultiPolygon",
+        ),
+    ],
+)
+async def test_bad_features_are_named_and_nothing_is_written(
+    database: Database, features: list[dict], problem: str
+) -> None:
+    with pytest.raises(AreaImportError) as caught:
+        await areas.import_features(database, areas.parse(collection(*features)))
+    assert any(problem in line for line in caught.value.problems), caught.value.problems
+    assert await count(database) == 0
+
+
+async def test_one_bad_feature_stops_the_whole_file(database: Database) -> None:
+    bad = copy.deepcopy(DEMO)
+    bad["features"][-1]["properties"]["parent"] = "JN99"
+    with pytest.raises(AreaImportError):
+        await areas.import_features(database, areas.parse(bad))
+    assert await count(database) == 0
+
+
+async def test_unreadable_files(tmp_path: Path, database: Database) -> None:
+    broken = tmp_path / "broken.geojson"
+    broken.write_text("{not json")
+    with pytest.raises(AreaImportError, match="areas.import_failed"):
+        await areas.import_file(database, broken)
+    with pytest.raises(AreaImportError):
+        areas.parse({"type": "Feature"})
