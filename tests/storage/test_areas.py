@@ -125,7 +125,7 @@ async def test_one_bad_feature_stops_the_whole_file(database: Database) -> None:
 async def test_unreadable_files(tmp_path: Path, database: Database) -> None:
     broken = tmp_path / "broken.geojson"
     broken.write_text("{not json")
-    with pytest.raises(AreaImportError, match="areas.import_failed"):
+    with pytest.raises(AreaImportError, match=r"areas\.import_failed"):
         await areas.import_file(database, broken)
     with pytest.raises(AreaImportError):
         areas.parse({"type": "Feature"})

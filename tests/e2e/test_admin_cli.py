@@ -1,0 +1,111 @@
+"""The operators' command line: areas, demo data, people and invites, as a user runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot import staff
+from bot.admin_cli import DEMO_FILE
+from bot.app import App
+from bot.areas import import_file
+from storage.models import Person, Role
+from tests.emulator import TelegramEmulator
+
+
+async def run_cli(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", **env}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env=environment,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_demo_data_areas_and_people(tmp_path: Path) -> None:
+    code, out, err = await run_cli(tmp_path, "demo-data")
+    assert code == 0, err
+    assert "12 communities, 24 grids" in out
+    code, out, _ = await run_cli(tmp_path, "areas", "list")
+    assert out.splitlines()[0] == "JN  江南街道  (street)"
+    assert sum(line.endswith("(grid)") for line in out.splitlines()) == 24
+    code, out, _ = await run_cli(
+        tmp_path, "people", "add", "--tg-id", "555", "--role", "officer", "--area", "JN03-2"
+    )
+    assert (code, out.strip()) == (0, "555 is now officer of JN03-2 文化社区第二网格")
+    code, _, err = await run_cli(
+        tmp_path, "people", "add", "--tg-id", "555", "--role", "officer", "--area", "JN03"
+    )
+    assert code == 1
+    assert err.strip() == "A officer's area must be a grid; JN03 is not."
+    bad = tmp_path / "bad.geojson"
+    bad.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "X", "name": "x", "level": "grid", "parent": "NOPE"}, "geometry": null}]}'
+    )
+    code, _, err = await run_cli(tmp_path, "areas", "import", str(bad))
+    assert code == 1
+    assert "feature 1 (X): a grid needs a boundary" in err
+    assert "Traceback" not in err
+
+
+async def test_an_invite_link_works_once(
+    emulator: TelegramEmulator, bot_app: App, tmp_path: Path
+) -> None:
+
+    await import_file(bot_app.database, DEMO_FILE)
+    db_url = bot_app.settings.database_url.replace("+aiosqlite", "")
+    code, out, err = await run_cli(
+        tmp_path,
+        "invite",
+        "--role",
+        "officer",
+        "--area",
+        "JN01-1",
+        BOT_TOKEN=emulator.token,
+        TELEGRAM_API_URL=emulator.url,
+        DATABASE_URL=db_url,
+    )
+    assert code == 0, err
+    link = out.strip()
+    assert link.startswith("https://t.me/test_minqing_bot?start=inv_")
+    token = link.split("start=")[1]
+    assert len(token) > 40
+
+    officer = emulator.user(8101, "网格员小李")
+    welcome = await officer.ask(f"/start {token}")
+    assert welcome.text == "欢迎！您现在是幸福社区第一网格的网格员。"
+    async with bot_app.database.sessions() as session:
+        person = await session.scalar(select(Person).where(Person.tg_id == 8101))
+    assert person is not None
+    assert person.role == Role.OFFICER
+    assert ("chat:8101", "") in emulator.commands
+
+    thief = emulator.user(8102, "路人")
+    assert (
+        await thief.ask(f"/start {token}")
+    ).text == "这个邀请链接已经被使用过了。如需帮助请联系街道管理员。"
+    guess = await thief.ask("/start inv_" + "A" * 43)
+    assert guess.text == "这个邀请链接无效。"
+    async with bot_app.database.sessions() as session:
+        stranger = await session.scalar(select(Person).where(Person.tg_id == 8102))
+    assert stranger is not None
+    assert stranger.role == Role.RESIDENT
+
+
+async def test_an_expired_invite_is_refused(emulator: TelegramEmulator, bot_app: App) -> None:
+    invite = await staff.create_invite(bot_app.database, Role.ADMIN, None, days=-1)
+    user = emulator.user(8103, "过期")
+    reply = await user.ask(f"/start inv_{invite.token}")
+    assert reply.text == "这个邀请链接已经过期了，请向发出邀请的人要一个新的。"
