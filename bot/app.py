@@ -13,6 +13,7 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
 from bot import commands
 from bot.config import Settings
+from bot.desk import Desk
 from bot.media import MediaStore
 from bot.notify import Notifier
 from bot.people import mark_unreachable
@@ -20,7 +21,7 @@ from bot.scheduler import create_scheduler
 from bot.telegram import RetryMiddleware, create_bot
 from bot.texts import Catalogue
 from handlers import get_routers
-from handlers.keyboards import notice_buttons
+from handlers.keyboards import card_buttons, notice_buttons
 from handlers.middlewares import PersonMiddleware, UpdateJournalMiddleware
 from storage import migrate
 from storage.db import Database
@@ -46,6 +47,7 @@ class App:
     journal: UpdateJournalMiddleware
     media: MediaStore
     notifier: Notifier
+    desk: Desk
 
     async def drain(self, grace_s: float = 20) -> None:
         """Let updates being handled finish (polling does not wait for them when it stops)."""
@@ -119,10 +121,13 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
     journal = UpdateJournalMiddleware(database)
     media = MediaStore(bot, database, settings.media_dir)
     notifier = Notifier(bot, database, catalogue, notice_buttons)
-    dispatcher = build_dispatcher(
-        settings, database, catalogue, journal, media=media, notifier=notifier
+    desk = Desk(
+        bot, database, catalogue, notifier, card_buttons, settings.tz, settings.routing_tolerance_m
     )
-    scheduler = create_scheduler(database, notifier, media, settings.auto_close_hours, settings.tz)
+    dispatcher = build_dispatcher(
+        settings, database, catalogue, journal, media=media, notifier=notifier, desk=desk
+    )
+    scheduler = create_scheduler(database, desk, media, settings.auto_close_hours, settings.tz)
 
     async def start_clock() -> None:  # async: aiogram would run a plain function in a thread
         scheduler.start()
@@ -133,4 +138,6 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
 
     dispatcher.startup.register(start_clock)
     dispatcher.shutdown.register(stop_clock)
-    return App(settings, database, catalogue, bot, dispatcher, retry, journal, media, notifier)
+    return App(
+        settings, database, catalogue, bot, dispatcher, retry, journal, media, notifier, desk
+    )

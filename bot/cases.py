@@ -44,6 +44,7 @@ class Action(enum.StrEnum):
     REJECT = "reject"
     MERGE = "merge"
     RATE = "rate"
+    TRANSFER = "transfer"  # to another grid of the community (or back to the lead): stays new
 
 
 class Who(enum.Enum):
@@ -72,6 +73,7 @@ RULES: dict[Action, Rule] = {
     Action.REJECT: Rule(frozenset({S.NEW, S.ACCEPTED}), S.REJECTED, Who.STAFF),
     Action.MERGE: Rule(frozenset({S.NEW}), S.DUPLICATE, Who.STAFF),
     Action.RATE: Rule(frozenset({S.CLOSED}), None, Who.REPORTER, tell_followers=False),
+    Action.TRANSFER: Rule(frozenset({S.NEW}), None, Who.STAFF, tell_followers=False),
 }
 OPEN = frozenset({S.NEW, S.ACCEPTED, S.RESOLVED})
 
@@ -80,8 +82,8 @@ class CaseError(PoliteError):
     """An action that cannot be done on a case (wrong status, not allowed, ...)."""
 
     def __init__(self, key: str, case: Case | None = None) -> None:
+        # Only the number is kept: the case object dies with the transaction that failed.
         super().__init__(key, number=(case.number if case else None) or "")
-        self.case = case
 
 
 @dataclass
@@ -122,6 +124,7 @@ async def apply(
     rating: int | None = None,
     duplicate_of: int | None = None,
     prefix: str | None = None,
+    area_id: int | None = None,
     now: datetime | None = None,
 ) -> Outcome:
     """Do `action` on the case (inside the caller's transaction); raises CaseError if refused."""
@@ -134,7 +137,14 @@ async def apply(
     now = now or utcnow()
     before = case.status
     await _EFFECTS[action](
-        session, case, now, rating=rating, duplicate_of=duplicate_of, prefix=prefix
+        session,
+        case,
+        now,
+        rating=rating,
+        duplicate_of=duplicate_of,
+        prefix=prefix,
+        area_id=area_id,
+        actor=actor,
     )
     target = RULES[action].target
     if target is not None:
@@ -154,7 +164,7 @@ async def apply(
 
 
 async def _audience(session: AsyncSession, case: Case, action: Action) -> list[int]:
-    if action in (Action.SUBMIT, Action.RATE, Action.ADD_INFO):
+    if action in (Action.SUBMIT, Action.RATE, Action.ADD_INFO, Action.TRANSFER):
         return []
     people = [case.reporter_id]
     if RULES[action].tell_followers:
@@ -191,8 +201,22 @@ def urgent_answer(category: Category, answers: dict[str, str]) -> bool:
     )
 
 
-async def _accept(session: AsyncSession, case: Case, now: datetime, **_: object) -> None:
+async def _accept(
+    session: AsyncSession, case: Case, now: datetime, actor: Person | None = None, **_: object
+) -> None:
     case.accepted_at = now
+    if actor is not None:
+        case.officer_id = actor.id
+
+
+async def _transfer(
+    session: AsyncSession, case: Case, now: datetime, area_id: int | None = None, **_: object
+) -> None:
+    area = await session.get(Area, area_id) if area_id else None
+    if area is None or area.id == case.area_id or area.level == AreaLevel.STREET:
+        raise CaseError("case.transfer_target", case)
+    case.area_id = area.id
+    case.officer_id = None
 
 
 async def _resolve(session: AsyncSession, case: Case, now: datetime, **_: object) -> None:
@@ -245,6 +269,7 @@ _EFFECTS = {
     Action.REJECT: _close,
     Action.MERGE: _merge,
     Action.RATE: _rate,
+    Action.TRANSFER: _transfer,
 }
 
 

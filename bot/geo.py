@@ -10,6 +10,7 @@ from typing import Any
 from shapely import STRtree
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -59,8 +60,9 @@ class AreaIndex:
     def empty(self) -> bool:
         return not self.shapes
 
-    def locate(self, latitude: float, longitude: float) -> Located | None:
-        """The grid containing the point, else the community, else None."""
+    def locate(self, latitude: float, longitude: float, tolerance_m: float = 0) -> Located | None:
+        """The grid containing the point, else the community, else the nearest grid within
+        `tolerance_m` metres (a point just across a boundary), else None."""
         if self.tree is None:
             return None
         point = Point(longitude, latitude)
@@ -69,4 +71,21 @@ class AreaIndex:
             for hit in hits:
                 if hit.level == level:
                     return Located(hit.area_id, hit.level, hit.parent_id)
-        return None
+        return self._nearest_grid(point, tolerance_m) if tolerance_m > 0 else None
+
+    def _nearest_grid(self, point: Point, tolerance_m: float) -> Located | None:
+        assert self.tree is not None
+        dlat, dlon = degrees_around(point.y, tolerance_m)
+        near = self.tree.query(point.buffer(max(dlat, dlon)))
+        best: tuple[float, AreaShape] | None = None
+        for index in near:
+            candidate = self.shapes[index]
+            if candidate.level != "grid":
+                continue
+            closest = nearest_points(candidate.geometry, point)[0]
+            metres = distance_m(point.y, point.x, closest.y, closest.x)
+            if metres <= tolerance_m and (best is None or metres < best[0]):
+                best = (metres, candidate)
+        if best is None:
+            return None
+        return Located(best[1].area_id, best[1].level, best[1].parent_id)

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import cases
+from bot.desk import Desk
 from bot.media import MediaStore
-from bot.notify import Notifier
 from storage.db import Database
 from storage.types import utcnow
 
@@ -24,7 +24,7 @@ MEDIA_RETRY_EVERY_MIN = 5
 
 
 async def auto_close(
-    database: Database, notifier: Notifier, after_hours: int, now: datetime | None = None
+    database: Database, desk: Desk, after_hours: int, now: datetime | None = None
 ) -> int:
     """Close resolved cases whose reporter did not answer within `after_hours`."""
     now = now or utcnow()
@@ -39,7 +39,7 @@ async def auto_close(
                 )
         except cases.CaseError:
             continue  # answered or closed meanwhile
-        await notifier.tell(outcome)
+        await desk.after(outcome)
         closed += 1
     if closed:
         log.info("auto-closed %s resolved cases", closed)
@@ -47,14 +47,14 @@ async def auto_close(
 
 
 def create_scheduler(
-    database: Database, notifier: Notifier, media: MediaStore, auto_close_hours: int, tz: object
+    database: Database, desk: Desk, media: MediaStore, auto_close_hours: int, tz: object
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=tz)
     scheduler.add_job(
         auto_close,
         "interval",
         minutes=AUTO_CLOSE_EVERY_MIN,
-        args=[database, notifier, auto_close_hours],
+        args=[database, desk, auto_close_hours],
         id="auto_close",
         max_instances=1,
         coalesce=True,

@@ -8,6 +8,7 @@ from aiogram import Router
 
 from handlers import (
     admin,
+    desk,
     errors,
     fallback,
     feedback,
@@ -19,7 +20,18 @@ from handlers import (
 )
 
 # `fallback` answers what nobody else took, so it comes last.
-FEATURES = (errors, membership, start, language, admin, mycases, feedback, report, fallback)
+FEATURES = (
+    errors,
+    membership,
+    start,
+    language,
+    admin,
+    desk,
+    mycases,
+    feedback,
+    report,
+    fallback,
+)
 
 
 def get_routers() -> list[Router]:

@@ -66,3 +66,22 @@ class Feedback(CallbackData, prefix="v1fb"):
     case_id: int
     verdict: Verdict
     value: int = 0
+
+
+class Duty(StrEnum):
+    """What an officer's card button does."""
+
+    ACCEPT = "a"
+    ASK = "q"
+    TRANSFER = "t"
+    TO_GRID = "g"
+    REJECT = "r"
+    REASON = "rr"
+    RESOLVE = "s"
+    NO_PHOTO = "np"
+
+
+class CaseDuty(CallbackData, prefix="v1od"):
+    case_id: int
+    duty: Duty
+    target: int = 0

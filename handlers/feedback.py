@@ -11,8 +11,8 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy import update
 
 from bot import cases, reports
+from bot.desk import Desk
 from bot.errors import PoliteError
-from bot.notify import Notifier
 from bot.texts import Translator
 from handlers.callbacks import Feedback, Verdict
 from handlers.keyboards import main_menu, rating_buttons, skip_button
@@ -32,7 +32,7 @@ class FeedbackState(StatesGroup):
 
 async def _apply(
     database: Database,
-    notifier: Notifier,
+    desk: Desk,
     case_id: int,
     action: cases.Action,
     person: Person,
@@ -40,7 +40,7 @@ async def _apply(
 ) -> cases.Outcome:
     async with database.transaction() as session:
         outcome = await cases.apply(session, case_id, action, person, **kwargs)  # type: ignore[arg-type]
-    await notifier.tell(outcome, actor_id=person.id)
+    await desk.after(outcome, actor_id=person.id)
     return outcome
 
 
@@ -50,28 +50,26 @@ async def on_feedback(
     person: Person,
     t: Translator,
     database: Database,
-    notifier: Notifier,
+    desk: Desk,
     state: FSMContext,
     bot: Bot,
 ) -> None:
     case_id, verdict = callback_data.case_id, callback_data.verdict
     chat = query.from_user.id
     if verdict is Verdict.FIXED:
-        await _apply(database, notifier, case_id, cases.Action.CONFIRM, person)
+        await _apply(database, desk, case_id, cases.Action.CONFIRM, person)
         await query.answer()
         await bot.send_message(
             chat, t("feedback.thanks_rate"), reply_markup=rating_buttons(t, case_id)
         )
     elif verdict is Verdict.NOT_FIXED:
-        await _apply(database, notifier, case_id, cases.Action.REOPEN, person)
+        await _apply(database, desk, case_id, cases.Action.REOPEN, person)
         await query.answer()
         await state.set_state(FeedbackState.details)
         await state.set_data({"case_id": case_id, "why": "reopen"})
         await bot.send_message(chat, t("feedback.ask_why"), reply_markup=skip_button(t, case_id))
     elif verdict is Verdict.RATE:
-        await _apply(
-            database, notifier, case_id, cases.Action.RATE, person, rating=callback_data.value
-        )
+        await _apply(database, desk, case_id, cases.Action.RATE, person, rating=callback_data.value)
         await query.answer(t("feedback.rated", stars="⭐" * callback_data.value))
         await state.set_state(FeedbackState.comment)
         await state.set_data({"case_id": case_id})
@@ -117,7 +115,7 @@ async def details(
     person: Person,
     t: Translator,
     database: Database,
-    notifier: Notifier,
+    desk: Desk,
     state: FSMContext,
 ) -> None:
     """Words or a photo about a reopened case or an officer's question: added to the case."""
@@ -132,7 +130,7 @@ async def details(
         await _attach(database, case.id, message, stage=str(data.get("why") or "info"))
     elif not note:
         raise reports.ReportError("report.text_please")
-    await _apply(database, notifier, case.id, cases.Action.ADD_INFO, person, note=note or None)
+    await _apply(database, desk, case.id, cases.Action.ADD_INFO, person, note=note or None)
     await state.clear()
     await message.answer(
         t("feedback.details_saved", number=case.number or ""), reply_markup=main_menu(t)

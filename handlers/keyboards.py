@@ -11,7 +11,16 @@ from aiogram.types import (
 
 from bot.cases import Action, Outcome
 from bot.texts import Translator
-from handlers.callbacks import CaseOpen, CasePage, Feedback, LanguageChoice, Verdict
+from handlers.callbacks import (
+    CaseDuty,
+    CaseOpen,
+    CasePage,
+    Duty,
+    Feedback,
+    LanguageChoice,
+    Verdict,
+)
+from storage.models import Area, Case, CaseStatus
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
 
@@ -133,3 +142,65 @@ def case_details(t: Translator, case_id: int, page: int, can_confirm: bool) -> I
         text=t("mycases.button_back"), callback_data=CasePage(page=page).pack()
     )
     return InlineKeyboardMarkup(inline_keyboard=[*rows, [back]])
+
+
+REJECT_REASONS = ("not_ours", "repeated", "untrue", "other")
+
+
+def _duty(
+    t: Translator, key: str, case_id: int, duty: Duty, target: int = 0
+) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=t(key), callback_data=CaseDuty(case_id=case_id, duty=duty, target=target).pack()
+    )
+
+
+def card_buttons(t: Translator, case: Case) -> InlineKeyboardMarkup | None:
+    """The buttons of an officer's card for the case's current status (none once it is done)."""
+    if case.status == CaseStatus.NEW:
+        rows = [
+            [_duty(t, "desk.button_accept", case.id, Duty.ACCEPT)],
+            [
+                _duty(t, "desk.button_ask", case.id, Duty.ASK),
+                _duty(t, "desk.button_transfer", case.id, Duty.TRANSFER),
+            ],
+            [_duty(t, "desk.button_reject", case.id, Duty.REJECT)],
+        ]
+    elif case.status == CaseStatus.ACCEPTED:
+        rows = [
+            [_duty(t, "desk.button_resolve", case.id, Duty.RESOLVE)],
+            [
+                _duty(t, "desk.button_ask", case.id, Duty.ASK),
+                _duty(t, "desk.button_reject", case.id, Duty.REJECT),
+            ],
+        ]
+    else:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def transfer_choices(t: Translator, case_id: int, grids: list[Area]) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=grid.name,
+                callback_data=CaseDuty(case_id=case_id, duty=Duty.TO_GRID, target=grid.id).pack(),
+            )
+        ]
+        for grid in grids
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def reject_reasons(t: Translator, case_id: int) -> InlineKeyboardMarkup:
+    rows = [
+        [_duty(t, f"desk.reason_{reason}", case_id, Duty.REASON, index)]
+        for index, reason in enumerate(REJECT_REASONS)
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def no_photo(t: Translator, case_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[_duty(t, "desk.button_no_photo", case_id, Duty.NO_PHOTO)]]
+    )

@@ -15,7 +15,6 @@ from handlers.keyboards import main_menu
 from handlers.report import steps
 from handlers.report.common import incoming_image, store_image
 from handlers.report.steps import Flow
-from storage.db import Database
 
 
 async def _may_report(flow: Flow) -> None:
@@ -60,7 +59,7 @@ async def start_with_place(message: Message, flow: Flow) -> None:
     """A location or venue sent outside a report starts one at that place."""
     await _may_report(flow)
     draft = await reports.start(flow.database, flow.person.id)
-    located, inside = await locate(flow.database, message)
+    located, inside = await locate(flow, message)
     assert message.location is not None
     draft = await reports.place(
         flow.database,
@@ -75,15 +74,17 @@ async def start_with_place(message: Message, flow: Flow) -> None:
     await steps.advance(flow, draft)
 
 
-async def locate(database: Database, message: Message) -> tuple[Located | None, bool]:
+async def locate(flow: Flow, message: Message) -> tuple[Located | None, bool]:
     """The area of a shared location, and whether it is inside the service area.
 
     While no areas are configured at all, every place is inside (the case goes to triage)."""
     assert message.location is not None
-    index = await reports.area_index(database)
+    index = await reports.area_index(flow.database)
     if index.empty:
         return None, True
-    located = index.locate(message.location.latitude, message.location.longitude)
+    location = message.location
+    tolerance = flow.settings.routing_tolerance_m
+    located = index.locate(location.latitude, location.longitude, tolerance)
     return located, located is not None
 
 

@@ -21,7 +21,7 @@ MAX_ADDRESS = 200
 async def shared_place(message: Message, flow: Flow) -> None:
     draft = flow.require_draft()
     assert message.location is not None
-    located, inside = await locate(flow.database, message)
+    located, inside = await locate(flow, message)
     draft = await reports.place(
         flow.database,
         draft.id,

@@ -11,6 +11,7 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot import reports
+from bot.desk import Desk
 from bot.media import MediaStore
 from bot.texts import Translator
 from handlers.callbacks import Nav, ReportNav
@@ -32,12 +33,12 @@ STEP_OF_STATE = {
 
 
 async def on_nav(
-    query: CallbackQuery, callback_data: ReportNav, flow: Flow, media: MediaStore
+    query: CallbackQuery, callback_data: ReportNav, flow: Flow, media: MediaStore, desk: Desk
 ) -> None:
     draft = await flow.own_draft(callback_data.case_id)
     action, t = callback_data.action, flow.t
     if action is Nav.SUBMIT or action is Nav.DIFFERENT:
-        await _submit(query, flow, draft, media)
+        await _submit(query, flow, draft, media, desk)
         return
     await query.answer()
     if action is Nav.CANCEL:
@@ -61,7 +62,9 @@ async def on_nav(
         await _follow(flow, draft, callback_data.target)
 
 
-async def _submit(query: CallbackQuery, flow: Flow, draft: Case, media: MediaStore) -> None:
+async def _submit(
+    query: CallbackQuery, flow: Flow, draft: Case, media: MediaStore, desk: Desk
+) -> None:
     person = flow.person
     settings, t = flow.settings, flow.t
     again = await reports.next_allowed_at(flow.database, person.id, settings.reports_per_hour)
@@ -89,6 +92,7 @@ async def _submit(query: CallbackQuery, flow: Flow, draft: Case, media: MediaSto
     await flow.bot.send_message(
         flow.chat_id, t(key, number=case.number or "", within=within), reply_markup=main_menu(t)
     )
+    await desk.after(outcome, actor_id=person.id)
 
 
 def duration_text(t: Translator, minutes: int) -> str:

@@ -75,5 +75,5 @@ async def officer_does(
     """What the officer's buttons will do (their issue): the lifecycle, then the notices."""
     async with app.database.transaction() as session:
         outcome = await cases.apply(session, case_id, action, officer, note)
-    await app.notifier.tell(outcome, actor_id=officer.id)
+    await app.desk.after(outcome, actor_id=officer.id)
     return outcome

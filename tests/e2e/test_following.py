@@ -156,7 +156,7 @@ async def test_rejected_and_merged_cases_are_explained(
     three = (await all_cases(bot_app))[-1]
     async with bot_app.database.transaction() as session:
         outcome = await cases.apply(session, three.id, Action.MERGE, officer, duplicate_of=one.id)
-    await bot_app.notifier.tell(outcome, actor_id=officer.id)
+    await bot_app.desk.after(outcome, actor_id=officer.id)
     merged = await third.next_message()
     assert "MQ-000003" in (merged.text or "")
     assert "MQ-000001" in (merged.text or "")
@@ -173,18 +173,18 @@ async def test_no_answer_in_72_hours_closes_the_case(
     await officer_does(bot_app, case.id, Action.RESOLVE, officer, note="done")
     await user.next_messages(2)
     assert (
-        await auto_close(bot_app.database, bot_app.notifier, 72, now=utcnow() + timedelta(hours=71))
+        await auto_close(bot_app.database, bot_app.desk, 72, now=utcnow() + timedelta(hours=71))
         == 0
     )
     assert (
-        await auto_close(bot_app.database, bot_app.notifier, 72, now=utcnow() + timedelta(hours=73))
+        await auto_close(bot_app.database, bot_app.desk, 72, now=utcnow() + timedelta(hours=73))
         == 1
     )
     assert "已办结" in ((await user.next_message()).text or "")
     [case] = await all_cases(bot_app)
     assert case.status == CaseStatus.CLOSED
     assert (
-        await auto_close(bot_app.database, bot_app.notifier, 72, now=utcnow() + timedelta(hours=80))
+        await auto_close(bot_app.database, bot_app.desk, 72, now=utcnow() + timedelta(hours=80))
         == 0
     )
 

@@ -41,3 +41,23 @@ def test_grids_before_communities_and_nothing_outside() -> None:
     assert index.locate(10.0, 10.0) is None
     assert AreaIndex([]).empty
     assert AreaIndex([]).locate(30, 104) is None
+
+
+def test_a_point_just_outside_goes_to_the_nearest_grid_within_tolerance() -> None:
+    index = AreaIndex(
+        [(2, "grid", 1, square(30.0, 104.0, 0.01)), (5, "grid", 1, square(30.0, 104.02, 0.01))]
+    )
+    just_west = (30.005, 104.0 - 0.0005)  # about 48 m west of grid 2
+    assert index.locate(*just_west) is None
+    located = index.locate(*just_west, tolerance_m=100)
+    assert located is not None
+    assert located.area_id == 2
+    assert index.locate(*just_west, tolerance_m=40) is None
+    between = (30.005, 104.0104)  # 0.0004° east of grid 2, 0.0096° west of grid 5
+    nearest = index.locate(*between, tolerance_m=100)
+    assert nearest is not None
+    assert nearest.area_id == 2
+    on_boundary = index.locate(30.005, 104.01)
+    assert on_boundary is not None
+    assert on_boundary.area_id == 2
+    assert index.locate(30.5, 105.0, tolerance_m=100) is None

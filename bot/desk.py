@@ -1,0 +1,254 @@
+"""The officers' desk in chat: each new case goes as a card to whoever routing names; every
+later change edits those cards in place, so an old card never lies; what the resident adds is
+relayed to them, masked ("the resident of case N")."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import datetime, tzinfo
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto
+from sqlalchemy import func, select
+
+from bot import routing
+from bot.cases import Action, Outcome
+from bot.notify import Notifier
+from bot.texts import Catalogue, Translator
+from storage.db import Database
+from storage.models import (
+    Area,
+    Case,
+    CaseCard,
+    CaseFollower,
+    CaseMedia,
+    Category,
+    Person,
+    Role,
+)
+from storage.upsert import upsert
+
+log = logging.getLogger(__name__)
+
+CardButtons = Callable[[Translator, Case], InlineKeyboardMarkup | None]
+ALBUM_LIMIT = 10
+
+
+class Desk:
+    def __init__(
+        self,
+        bot: Bot,
+        database: Database,
+        catalogue: Catalogue,
+        notifier: Notifier,
+        buttons: CardButtons,
+        tz: tzinfo,
+        tolerance_m: float,
+    ) -> None:
+        self.bot = bot
+        self.database = database
+        self.catalogue = catalogue
+        self.notifier = notifier
+        self.buttons = buttons
+        self.tz = tz
+        self.tolerance_m = tolerance_m
+
+    async def after(self, outcome: Outcome, actor_id: int | None = None) -> None:
+        """Everything that follows a lifecycle action: notices, cards, relays."""
+        await self.notifier.tell(outcome, actor_id)
+        if outcome.action in (Action.SUBMIT, Action.TRANSFER):
+            await self.dispatch(outcome.case.id)
+        await self.refresh_cards(outcome.case.id)
+        if outcome.action in (Action.ADD_INFO, Action.REOPEN):
+            await self.relay(outcome)
+
+    async def dispatch(self, case_id: int) -> int:
+        """Send the case's card to the people routing names; returns how many got it."""
+        case = await self._case(case_id)
+        if case is None:
+            return 0
+        route = await routing.route(self.database, case, self.tolerance_m)
+        case = await self._case(case_id) or case  # routing may have set the grid
+        sent = 0
+        for person in route.people:
+            if person.reachable and await self._send_card(person, case):
+                sent += 1
+        if not sent:
+            log.warning("case %s reached nobody: no staff for its area", case.number)
+        return sent
+
+    async def _send_card(self, person: Person, case: Case) -> bool:
+        t = self._translator(person)
+        try:
+            await self._send_evidence(person.tg_id, case)
+            message = await self.bot.send_message(
+                person.tg_id,
+                await self.card_text(case, t, person.role == Role.ADMIN),
+                reply_markup=self.buttons(t, case),
+            )
+        except TelegramAPIError as error:
+            log.warning("card of %s not sent to %s: %s", case.number, person.id, error)
+            return False
+        async with self.database.transaction() as session:
+            await upsert(
+                session,
+                CaseCard,
+                {"case_id": case.id, "chat_id": person.tg_id, "message_id": message.message_id},
+                ["case_id", "chat_id"],
+            )
+        return True
+
+    async def _send_evidence(self, chat_id: int, case: Case) -> None:
+        async with self.database.sessions() as session:
+            photos = (
+                await session.scalars(
+                    select(CaseMedia)
+                    .where(CaseMedia.case_id == case.id, CaseMedia.stage == "report")
+                    .order_by(CaseMedia.id)
+                    .limit(ALBUM_LIMIT)
+                )
+            ).all()
+        if len(photos) == 1:
+            await self.bot.send_photo(chat_id, photos[0].file_id)
+        elif photos:
+            await self.bot.send_media_group(
+                chat_id, [InputMediaPhoto(media=photo.file_id) for photo in photos]
+            )
+        if case.latitude is not None and case.longitude is not None:
+            if case.address:
+                await self.bot.send_venue(
+                    chat_id, case.latitude, case.longitude, case.number or "", case.address
+                )
+            else:
+                await self.bot.send_location(chat_id, case.latitude, case.longitude)
+
+    async def refresh_cards(self, case_id: int) -> None:
+        """Edit every card of the case to show its current state and buttons."""
+        case = await self._case(case_id)
+        if case is None:
+            return
+        async with self.database.sessions() as session:
+            cards = (
+                await session.scalars(select(CaseCard).where(CaseCard.case_id == case_id))
+            ).all()
+        for card in cards:
+            person = await self._person(card.chat_id)
+            t = self._translator(person)
+            with suppress(TelegramBadRequest):  # "not modified", or too old to edit
+                await self.bot.edit_message_text(
+                    await self.card_text(case, t, person is not None and person.role == Role.ADMIN),
+                    chat_id=card.chat_id,
+                    message_id=card.message_id,
+                    reply_markup=self.buttons(t, case),
+                )
+
+    async def relay(self, outcome: Outcome) -> None:
+        """What the resident added (words, a photo) goes to the case's cards, masked."""
+        case = outcome.case
+        async with self.database.sessions() as session:
+            cards = (
+                await session.scalars(select(CaseCard).where(CaseCard.case_id == case.id))
+            ).all()
+            photo = await session.scalar(
+                select(CaseMedia)
+                .where(CaseMedia.case_id == case.id, CaseMedia.stage.in_(["info", "reopen"]))
+                .order_by(CaseMedia.id.desc())
+                .limit(1)
+            )
+        for card in cards:
+            t = self._translator(await self._person(card.chat_id))
+            key = "desk.reopened" if outcome.action is Action.REOPEN else "desk.resident_added"
+            text = t(key, number=case.number or "", note=outcome.event.note or "")
+            with suppress(TelegramAPIError):
+                if photo is not None and outcome.action is Action.ADD_INFO:
+                    await self.bot.send_photo(card.chat_id, photo.file_id, caption=text[:1024])
+                else:
+                    await self.bot.send_message(card.chat_id, text)
+
+    async def card_text(self, case: Case, t: Translator, show_reporter: bool) -> str:
+        async with self.database.sessions() as session:
+            category = await session.get(Category, case.category_id) if case.category_id else None
+            area = await session.get(Area, case.area_id) if case.area_id else None
+            reporter = await session.get(Person, case.reporter_id)
+            followers = await session.scalar(
+                select(func.count()).where(CaseFollower.case_id == case.id)
+            )
+            officer = await session.get(Person, case.officer_id) if case.officer_id else None
+        language = t.language
+        answers = _answers(category, case.answers, language)
+        lines = [
+            t(
+                "desk.card_title",
+                number=case.number or "",
+                status=t(f"status.{case.status.value}"),
+                urgent=t("desk.urgent") if case.urgent else "",
+            ),
+            t(
+                "desk.card_category",
+                category=(category.name(language) if category else "") + answers,
+            ),
+            t("desk.card_description", description=case.description),
+            t(
+                "desk.card_place",
+                place=" · ".join(p for p in (area.name if area else "", case.address or "") if p)
+                or t("report.place_unknown"),
+            ),
+            t(
+                "desk.card_times",
+                filed=self._when(case.submitted_at),
+                accept=self._when(case.accept_due_at),
+                resolve=self._when(case.resolve_due_at),
+            ),
+            t("desk.card_support", followers=followers or 0),
+            self._reporter_line(case, reporter, t, show_reporter),
+        ]
+        if officer is not None:
+            lines.append(t("desk.card_officer", name=officer.name or str(officer.tg_id)))
+        return "\n".join(lines)
+
+    def _reporter_line(
+        self, case: Case, reporter: Person | None, t: Translator, admin: bool
+    ) -> str:
+        if admin and reporter is not None:
+            name = reporter.name or str(reporter.tg_id)
+            key = (
+                "desk.card_reporter_admin_anonymous"
+                if case.anonymous
+                else "desk.card_reporter_admin"
+            )
+            return t(key, name=name, tg_id=reporter.tg_id)
+        key = "desk.card_reporter_anonymous" if case.anonymous else "desk.card_reporter_masked"
+        return t(key, number=case.number or "")
+
+    def _when(self, moment: datetime | None) -> str:
+        if moment is None:
+            return "—"
+        return moment.astimezone(self.tz).strftime("%m-%d %H:%M")
+
+    def _translator(self, person: Person | None) -> Translator:
+        if person is None:
+            return self.catalogue.translator(self.catalogue.default_language)
+        return self.catalogue.translator(
+            self.catalogue.language_for(person.language, person.tg_language)
+        )
+
+    async def _case(self, case_id: int) -> Case | None:
+        async with self.database.sessions() as session:
+            return await session.get(Case, case_id)
+
+    async def _person(self, tg_id: int) -> Person | None:
+        async with self.database.sessions() as session:
+            return await session.scalar(select(Person).where(Person.tg_id == tg_id))
+
+
+def _answers(category: Category | None, answers: dict[str, str], language: str) -> str:
+    texts = [
+        option.get(language) or option["zh"]
+        for question in (category.questions if category else [])
+        for option in question["options"]
+        if answers.get(question["key"]) == option["key"]
+    ]
+    return f"（{'，'.join(texts)}）" if texts else ""

@@ -1,0 +1,94 @@
+"""Who gets a case: the officers on duty of its grid, else the community lead, else the street.
+
+Urgent cases go to the officers, the community lead and the street admins at the same moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot import reports
+from storage.db import Database
+from storage.models import Area, AreaLevel, Case, Person, Role
+
+
+@dataclass(frozen=True)
+class Route:
+    grid: Area | None
+    community: Area | None
+    people: list[Person]
+    triage: bool  # no grid: the lead (or the street) assigns it
+
+
+async def _area_of(database: Database, case: Case, tolerance_m: float) -> Area | None:
+    async with database.sessions() as session:
+        if case.area_id is not None:
+            return await session.get(Area, case.area_id)
+    if case.latitude is None or case.longitude is None:
+        return None
+    index = await reports.area_index(database)
+    located = index.locate(case.latitude, case.longitude, tolerance_m)
+    if located is None:
+        return None
+    async with database.transaction() as session:
+        area = await session.get(Area, located.area_id)
+        stored = await session.get(Case, case.id)
+        if stored is not None:
+            stored.area_id = located.area_id
+        return area
+
+
+async def _staff(database: Database, role: Role, area_id: int | None) -> list[Person]:
+    async with database.sessions() as session:
+        query = select(Person).where(Person.role == role, Person.banned.is_(False))
+        if area_id is not None:
+            query = query.where(Person.area_id == area_id)
+        return list((await session.scalars(query.order_by(Person.id))).all())
+
+
+async def route(database: Database, case: Case, tolerance_m: float) -> Route:
+    """Where a new case goes, and to whom its card is sent."""
+    area = await _area_of(database, case, tolerance_m)
+    grid = area if area is not None and area.level == AreaLevel.GRID else None
+    community = area if area is not None and area.level == AreaLevel.COMMUNITY else None
+    if grid is not None and grid.parent_id is not None:
+        async with database.sessions() as session:
+            community = await session.get(Area, grid.parent_id)
+    officers = (
+        [p for p in await _staff(database, Role.OFFICER, grid.id) if p.on_duty] if grid else []
+    )
+    leads = await _staff(database, Role.LEAD, community.id) if community else []
+    admins = await _staff(database, Role.ADMIN, None)
+    # Urgent: everyone at once. Otherwise the first level that has someone.
+    people = (officers + leads + admins) if case.urgent else (officers or leads or admins)
+    unique = list({person.id: person for person in people}.values())
+    return Route(grid, community, unique, triage=grid is None)
+
+
+async def may_act(database: Database, person: Person | None, case: Case) -> bool:
+    """Only the case's grid officers, its community lead and admins may act on it."""
+    if person is None or person.banned:
+        return False
+    if person.role == Role.ADMIN:
+        return True
+    if case.area_id is None or person.area_id is None:
+        return False
+    if person.role == Role.OFFICER:
+        return person.area_id == case.area_id
+    if person.role == Role.LEAD:
+        async with database.sessions() as session:
+            area = await session.get(Area, case.area_id)
+        return area is not None and person.area_id in (area.id, area.parent_id)
+    return False
+
+
+async def grids_of(database: Database, community_id: int) -> list[Area]:
+    async with database.sessions() as session:
+        rows = await session.scalars(
+            select(Area)
+            .where(Area.parent_id == community_id, Area.level == AreaLevel.GRID)
+            .order_by(Area.code)
+        )
+        return list(rows.all())

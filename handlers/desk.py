@@ -1,0 +1,273 @@
+"""The officer's card buttons: accept, ask the resident, transfer, reject with a reason, resolve
+with a note and an "after" photo. Every press is checked on the server: who, and which status."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from bot import cases, reports, routing
+from bot.desk import Desk
+from bot.errors import PoliteError
+from bot.texts import Translator
+from handlers.callbacks import CaseDuty, Duty
+from handlers.keyboards import REJECT_REASONS, no_photo, reject_reasons, transfer_choices
+from handlers.report.common import incoming_image
+from storage.db import Database
+from storage.models import Area, Case, CaseMedia, CaseStatus, Person
+from storage.types import utcnow
+from storage.upsert import insert_if_absent
+
+MAX_NOTE = 1000
+
+
+class DeskState(StatesGroup):
+    ask = State()  # the question for the resident
+    reject = State()  # a reason in the officer's words
+    resolve_note = State()  # what was done
+    resolve_photo = State()  # the "after" photo, or skip
+
+
+async def _case_for(database: Database, person: Person, case_id: int) -> Case:
+    async with database.sessions() as session:
+        case = await session.get(Case, case_id)
+    if case is None:
+        raise PoliteError("case.not_found")
+    if not await routing.may_act(database, person, case):
+        raise PoliteError("case.not_allowed")
+    return case
+
+
+async def _do(
+    desk: Desk,
+    database: Database,
+    person: Person,
+    case: Case,
+    action: cases.Action,
+    **kwargs: object,
+) -> cases.Outcome:
+    try:
+        async with database.transaction() as session:
+            outcome = await cases.apply(session, case.id, action, person, **kwargs)  # type: ignore[arg-type]
+    except cases.CaseError as error:
+        if error.key != "case.wrong_status":
+            raise
+        async with database.sessions() as session:  # the failed transaction's objects are gone
+            now = await session.get(Case, case.id)
+            officer = await session.get(Person, now.officer_id) if now and now.officer_id else None
+        if officer is None or now is None:
+            raise
+        raise PoliteError("desk.taken", number=case.number or "", name=officer.name) from None
+    await desk.after(outcome, actor_id=person.id)
+    return outcome
+
+
+async def on_duty_button(
+    query: CallbackQuery,
+    callback_data: CaseDuty,
+    person: Person,
+    t: Translator,
+    database: Database,
+    desk: Desk,
+    state: FSMContext,
+    bot: Bot,
+) -> None:
+    case = await _case_for(database, person, callback_data.case_id)
+    duty, chat = callback_data.duty, query.from_user.id
+    if duty is Duty.ACCEPT:
+        await _do(desk, database, person, case, cases.Action.ACCEPT)
+        await query.answer(t("desk.accepted", number=case.number or ""))
+        return
+    if duty is Duty.TO_GRID:
+        await _do(desk, database, person, case, cases.Action.TRANSFER, area_id=callback_data.target)
+        await query.answer(t("desk.transferred", number=case.number or ""))
+        return
+    if duty is Duty.REASON:
+        await _reason(query, callback_data, person, t, database, desk, state)
+        return
+    if duty is Duty.NO_PHOTO:
+        await _resolve(database, desk, person, case, state)
+        await query.answer(t("desk.resolved", number=case.number or ""))
+        return
+    await query.answer()
+    if duty is Duty.ASK:
+        await _ask(
+            state, DeskState.ask, case, bot, chat, t("desk.ask_question", number=case.number or "")
+        )
+    elif duty is Duty.TRANSFER:
+        await _transfer_menu(database, case, t, bot, chat)
+    elif duty is Duty.REJECT:
+        await bot.send_message(
+            chat,
+            t("desk.ask_reason", number=case.number or ""),
+            reply_markup=reject_reasons(t, case.id),
+        )
+    elif duty is Duty.RESOLVE:
+        if case.status != CaseStatus.ACCEPTED:
+            raise PoliteError("case.wrong_status", number=case.number or "")
+        await _ask(
+            state,
+            DeskState.resolve_note,
+            case,
+            bot,
+            chat,
+            t("desk.ask_note", number=case.number or ""),
+        )
+
+
+async def _ask(state: FSMContext, step: State, case: Case, bot: Bot, chat: int, text: str) -> None:
+    await state.set_state(step)
+    await state.set_data({"case_id": case.id})
+    await bot.send_message(chat, text)
+
+
+async def _transfer_menu(
+    database: Database, case: Case, t: Translator, bot: Bot, chat: int
+) -> None:
+    async with database.sessions() as session:
+        area = await session.get(Area, case.area_id) if case.area_id else None
+    community_id = (
+        area.parent_id if area is not None and area.level == "grid" else (area.id if area else None)
+    )
+    grids = (
+        [g for g in await routing.grids_of(database, community_id) if g.id != case.area_id]
+        if community_id
+        else []
+    )
+    if not grids:
+        raise PoliteError("desk.no_other_grid")
+    await bot.send_message(
+        chat,
+        t("desk.choose_grid", number=case.number or ""),
+        reply_markup=transfer_choices(t, case.id, grids),
+    )
+
+
+async def _reason(
+    query: CallbackQuery,
+    callback_data: CaseDuty,
+    person: Person,
+    t: Translator,
+    database: Database,
+    desk: Desk,
+    state: FSMContext,
+) -> None:
+    if not 0 <= callback_data.target < len(REJECT_REASONS):
+        raise PoliteError("error.stale_button")
+    reason = REJECT_REASONS[callback_data.target]
+    case = await _case_for(database, person, callback_data.case_id)
+    if reason == "other":
+        await query.answer()
+        await _ask(
+            state, DeskState.reject, case, query.bot, query.from_user.id, t("desk.ask_reason_text")
+        )  # type: ignore[arg-type]
+        return
+    await _do(desk, database, person, case, cases.Action.REJECT, note=t(f"desk.reason_{reason}"))
+    await query.answer(t("desk.rejected", number=case.number or ""))
+
+
+async def _resolve(
+    database: Database, desk: Desk, person: Person, case: Case, state: FSMContext
+) -> None:
+    note = (await state.get_data()).get("note")
+    await _do(desk, database, person, case, cases.Action.RESOLVE, note=note)
+    await state.clear()
+
+
+async def _typed(
+    message: Message, state: FSMContext, person: Person, database: Database
+) -> tuple[Case, str]:
+    text = (message.text or "").strip()
+    if not text:
+        raise reports.ReportError("report.text_please")
+    if len(text) > MAX_NOTE:
+        raise reports.ReportError("report.too_long", length=len(text), limit=MAX_NOTE)
+    case = await _case_for(database, person, int((await state.get_data()).get("case_id") or 0))
+    return case, text
+
+
+async def question_typed(
+    message: Message,
+    person: Person,
+    t: Translator,
+    database: Database,
+    desk: Desk,
+    state: FSMContext,
+) -> None:
+    case, text = await _typed(message, state, person, database)
+    await _do(desk, database, person, case, cases.Action.REQUEST_INFO, note=text)
+    await state.clear()
+    await message.answer(t("desk.question_sent", number=case.number or ""))
+
+
+async def reason_typed(
+    message: Message,
+    person: Person,
+    t: Translator,
+    database: Database,
+    desk: Desk,
+    state: FSMContext,
+) -> None:
+    case, text = await _typed(message, state, person, database)
+    await _do(desk, database, person, case, cases.Action.REJECT, note=text)
+    await state.clear()
+    await message.answer(t("desk.rejected", number=case.number or ""))
+
+
+async def note_typed(
+    message: Message, person: Person, t: Translator, database: Database, state: FSMContext
+) -> None:
+    case, text = await _typed(message, state, person, database)
+    await state.update_data(note=text)
+    await state.set_state(DeskState.resolve_photo)
+    await message.answer(t("desk.ask_after_photo"), reply_markup=no_photo(t, case.id))
+
+
+async def after_photo(
+    message: Message,
+    person: Person,
+    t: Translator,
+    database: Database,
+    desk: Desk,
+    state: FSMContext,
+) -> None:
+    case = await _case_for(database, person, int((await state.get_data()).get("case_id") or 0))
+    image = incoming_image(message)
+    async with database.transaction() as session:
+        await insert_if_absent(
+            session,
+            CaseMedia,
+            {
+                "case_id": case.id,
+                "kind": image.kind,
+                "stage": "after",
+                "file_id": image.file_id,
+                "file_unique_id": image.file_unique_id,
+                "mime_type": image.mime_type,
+                "size": image.size,
+                "download_attempts": 0,
+                "created_at": utcnow(),
+            },
+            ["case_id", "file_unique_id"],
+        )
+    await _resolve(database, desk, person, case, state)
+    await message.answer(t("desk.resolved", number=case.number or ""))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(on_duty_button, CaseDuty.filter())
+    router.message.filter(F.chat.type == "private")
+    router.message.register(question_typed, DeskState.ask, F.text)
+    router.message.register(reason_typed, DeskState.reject, F.text)
+    router.message.register(note_typed, DeskState.resolve_note, F.text)
+    router.message.register(after_photo, DeskState.resolve_photo, F.photo | F.document)
+    router.message.register(_text_please, StateFilter(DeskState))
+    return router
+
+
+async def _text_please(message: Message, t: Translator) -> None:
+    await message.answer(t("desk.follow_the_step"))

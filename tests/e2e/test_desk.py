@@ -1,0 +1,171 @@
+"""The officer's desk: a report reaches the right officer's chat as a card, and the officer
+carries it to the end from the card alone; only the right people may act, and only once."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot import staff
+from bot.admin_cli import DEMO_FILE
+from bot.app import App
+from bot.areas import import_file
+from storage.models import CaseStatus, Role
+from tests.e2e.flows import all_cases, choose, file_report
+from tests.emulator import TelegramEmulator
+from tests.emulator.client import BotMessage, TestUser
+from tests.emulator.files import make_image
+
+IN_JN01_1 = (30.605, 104.0025)  # inside 幸福社区第一网格
+
+
+@pytest.fixture
+async def street(bot_app: App) -> App:
+    await import_file(bot_app.database, DEMO_FILE)
+    await staff.appoint(bot_app.database, 8201, Role.OFFICER, "JN01-1")
+    await staff.appoint(bot_app.database, 8202, Role.OFFICER, "JN01-1")
+    await staff.appoint(bot_app.database, 8203, Role.LEAD, "JN01")
+    await staff.appoint(bot_app.database, 8204, Role.OFFICER, "JN01-2")
+    await staff.appoint(bot_app.database, 8205, Role.OFFICER, "JN05-1")
+    return bot_app
+
+
+async def card_of(officer: TestUser) -> BotMessage:
+    """Skip the evidence (photos, location) and return the card with its buttons."""
+    while True:
+        message = await officer.next_message()
+        if message.buttons or (message.text or "").startswith("📋"):
+            return message
+
+
+async def test_a_report_reaches_its_grid_officers_and_is_carried_to_the_end(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    resident = emulator.user(8301, "居民甲")
+    first, second = emulator.user(8201, "李网格"), emulator.user(8202, "王网格")
+    lead, elsewhere = emulator.user(8203, "社区张"), emulator.user(8205, "别的网格")
+    await file_report(resident, place=IN_JN01_1)
+    [case] = await all_cases(street)
+    assert case.number == "JN-000001"
+    photo = await first.next_message()
+    assert photo.photo is not None
+    location = await first.next_message()
+    assert location.location is not None
+    card = await first.next_message()
+    assert card.text is not None
+    assert card.text.startswith("📋 JN-000001 · 待受理")
+    assert "幸福社区第一网格" in card.text
+    assert "案件 JN-000001 的居民" in card.text
+    assert "居民甲" not in card.text  # the officer does not see who reported it
+    assert card.buttons == [["✅ 受理"], ["❓ 询问居民", "↪️ 转派"], ["✖ 不予受理"]]
+    second_card = await card_of(second)
+    second_accept = second_card.callback_data("✅ 受理")
+    await lead.expect_silence(0.3)  # not urgent: the officers have it
+    await elsewhere.expect_silence(0.1)
+
+    intruder = await elsewhere.press_data(card, card.callback_data("✅ 受理"))
+    assert (await elsewhere.callback_answer(intruder))[
+        "text"
+    ] == "抱歉，您不能对这个案件进行这个操作。"
+
+    accepted = await first.press(card, "✅ 受理")
+    assert (await first.callback_answer(accepted))["text"] == "已受理 JN-000001"
+    late = await second.press_data(second_card, second_accept)
+    assert "已由 李网格 处理" in (await second.callback_answer(late))["text"]
+    await emulator.wait_for(
+        lambda: "办理中" in (second_card.text or ""), 5
+    )  # cards edited in place
+    assert "承办：李网格" in (card.text or "")
+    assert card.buttons == [["✔️ 办结"], ["❓ 询问居民", "✖ 不予受理"]]
+    assert "受理" in ((await resident.next_message()).text or "")
+
+    prompt = await choose(first, card, "❓ 询问居民")
+    assert "问题" in (prompt.text or "")
+    assert "已转给" in ((await first.ask("堆放物是哪家的？")).text or "")
+    asked = await resident.next_message()
+    assert "堆放物是哪家的？" in (asked.text or "")
+    await choose(resident, asked, "✍️ 补充信息")
+    await resident.send_photo(make_image(color=(9, 9, 9)), caption="是 302 的")
+    await resident.next_message()
+    relayed = await first.next_message()
+    assert relayed.caption == "💬 案件 JN-000001 的居民补充：是 302 的"
+    assert "💬" in ((await second.next_message()).caption or "")
+
+    await choose(first, card, "✔️ 办结")
+    await first.send("已联系 302 清理，通道畅通")
+    after = await first.next_message()
+    assert "处理后的照片" in (after.text or "")
+    await first.send_photo(make_image(color=(0, 200, 0)))
+    assert "已办结" in ((await first.next_message()).text or "")
+    resolved = await resident.next_message()
+    assert resolved.photo is not None  # the "after" photo
+    assert "已联系 302 清理" in (resolved.caption or "")
+    assert resolved.buttons == [["👍 已解决", "👎 没解决"]]
+    await choose(resident, resolved, "👍 已解决")
+    [case] = await all_cases(street)
+    assert case.status == CaseStatus.CLOSED
+    await emulator.wait_for(lambda: "已办结" in (card.text or ""), 5)
+    assert card.buttons == []
+
+
+async def test_transfer_and_reject(emulator: TelegramEmulator, street: App) -> None:
+    resident = emulator.user(8302, "居民乙")
+    first, neighbour_grid = emulator.user(8201, "李网格"), emulator.user(8204, "赵网格")
+    emulator.user(8202, "王网格")
+    await file_report(resident, place=IN_JN01_1, photos=0)
+    await first.next_message()  # location
+    card = await first.next_message()
+    accept = card.callback_data("✅ 受理")
+    choices = await choose(first, card, "↪️ 转派")
+    assert choices.buttons == [["幸福社区第二网格"]]
+    await first.press(choices, "幸福社区第二网格")
+    await neighbour_grid.next_message()  # location
+    moved = await neighbour_grid.next_message()
+    assert "幸福社区第二网格" in (moved.text or "")
+    reasons = await choose(neighbour_grid, moved, "✖ 不予受理")
+    await neighbour_grid.press(reasons, "经核实情况不属实")
+    told = await resident.next_message()
+    assert "不予受理" in (told.text or "")
+    assert "经核实情况不属实" in (told.text or "")
+    [case] = await all_cases(street)
+    assert case.status == CaseStatus.REJECTED
+    stale = await first.press_data(card, accept)  # the first card, now old
+    assert "不能" in (await first.callback_answer(stale))["text"]
+
+
+async def test_urgent_cases_reach_officers_lead_and_admins_at_once(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    admin = emulator.user(900001, "街道管理员")
+    await admin.ask("/start")
+    await staff.appoint(street.database, 900001, Role.ADMIN)
+    resident = emulator.user(8303, "居民丙")
+    officer, lead = emulator.user(8201, "李网格"), emulator.user(8203, "社区张")
+    emulator.user(8202, "王网格")
+    await file_report(resident, answers=("正在冒烟或起火",), place=IN_JN01_1, photos=0)
+    cards = await asyncio.gather(card_of(officer), card_of(lead), card_of(admin))
+    assert all("🚨" in (c.text or "") for c in cards)
+    assert "居民丙" in (cards[2].text or "")  # admins see who reported
+    assert "居民丙" not in (cards[0].text or "")
+
+
+async def test_a_report_without_a_place_goes_to_the_community_lead(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    resident = emulator.user(8304, "居民丁")
+    lead = emulator.user(8203, "社区张")
+    message = await resident.ask("/report")
+    message = await choose(resident, message, "🧹 市容环境")
+    message = await choose(resident, message, "垃圾堆放")
+    photos = await resident.ask("小区门口垃圾没人清")
+    await choose(resident, photos, "跳过，没有照片")
+    await resident.send("🏠 我现在不在现场")
+    await resident.next_message()
+    communities = await resident.next_message()
+    summary = await choose(resident, communities, "幸福社区")
+    await choose(resident, summary, "✅ 提交")
+    card = await card_of(lead)  # triage: the lead assigns it to a grid
+    assert "幸福社区" in (card.text or "")
+    choices = await choose(lead, card, "↪️ 转派")
+    assert choices.buttons == [["幸福社区第一网格"], ["幸福社区第二网格"]]
