@@ -13,12 +13,12 @@ from storage.models import Role
 log = logging.getLogger(__name__)
 
 RESIDENT_COMMANDS = ("start", "report", "mycases", "cancel", "help", "language")
-STAFF_COMMANDS = RESIDENT_COMMANDS
+STAFF_COMMANDS = ("queue", "case", *RESIDENT_COMMANDS)
 COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.RESIDENT: RESIDENT_COMMANDS,
-    Role.OFFICER: STAFF_COMMANDS,
-    Role.LEAD: STAFF_COMMANDS,
-    Role.ADMIN: (*STAFF_COMMANDS, "failed"),
+    Role.OFFICER: ("queue", "case", "onduty", "offduty", *RESIDENT_COMMANDS),
+    Role.LEAD: (*STAFF_COMMANDS, "invite"),
+    Role.ADMIN: (*STAFF_COMMANDS, "invite", "failed"),
 }
 
 

@@ -92,14 +92,18 @@ class Desk:
         except TelegramAPIError as error:
             log.warning("card of %s not sent to %s: %s", case.number, person.id, error)
             return False
+        await self.remember_card(case.id, person.tg_id, message.message_id)
+        return True
+
+    async def remember_card(self, case_id: int, chat_id: int, message_id: int) -> None:
+        """Keep a card so later changes edit it (the newest card per chat)."""
         async with self.database.transaction() as session:
             await upsert(
                 session,
                 CaseCard,
-                {"case_id": case.id, "chat_id": person.tg_id, "message_id": message.message_id},
+                {"case_id": case_id, "chat_id": chat_id, "message_id": message_id},
                 ["case_id", "chat_id"],
             )
-        return True
 
     async def _send_evidence(self, chat_id: int, case: Case) -> None:
         async with self.database.sessions() as session:

@@ -16,6 +16,7 @@ from handlers import (
     membership,
     mycases,
     report,
+    staff_tools,
     start,
 )
 
@@ -26,6 +27,7 @@ FEATURES = (
     start,
     language,
     admin,
+    staff_tools,
     desk,
     mycases,
     feedback,

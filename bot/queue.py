@@ -1,0 +1,53 @@
+"""A staff member's open cases, the most pressing deadline first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, or_, select
+
+from bot.cases import OPEN
+from storage.db import Database
+from storage.models import Area, Case, Person, Role
+from storage.types import utcnow
+
+QUEUE_LIMIT = 30
+
+
+@dataclass(frozen=True)
+class Entry:
+    case: Case
+    due: datetime | None
+    overdue: bool
+
+
+async def queue(database: Database, person: Person, now: datetime | None = None) -> list[Entry]:
+    """Open cases the person may act on: their grid, their community, or all for admins."""
+    now = now or utcnow()
+    due = case(
+        (Case.status == "new", Case.accept_due_at),
+        else_=Case.resolve_due_at,
+    )
+    query = select(Case).where(Case.status.in_([s.value for s in OPEN]))
+    if person.role == Role.OFFICER:
+        query = query.where(Case.area_id == person.area_id)
+    elif person.role == Role.LEAD:
+        grids = select(Area.id).where(Area.parent_id == person.area_id)
+        query = query.where(or_(Case.area_id == person.area_id, Case.area_id.in_(grids)))
+    elif person.role != Role.ADMIN:
+        return []
+    query = query.where(and_(Case.number.is_not(None))).order_by(due.asc(), Case.id)
+    async with database.sessions() as session:
+        rows = (await session.scalars(query.limit(QUEUE_LIMIT))).all()
+    entries = []
+    for row in rows:
+        deadline = row.accept_due_at if row.status == "new" else row.resolve_due_at
+        waiting = row.status != "resolved" and deadline is not None and deadline < now
+        entries.append(Entry(row, deadline, waiting))
+    return entries
+
+
+async def by_number(database: Database, number: str) -> Case | None:
+    async with database.sessions() as session:
+        return await session.scalar(select(Case).where(Case.number == number.strip().upper()))
