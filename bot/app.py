@@ -127,7 +127,7 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
     dispatcher = build_dispatcher(
         settings, database, catalogue, journal, media=media, notifier=notifier, desk=desk
     )
-    scheduler = create_scheduler(database, desk, media, settings.auto_close_hours, settings.tz)
+    scheduler = create_scheduler(database, desk, media, settings)
 
     async def start_clock() -> None:  # async: aiogram would run a plain function in a thread
         scheduler.start()

@@ -205,6 +205,7 @@ async def _accept(
     session: AsyncSession, case: Case, now: datetime, actor: Person | None = None, **_: object
 ) -> None:
     case.accepted_at = now
+    case.escalation_level = 0  # the resolve deadline is watched afresh
     if actor is not None:
         case.officer_id = actor.id
 
@@ -230,6 +231,7 @@ async def _close(session: AsyncSession, case: Case, now: datetime, **_: object) 
 async def _reopen(session: AsyncSession, case: Case, now: datetime, **_: object) -> None:
     case.rework_count += 1
     case.resolved_at = None
+    case.escalation_level = 0
 
 
 async def _merge(

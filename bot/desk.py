@@ -129,6 +129,30 @@ class Desk:
             else:
                 await self.bot.send_location(chat_id, case.latitude, case.longitude)
 
+    async def tell_staff(
+        self, people: list[Person], case: Case, key: str, with_card: bool = False
+    ) -> int:
+        """A reminder or an escalation to staff, with the card when they may not have it."""
+        told = 0
+        for person in people:
+            if not person.reachable:
+                continue
+            t = self._translator(person)
+            text = t(
+                key,
+                number=case.number or "",
+                due=self._when(case.accept_due_at if case.status == "new" else case.resolve_due_at),
+            )
+            try:
+                await self.bot.send_message(person.tg_id, text)
+            except TelegramAPIError as error:
+                log.warning("reminder of %s not sent to %s: %s", case.number, person.id, error)
+                continue
+            if with_card:
+                await self._send_card(person, case)
+            told += 1
+        return told
+
     async def refresh_cards(self, case_id: int) -> None:
         """Edit every card of the case to show its current state and buttons."""
         case = await self._case(case_id)

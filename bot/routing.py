@@ -40,7 +40,7 @@ async def _area_of(database: Database, case: Case, tolerance_m: float) -> Area |
         return area
 
 
-async def _staff(database: Database, role: Role, area_id: int | None) -> list[Person]:
+async def staff_of(database: Database, role: Role, area_id: int | None) -> list[Person]:
     async with database.sessions() as session:
         query = select(Person).where(Person.role == role, Person.banned.is_(False))
         if area_id is not None:
@@ -57,10 +57,10 @@ async def route(database: Database, case: Case, tolerance_m: float) -> Route:
         async with database.sessions() as session:
             community = await session.get(Area, grid.parent_id)
     officers = (
-        [p for p in await _staff(database, Role.OFFICER, grid.id) if p.on_duty] if grid else []
+        [p for p in await staff_of(database, Role.OFFICER, grid.id) if p.on_duty] if grid else []
     )
-    leads = await _staff(database, Role.LEAD, community.id) if community else []
-    admins = await _staff(database, Role.ADMIN, None)
+    leads = await staff_of(database, Role.LEAD, community.id) if community else []
+    admins = await staff_of(database, Role.ADMIN, None)
     # Urgent: everyone at once. Otherwise the first level that has someone.
     people = (officers + leads + admins) if case.urgent else (officers or leads or admins)
     unique = list({person.id: person for person in people}.values())

@@ -12,13 +12,16 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import cases
+from bot.config import Settings
 from bot.desk import Desk
+from bot.escalation import sla_tick
 from bot.media import MediaStore
 from storage.db import Database
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
+SLA_EVERY_MIN = 1
 AUTO_CLOSE_EVERY_MIN = 10
 MEDIA_RETRY_EVERY_MIN = 5
 
@@ -47,14 +50,23 @@ async def auto_close(
 
 
 def create_scheduler(
-    database: Database, desk: Desk, media: MediaStore, auto_close_hours: int, tz: object
+    database: Database, desk: Desk, media: MediaStore, settings: Settings
 ) -> AsyncIOScheduler:
-    scheduler = AsyncIOScheduler(timezone=tz)
+    scheduler = AsyncIOScheduler(timezone=settings.tz)
+    scheduler.add_job(
+        sla_tick,
+        "interval",
+        minutes=SLA_EVERY_MIN,
+        args=[database, desk, settings.quiet_hours, settings.tz],
+        id="sla_watch",
+        max_instances=1,
+        coalesce=True,
+    )
     scheduler.add_job(
         auto_close,
         "interval",
         minutes=AUTO_CLOSE_EVERY_MIN,
-        args=[database, desk, auto_close_hours],
+        args=[database, desk, settings.auto_close_hours],
         id="auto_close",
         max_instances=1,
         coalesce=True,

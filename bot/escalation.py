@@ -1,0 +1,166 @@
+"""Deadlines watched by the clock: reminders to the officer at 50% and 90% of the time, then the
+case climbs to the community lead past its deadline and to the street admins past twice it.
+
+Each step is claimed with a conditional update (escalation_level < step), so two instances on
+PostgreSQL never send the same reminder or escalation twice. Quiet hours hold the non-urgent
+ones until morning; urgent cases ignore them. Escalation is not a status: it is an audit event.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, tzinfo
+
+from sqlalchemy import select, update
+
+from bot import routing
+from bot.desk import Desk
+from storage.db import Database
+from storage.models import Area, Case, CaseEvent, CaseStatus, Category, Person, Role
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class Step(enum.IntEnum):
+    REMIND_HALF = 1
+    REMIND_LATE = 2
+    TO_LEAD = 3
+    TO_STREET = 4
+
+
+# The share of the allowed time at which each step is due.
+DUE_AT = {Step.REMIND_HALF: 0.5, Step.REMIND_LATE: 0.9, Step.TO_LEAD: 1.0, Step.TO_STREET: 2.0}
+
+
+@dataclass(frozen=True)
+class Watch:
+    status: CaseStatus
+    start: str  # the attribute the clock starts from
+    due: str  # the deadline attribute
+
+
+WATCHES = (
+    Watch(CaseStatus.NEW, "submitted_at", "accept_due_at"),
+    Watch(CaseStatus.ACCEPTED, "accepted_at", "resolve_due_at"),
+)
+
+
+def step_due(start: datetime, due: datetime, now: datetime) -> Step | None:
+    """The highest step whose moment has come (pure: tested with a controllable clock)."""
+    allowed = (due - start).total_seconds()
+    if allowed <= 0:
+        return Step.TO_STREET if now >= due else None
+    share = (now - start).total_seconds() / allowed
+    reached = [step for step, at in DUE_AT.items() if share >= at]
+    return max(reached) if reached else None
+
+
+def in_quiet_hours(now: datetime, quiet: tuple[time, time] | None, tz: tzinfo) -> bool:
+    if quiet is None:
+        return False
+    local = now.astimezone(tz).time()
+    start, end = quiet
+    return start <= local < end if start <= end else (local >= start or local < end)
+
+
+async def sla_tick(
+    database: Database,
+    desk: Desk,
+    quiet: tuple[time, time] | None,
+    tz: tzinfo,
+    now: datetime | None = None,
+) -> int:
+    """One pass of the clock; returns how many reminders and escalations were sent."""
+    now = now or utcnow()
+    quiet_now = in_quiet_hours(now, quiet, tz)
+    done = 0
+    for watch in WATCHES:
+        async with database.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Case, Category)
+                    .join(Category, Category.id == Case.category_id)
+                    .where(Case.status == watch.status, Case.escalation_level < Step.TO_STREET)
+                )
+            ).all()
+        for case, category in rows:
+            if quiet_now and not (case.urgent or category.urgent):
+                continue
+            start, due = getattr(case, watch.start), getattr(case, watch.due)
+            step = step_due(start, due, now) if start and due else None
+            if (
+                step is not None
+                and step > case.escalation_level
+                and await _claim(database, case, watch, step)
+            ):
+                await _act(database, desk, case, step, watch)
+                done += 1
+    return done
+
+
+async def _claim(database: Database, case: Case, watch: Watch, step: Step) -> bool:
+    async with database.transaction() as session:
+        result = await session.execute(
+            update(Case)
+            .where(
+                Case.id == case.id,
+                Case.status == watch.status,
+                Case.escalation_level < step,
+            )
+            .values(escalation_level=step)
+        )
+        if not result.rowcount:
+            return False
+        if step >= Step.TO_LEAD:
+            level = "lead" if step == Step.TO_LEAD else "street"
+            phase = "accept" if watch.status == CaseStatus.NEW else "resolve"
+            session.add(
+                CaseEvent(
+                    case_id=case.id,
+                    action="escalate",
+                    from_status=watch.status.value,
+                    to_status=watch.status.value,
+                    note=f"{phase} overdue: to {level}",
+                )
+            )
+        return True
+
+
+async def _act(database: Database, desk: Desk, case: Case, step: Step, watch: Watch) -> None:
+    phase = "accept" if watch.status == CaseStatus.NEW else "resolve"
+    if step in (Step.REMIND_HALF, Step.REMIND_LATE):
+        people = await _officers(database, case)
+        await desk.tell_staff(people, case, f"desk.reminder_{phase}")
+        return
+    people = await _leads(database, case) if step == Step.TO_LEAD else await _admins(database)
+    await desk.tell_staff(people, case, f"desk.escalated_{phase}", with_card=True)
+
+
+async def _officers(database: Database, case: Case) -> list[Person]:
+    async with database.sessions() as session:
+        if case.officer_id is not None:
+            officer = await session.get(Person, case.officer_id)
+            return [officer] if officer else []
+        rows = await session.scalars(
+            select(Person).where(Person.role == Role.OFFICER, Person.area_id == case.area_id)
+        )
+        return list(rows.all())
+
+
+async def _leads(database: Database, case: Case) -> list[Person]:
+    async with database.sessions() as session:
+        area = await session.get(Area, case.area_id) if case.area_id else None
+    community = (
+        area.parent_id if area is not None and area.level == "grid" else (area.id if area else None)
+    )
+    if community is None:
+        return await _admins(database)
+    leads = await routing.staff_of(database, Role.LEAD, community)
+    return leads or await _admins(database)
+
+
+async def _admins(database: Database) -> list[Person]:
+    return await routing.staff_of(database, Role.ADMIN, None)

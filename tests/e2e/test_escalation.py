@@ -1,0 +1,105 @@
+"""The clock: reminders to the officer, then the lead, then the street; once each, even when
+two ticks run at the same moment; quiet hours hold the non-urgent ones."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot import staff
+from bot.admin_cli import DEMO_FILE
+from bot.app import App
+from bot.areas import import_file
+from bot.escalation import sla_tick
+from storage.models import CaseEvent, Role
+from tests.e2e.flows import all_cases, file_report
+from tests.e2e.test_desk import IN_JN01_1, card_of
+from tests.emulator import TelegramEmulator
+
+
+@pytest.fixture
+async def street(bot_app: App) -> App:
+    await import_file(bot_app.database, DEMO_FILE)
+    await staff.appoint(bot_app.database, 8501, Role.OFFICER, "JN01-1")
+    await staff.appoint(bot_app.database, 8502, Role.LEAD, "JN01")
+    await staff.appoint(bot_app.database, 8503, Role.ADMIN)
+    return bot_app
+
+
+async def test_reminders_then_lead_then_street_once_each(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    officer, lead, admin = (
+        emulator.user(i, n) for i, n in ((8501, "李"), (8502, "张"), (8503, "王"))
+    )
+    resident = emulator.user(8504, "居民")
+    await file_report(resident, place=IN_JN01_1, photos=0)  # fire hazard: accept within 30 min
+    await card_of(officer)
+    [case] = await all_cases(street)
+    assert case.submitted_at is not None
+    tz, at = street.settings.tz, case.submitted_at
+
+    async def tick(minutes: int) -> int:
+        return await sla_tick(
+            street.database, street.desk, None, tz, at + timedelta(minutes=minutes)
+        )
+
+    assert await tick(10) == 0
+    assert await tick(16) == 1
+    assert "还没有受理" in ((await officer.next_message()).text or "")
+    assert await tick(17) == 0  # no second reminder for the same step
+    assert await tick(28) == 1
+    await officer.next_message()
+    results = await asyncio.gather(tick(31), tick(31))  # two instances, one escalation
+    assert sorted(results) == [0, 1]
+    escalated = await lead.next_message()
+    assert "已上报给您" in (escalated.text or "")
+    lead_card = await card_of(lead)
+    assert lead_card.buttons[0] == ["✅ 受理"]
+    await admin.expect_silence(0.2)
+    assert await tick(61) == 1
+    assert "已上报给您" in ((await admin.next_message()).text or "")
+    await card_of(admin)
+    assert await tick(600) == 0
+    async with street.database.sessions() as session:
+        notes = (
+            await session.scalars(select(CaseEvent.note).where(CaseEvent.action == "escalate"))
+        ).all()
+    assert notes == ["accept overdue: to lead", "accept overdue: to street"]
+
+    await lead.press(lead_card, "✅ 受理")  # the lead takes it; the resolve clock starts
+    await emulator.wait_for(lambda: "办理中" in (lead_card.text or ""), 5)
+    [case] = await all_cases(street)
+    assert case.escalation_level == 0
+
+
+async def test_quiet_hours_hold_non_urgent_but_not_urgent(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    officer = emulator.user(8501, "李")
+    resident = emulator.user(8505, "居民")
+    await file_report(
+        resident, category="🧹 市容环境", answers=("垃圾堆放",), place=IN_JN01_1, photos=0
+    )
+    await card_of(officer)
+    [case] = await all_cases(street)
+    tz = street.settings.tz
+    night = datetime(2026, 11, 23, 23, 30, tzinfo=tz).astimezone(UTC)
+    quiet = (time(22), time(7))
+    async with street.database.transaction() as session:
+        stored = await session.get(type(case), case.id)
+        stored.submitted_at = night - timedelta(hours=3)
+        stored.accept_due_at = night - timedelta(hours=1)
+    assert await sla_tick(street.database, street.desk, quiet, tz, night) == 0  # held
+    morning = datetime(2026, 11, 24, 7, 5, tzinfo=tz).astimezone(UTC)
+    assert await sla_tick(street.database, street.desk, quiet, tz, morning) == 1
+    await file_report(resident, answers=("正在冒烟或起火",), place=(30.6051, 104.0026), photos=0)
+    urgent = (await all_cases(street))[-1]
+    async with street.database.transaction() as session:
+        stored = await session.get(type(urgent), urgent.id)
+        stored.submitted_at = night - timedelta(minutes=20)
+        stored.accept_due_at = night + timedelta(minutes=10)
+    assert await sla_tick(street.database, street.desk, quiet, tz, night) == 1  # urgent: now
