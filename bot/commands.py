@@ -17,8 +17,8 @@ STAFF_COMMANDS = ("queue", "case", *RESIDENT_COMMANDS)
 COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.RESIDENT: RESIDENT_COMMANDS,
     Role.OFFICER: ("queue", "case", "onduty", "offduty", *RESIDENT_COMMANDS),
-    Role.LEAD: (*STAFF_COMMANDS, "invite"),
-    Role.ADMIN: (*STAFF_COMMANDS, "invite", "failed"),
+    Role.LEAD: (*STAFF_COMMANDS, "audit", "invite"),
+    Role.ADMIN: (*STAFF_COMMANDS, "audit", "invite", "failed"),
 }
 
 

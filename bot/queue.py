@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, or_, select
 
 from bot.cases import OPEN
 from storage.db import Database
-from storage.models import Area, Case, Person, Role
+from storage.models import Area, Case, CaseEvent, Person, Role
 from storage.types import utcnow
 
 QUEUE_LIMIT = 30
@@ -51,3 +51,15 @@ async def queue(database: Database, person: Person, now: datetime | None = None)
 async def by_number(database: Database, number: str) -> Case | None:
     async with database.sessions() as session:
         return await session.scalar(select(Case).where(Case.number == number.strip().upper()))
+
+
+async def audit_trail(database: Database, case_id: int) -> list[tuple[CaseEvent, Person | None]]:
+    """The events of a case, oldest first, with who did each (None: the system)."""
+    async with database.sessions() as session:
+        rows = await session.execute(
+            select(CaseEvent, Person)
+            .outerjoin(Person, Person.id == CaseEvent.actor_id)
+            .where(CaseEvent.case_id == case_id)
+            .order_by(CaseEvent.id)
+        )
+        return [(event, person) for event, person in rows]

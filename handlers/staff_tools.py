@@ -59,6 +59,37 @@ async def show_case(
     await desk.remember_card(found.id, message.chat.id, sent.message_id)
 
 
+async def show_audit(
+    message: Message,
+    command: CommandObject,
+    person: Person,
+    t: Translator,
+    database: Database,
+    tz: tzinfo,
+) -> None:
+    """/audit N: every event of a case: when, what, who (names for admins), note."""
+    found = await work_queue.by_number(database, command.args or "")
+    if found is None or not await routing.may_act(database, person, found):
+        raise PoliteError("case.not_found")
+    lines = [t("audit.title", number=found.number or "")]
+    for event, actor in await work_queue.audit_trail(database, found.id):
+        who = t("audit.system")
+        if actor is not None:
+            who = t(f"role.{actor.role.value}")
+            if person.role == Role.ADMIN or actor.role != Role.RESIDENT:
+                who += f" {actor.name}"
+        line = t(
+            "audit.line",
+            when=event.created_at.astimezone(tz).strftime("%m-%d %H:%M"),
+            what=t(f"event.{event.action}"),
+            who=who,
+        )
+        if event.note:
+            line += t("mycases.event_note", note=event.note[:300])
+        lines.append(line)
+    await message.answer("\n".join(lines)[:MESSAGE_LIMIT])
+
+
 async def go_on_duty(message: Message, person: Person, t: Translator, database: Database) -> None:
     await staff.set_on_duty(database, person.id, True)
     await message.answer(t("duty.on"))
@@ -111,6 +142,7 @@ def create_router() -> Router:
     staff_only = HasRole(Role.OFFICER, Role.LEAD, Role.ADMIN)
     router.message.register(show_queue, Command("queue"), staff_only)
     router.message.register(show_case, Command("case"), staff_only)
+    router.message.register(show_audit, Command("audit"), HasRole(Role.LEAD, Role.ADMIN))
     router.message.register(go_on_duty, Command("onduty"), HasRole(Role.OFFICER))
     router.message.register(go_off_duty, Command("offduty"), HasRole(Role.OFFICER))
     router.message.register(make_invite, Command("invite"), HasRole(Role.LEAD, Role.ADMIN))

@@ -70,3 +70,19 @@ async def test_invites_in_chat(emulator: TelegramEmulator, street: App) -> None:
     link = (made.text or "").split("start=")[1].strip()
     newcomer = emulator.user(8405, "新网格员")
     assert (await newcomer.ask(f"/start {link}")).text == "欢迎！您现在是幸福社区第二网格的网格员。"
+
+
+async def test_audit_trail_for_leads_and_admins(emulator: TelegramEmulator, street: App) -> None:
+    officer, lead = emulator.user(8401, "李网格"), emulator.user(8402, "社区张")
+    resident = emulator.user(8406, "居民王")
+    await file_report(resident, place=IN_JN01_1, photos=0)
+    card = await card_of(officer)
+    await officer.press(card, "✅ 受理")
+    await emulator.wait_for(lambda: "办理中" in (card.text or ""), 5)
+    trail = await lead.ask("/audit JN-000001")
+    assert trail.text is not None
+    lines = trail.text.splitlines()
+    assert lines[0] == "案件 JN-000001 全过程"
+    assert lines[1].endswith("提交登记 · 居民")  # a lead does not see the resident's name
+    assert lines[2].endswith("网格员受理 · 网格员 李网格")
+    assert (await officer.ask("/audit JN-000001")).text == "抱歉，您没有权限进行这个操作。"

@@ -33,6 +33,14 @@ async def test_five_default_categories_with_both_names(database: Database) -> No
     assert names["sanitation"][0] == "市容环境"
     assert names["other"] == ("其他", "Other")
     assert "bite" in names["dog"][1]
+    deadlines = {c.code: (c.accept_minutes, c.resolve_minutes) for c in categories}
+    assert deadlines == {
+        "fire": (30, 24 * 60),
+        "dog": (120, 48 * 60),
+        "land": (24 * 60, 7 * 24 * 60),
+        "sanitation": (4 * 60, 72 * 60),
+        "other": (24 * 60, 7 * 24 * 60),
+    }
     fire = categories[0]
     assert fire.urgent
     assert fire.accept_minutes < min(c.accept_minutes for c in categories[1:])
