@@ -14,7 +14,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto
 from sqlalchemy import func, select
 
-from bot import routing
+from bot import departments, routing
 from bot.cases import Action, Outcome
 from bot.notify import Notifier
 from bot.texts import Catalogue, Translator
@@ -76,23 +76,29 @@ class Desk:
         for person in route.people:
             if person.reachable and await self._send_card(person, case):
                 sent += 1
+        group = await departments.group_of(self.database, case)
+        if group is not None and await self._send_card_to(
+            group, self._translator(None), case, False
+        ):
+            sent += 1
         if not sent:
             log.warning("case %s reached nobody: no staff for its area", case.number)
         return sent
 
     async def _send_card(self, person: Person, case: Case) -> bool:
         t = self._translator(person)
+        return await self._send_card_to(person.tg_id, t, case, person.role == Role.ADMIN)
+
+    async def _send_card_to(self, chat_id: int, t: Translator, case: Case, admin: bool) -> bool:
         try:
-            await self._send_evidence(person.tg_id, case)
+            await self._send_evidence(chat_id, case)
             message = await self.bot.send_message(
-                person.tg_id,
-                await self.card_text(case, t, person.role == Role.ADMIN),
-                reply_markup=self.buttons(t, case),
+                chat_id, await self.card_text(case, t, admin), reply_markup=self.buttons(t, case)
             )
         except TelegramAPIError as error:
-            log.warning("card of %s not sent to %s: %s", case.number, person.id, error)
+            log.warning("card of %s not sent to chat %s: %s", case.number, chat_id, error)
             return False
-        await self.remember_card(case.id, person.tg_id, message.message_id)
+        await self.remember_card(case.id, chat_id, message.message_id)
         return True
 
     async def remember_card(self, case_id: int, chat_id: int, message_id: int) -> None:
@@ -152,6 +158,19 @@ class Desk:
                 await self._send_card(person, case)
             told += 1
         return told
+
+    async def tell_group(self, case: Case, key: str) -> bool:
+        """Tell the department group of the case's category (if bound) about it."""
+        group = await departments.group_of(self.database, case)
+        if group is None:
+            return False
+        t = self._translator(None)
+        try:
+            await self.bot.send_message(group, t(key, number=case.number or ""))
+        except TelegramAPIError as error:
+            log.warning("department group %s not told about %s: %s", group, case.number, error)
+            return False
+        return True
 
     async def refresh_cards(self, case_id: int) -> None:
         """Edit every card of the case to show its current state and buttons."""

@@ -137,6 +137,7 @@ async def _act(database: Database, desk: Desk, case: Case, step: Step, watch: Wa
         return
     people = await _leads(database, case) if step == Step.TO_LEAD else await _admins(database)
     await desk.tell_staff(people, case, f"desk.escalated_{phase}", with_card=True)
+    await desk.tell_group(case, f"desk.escalated_group_{phase}")
 
 
 async def _officers(database: Database, case: Case) -> list[Person]:

@@ -49,8 +49,12 @@ async def _apologise(bot: Bot, event: ErrorEvent, text: str) -> None:
         await update.callback_query.answer(text, show_alert=True)
         return
     message = update.message or update.edited_message
-    if message is not None and message.chat.type == "private":
+    if message is None:
+        return
+    if message.chat.type == "private":
         await bot.send_message(message.chat.id, text)
+    elif isinstance(event.exception, PoliteError) and (message.text or "").startswith("/"):
+        await message.reply(text)  # a command in a group: answer it there, not the chatter
 
 
 async def on_polite_error(

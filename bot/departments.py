@@ -1,0 +1,49 @@
+"""Department groups: which group chat gets the cases of which department's categories."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.errors import PoliteError
+from storage.db import Database
+from storage.models import Case, Category, DepartmentGroup
+from storage.upsert import upsert
+
+
+async def departments(database: Database) -> list[str]:
+    """The department codes the categories name."""
+    async with database.sessions() as session:
+        rows = await session.scalars(
+            select(Category.department).where(Category.department.is_not(None)).distinct()
+        )
+        return sorted(code for code in rows if code)
+
+
+async def bind(
+    database: Database, department: str, chat_id: int, title: str, admin_id: int
+) -> None:
+    """Bind a department to a group chat (a department has one group; binding again moves it)."""
+    if department not in await departments(database):
+        raise PoliteError("groups.unknown_department", codes=", ".join(await departments(database)))
+    async with database.transaction() as session:
+        await upsert(
+            session,
+            DepartmentGroup,
+            {
+                "department": department,
+                "chat_id": chat_id,
+                "title": title[:256],
+                "bound_by_id": admin_id,
+            },
+            ["department"],
+        )
+
+
+async def group_of(database: Database, case: Case) -> int | None:
+    """The chat of the department of the case's category, if bound."""
+    async with database.sessions() as session:
+        category = await session.get(Category, case.category_id) if case.category_id else None
+        if category is None or not category.department:
+            return None
+        group = await session.get(DepartmentGroup, category.department)
+        return group.chat_id if group else None

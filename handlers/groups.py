@@ -1,0 +1,34 @@
+"""Department groups: an admin sends /bindgroup CODE in the group to bind it to a department."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot import departments
+from bot.errors import PoliteError
+from bot.texts import Translator
+from storage.db import Database
+from storage.models import Person, Role
+
+
+async def bind_group(
+    message: Message,
+    command: CommandObject,
+    person: Person | None,
+    t: Translator,
+    database: Database,
+) -> None:
+    if person is None or person.role != Role.ADMIN:
+        raise PoliteError("error.not_allowed")
+    code = (command.args or "").strip().lower()
+    await departments.bind(database, code, message.chat.id, message.chat.title or "", person.id)
+    await message.answer(t("groups.bound", department=code))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type.in_({"group", "supergroup"}))
+    router.message.register(bind_group, Command("bindgroup"))
+    return router

@@ -1,0 +1,52 @@
+"""Department groups: bound by an admin, they get their categories' cases; only the right
+people may act on a card there, others only see."""
+
+from __future__ import annotations
+
+from bot import staff
+from bot.admin_cli import DEMO_FILE
+from bot.app import App
+from bot.areas import import_file
+from storage.models import Role
+from tests.e2e.flows import file_report
+from tests.e2e.test_desk import IN_JN01_1
+from tests.emulator import TelegramEmulator
+from tests.emulator.client import BotMessage, TestGroup
+
+
+async def group_card(group: TestGroup) -> BotMessage:
+    while True:
+        message = await group.next_message()
+        if (message.text or "").startswith("📋"):
+            return message
+
+
+async def test_a_bound_group_gets_its_cases(emulator: TelegramEmulator, bot_app: App) -> None:
+    await import_file(bot_app.database, DEMO_FILE)
+    await staff.appoint(bot_app.database, 8601, Role.OFFICER, "JN01-1")
+    group = emulator.group(-100777, "应急消防群")
+    admin, member = emulator.user(900001, "街道管理员"), emulator.user(8602, "群成员")
+    officer = emulator.user(8601, "李网格")
+
+    await group.send(member, "/bindgroup emergency")
+    assert (await group.next_message()).text == "抱歉，您没有权限进行这个操作。"
+    await group.send(admin, "/bindgroup nowhere")
+    assert "可用的有：emergency, land, police, urban" in ((await group.next_message()).text or "")
+    await group.send(admin, "/bindgroup emergency")
+    assert "已绑定" in ((await group.next_message()).text or "")
+
+    resident = emulator.user(8603, "居民")
+    await file_report(resident, place=IN_JN01_1, photos=0)  # a fire hazard: the emergency dept
+    card = await group_card(group)
+    assert "JN-000001" in (card.text or "")
+    assert "居民" not in (card.text or "").split("反映人：")[0]
+    nosy = await member.press_data(card, card.callback_data("✅ 受理"))
+    assert (await member.callback_answer(nosy))["text"] == "抱歉，您不能对这个案件进行这个操作。"
+    await officer.press_data(card, card.callback_data("✅ 受理"))  # an officer of the grid may
+    await emulator.wait_for(lambda: "办理中" in (card.text or ""), 5)
+    assert "受理" in ((await resident.next_message()).text or "")
+
+    await file_report(
+        resident, category="🧹 市容环境", answers=("垃圾堆放",), place=IN_JN01_1, photos=0
+    )
+    await group.expect_silence(0.3)  # sanitation is another department
