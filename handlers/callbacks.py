@@ -79,6 +79,7 @@ class Duty(StrEnum):
     REASON = "rr"
     RESOLVE = "s"
     NO_PHOTO = "np"
+    MERGE = "m"
 
 
 class CaseDuty(CallbackData, prefix="v1od"):

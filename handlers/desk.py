@@ -10,6 +10,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot import cases, reports, routing
+from bot import queue as work_queue
 from bot.desk import Desk
 from bot.errors import PoliteError
 from bot.texts import Translator
@@ -26,6 +27,7 @@ MAX_NOTE = 1000
 
 class DeskState(StatesGroup):
     ask = State()  # the question for the resident
+    merge = State()  # the number of the case this one repeats
     reject = State()  # a reason in the officer's words
     resolve_note = State()  # what was done
     resolve_photo = State()  # the "after" photo, or skip
@@ -99,6 +101,10 @@ async def on_duty_button(
         )
     elif duty is Duty.TRANSFER:
         await _transfer_menu(database, case, t, bot, chat)
+    elif duty is Duty.MERGE:
+        await _ask(
+            state, DeskState.merge, case, bot, chat, t("desk.ask_merge", number=case.number or "")
+        )
     elif duty is Duty.REJECT:
         await bot.send_message(
             chat,
@@ -132,17 +138,16 @@ async def _transfer_menu(
     community_id = (
         area.parent_id if area is not None and area.level == "grid" else (area.id if area else None)
     )
-    grids = (
-        [g for g in await routing.grids_of(database, community_id) if g.id != case.area_id]
-        if community_id
-        else []
-    )
-    if not grids:
+    if community_id is None:
+        raise PoliteError("desk.no_other_grid")
+    grids = [g for g in await routing.grids_of(database, community_id) if g.id != case.area_id]
+    back_to_lead = community_id if case.area_id != community_id else None
+    if not grids and back_to_lead is None:
         raise PoliteError("desk.no_other_grid")
     await bot.send_message(
         chat,
         t("desk.choose_grid", number=case.number or ""),
-        reply_markup=transfer_choices(t, case.id, grids),
+        reply_markup=transfer_choices(t, case.id, grids, back_to_lead),
     )
 
 
@@ -217,6 +222,23 @@ async def reason_typed(
     await message.answer(t("desk.rejected", number=case.number or ""))
 
 
+async def merge_typed(
+    message: Message,
+    person: Person,
+    t: Translator,
+    database: Database,
+    desk: Desk,
+    state: FSMContext,
+) -> None:
+    case, text = await _typed(message, state, person, database)
+    target = await work_queue.by_number(database, text)
+    if target is None or not await routing.may_act(database, person, target):
+        raise PoliteError("case.merge_target")
+    await _do(desk, database, person, case, cases.Action.MERGE, duplicate_of=target.id)
+    await state.clear()
+    await message.answer(t("desk.merged", number=case.number or "", target=target.number or ""))
+
+
 async def note_typed(
     message: Message, person: Person, t: Translator, database: Database, state: FSMContext
 ) -> None:
@@ -263,6 +285,7 @@ def create_router() -> Router:
     router.message.filter(F.chat.type == "private")
     router.message.register(question_typed, DeskState.ask, F.text)
     router.message.register(reason_typed, DeskState.reject, F.text)
+    router.message.register(merge_typed, DeskState.merge, F.text)
     router.message.register(note_typed, DeskState.resolve_note, F.text)
     router.message.register(after_photo, DeskState.resolve_photo, F.photo | F.document)
     router.message.register(_text_please, StateFilter(DeskState))

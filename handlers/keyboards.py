@@ -164,7 +164,10 @@ def card_buttons(t: Translator, case: Case) -> InlineKeyboardMarkup | None:
                 _duty(t, "desk.button_ask", case.id, Duty.ASK),
                 _duty(t, "desk.button_transfer", case.id, Duty.TRANSFER),
             ],
-            [_duty(t, "desk.button_reject", case.id, Duty.REJECT)],
+            [
+                _duty(t, "desk.button_merge", case.id, Duty.MERGE),
+                _duty(t, "desk.button_reject", case.id, Duty.REJECT),
+            ],
         ]
     elif case.status == CaseStatus.ACCEPTED:
         rows = [
@@ -179,7 +182,10 @@ def card_buttons(t: Translator, case: Case) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def transfer_choices(t: Translator, case_id: int, grids: list[Area]) -> InlineKeyboardMarkup:
+def transfer_choices(
+    t: Translator, case_id: int, grids: list[Area], back_to_lead: int | None
+) -> InlineKeyboardMarkup:
+    """The other grids of the community, and "back to the lead" (the community itself)."""
     rows = [
         [
             InlineKeyboardButton(
@@ -189,6 +195,8 @@ def transfer_choices(t: Translator, case_id: int, grids: list[Area]) -> InlineKe
         ]
         for grid in grids
     ]
+    if back_to_lead is not None:
+        rows.append([_duty(t, "desk.button_to_lead", case_id, Duty.TO_GRID, back_to_lead)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

@@ -58,7 +58,7 @@ async def test_a_report_reaches_its_grid_officers_and_is_carried_to_the_end(
     assert "幸福社区第一网格" in card.text
     assert "案件 JN-000001 的居民" in card.text
     assert "居民甲" not in card.text  # the officer does not see who reported it
-    assert card.buttons == [["✅ 受理"], ["❓ 询问居民", "↪️ 转派"], ["✖ 不予受理"]]
+    assert card.buttons == [["✅ 受理"], ["❓ 询问居民", "↪️ 转派"], ["🔗 合并", "✖ 不予受理"]]
     second_card = await card_of(second)
     second_accept = second_card.callback_data("✅ 受理")
     await lead.expect_silence(0.3)  # not urgent: the officers have it
@@ -118,7 +118,7 @@ async def test_transfer_and_reject(emulator: TelegramEmulator, street: App) -> N
     card = await first.next_message()
     accept = card.callback_data("✅ 受理")
     choices = await choose(first, card, "↪️ 转派")
-    assert choices.buttons == [["幸福社区第二网格"]]
+    assert choices.buttons == [["幸福社区第二网格"], ["↩ 交回社区负责人"]]
     await first.press(choices, "幸福社区第二网格")
     await neighbour_grid.next_message()  # location
     moved = await neighbour_grid.next_message()
@@ -169,3 +169,32 @@ async def test_a_report_without_a_place_goes_to_the_community_lead(
     assert "幸福社区" in (card.text or "")
     choices = await choose(lead, card, "↪️ 转派")
     assert choices.buttons == [["幸福社区第一网格"], ["幸福社区第二网格"]]
+
+
+async def test_merge_from_the_card_and_back_to_the_lead(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    first_resident, second_resident = emulator.user(8305, "居民戊"), emulator.user(8306, "居民己")
+    officer, lead = emulator.user(8201, "李网格"), emulator.user(8203, "社区张")
+    emulator.user(8202, "王网格")
+    await file_report(first_resident, place=IN_JN01_1, photos=0)
+    await card_of(officer)
+    await file_report(
+        second_resident, category="🧹 市容环境", answers=("垃圾堆放",), place=IN_JN01_1, photos=0
+    )
+    second = await card_of(officer)
+    assert "JN-000002" in (second.text or "")
+    prompt = await choose(officer, second, "🔗 合并")
+    assert "输入那个案件的编号" in (prompt.text or "")
+    done = await officer.ask("jn-000001")
+    assert done.text == "JN-000002 已合并到 JN-000001，反映人会关注 JN-000001。"
+    merged = await second_resident.next_message()
+    assert "已合并办理" in (merged.text or "")
+    one, two = await all_cases(street)
+    assert (two.status, two.duplicate_of_id) == (CaseStatus.DUPLICATE, one.id)
+
+    first_card = await officer.ask("/case JN-000001")
+    choices = await choose(officer, first_card, "↪️ 转派")
+    await officer.press(choices, "↩ 交回社区负责人")
+    lead_card = await card_of(lead)
+    assert "JN-000001" in (lead_card.text or "")
