@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import worktime
 from bot.errors import PoliteError
 from storage.models import (
     Area,
@@ -125,6 +126,7 @@ async def apply(
     duplicate_of: int | None = None,
     prefix: str | None = None,
     area_id: int | None = None,
+    tz: tzinfo | None = None,
     now: datetime | None = None,
 ) -> Outcome:
     """Do `action` on the case (inside the caller's transaction); raises CaseError if refused."""
@@ -145,6 +147,7 @@ async def apply(
         prefix=prefix,
         area_id=area_id,
         actor=actor,
+        tz=tz,
     )
     target = RULES[action].target
     if target is not None:
@@ -179,16 +182,25 @@ async def _audience(session: AsyncSession, case: Case, action: Action) -> list[i
 
 
 async def _submit(
-    session: AsyncSession, case: Case, now: datetime, prefix: str | None = None, **_: object
+    session: AsyncSession,
+    case: Case,
+    now: datetime,
+    prefix: str | None = None,
+    tz: tzinfo | None = None,
+    **_: object,
 ) -> None:
     if case.category_id is None:
         raise CaseError("report.no_category", case)
     category = await session.get(Category, case.category_id)
     assert category is not None
     case.submitted_at = now
-    case.accept_due_at = now + timedelta(minutes=category.accept_minutes)
-    case.resolve_due_at = now + timedelta(minutes=category.resolve_minutes)
     case.urgent = case.urgent or urgent_answer(category, case.answers)
+    # Urgent categories and cases count clock time; the others working time (without a time
+    # zone, e.g. in lifecycle tests, clock time too).
+    clock = tz is None or category.urgent or case.urgent
+    zone = tz or UTC
+    case.accept_due_at = worktime.deadline(now, category.accept_minutes, zone, urgent=clock)
+    case.resolve_due_at = worktime.deadline(now, category.resolve_minutes, zone, urgent=clock)
     case.number = f"{await case_prefix(session, prefix)}-{case.id:06d}"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -294,11 +294,19 @@ async def duplicates(
 
 
 async def submit(
-    database: Database, case_id: int, reporter: Person, prefix: str | None
+    database: Database,
+    case_id: int,
+    reporter: Person,
+    prefix: str | None,
+    tz: tzinfo | None = None,
 ) -> cases.Outcome:
-    """File the draft as a case (once: a second tap finds it submitted already)."""
+    """File the draft as a case (once: a second tap finds it submitted already).
+
+    With `tz`, non-urgent deadlines count working time in that zone (see bot.worktime)."""
     async with database.transaction() as session:
-        return await cases.apply(session, case_id, cases.Action.SUBMIT, reporter, prefix=prefix)
+        return await cases.apply(
+            session, case_id, cases.Action.SUBMIT, reporter, prefix=prefix, tz=tz
+        )
 
 
 async def follow_instead(database: Database, draft_id: int, case_id: int, person_id: int) -> None:

@@ -80,7 +80,9 @@ async def _submit(
             await query.answer()
             await _show_duplicate(flow, draft, found[0])
             return
-    outcome = await reports.submit(flow.database, draft.id, person, settings.case_prefix)
+    outcome = await reports.submit(
+        flow.database, draft.id, person, settings.case_prefix, settings.tz
+    )
     media.download_soon(outcome.case.id)
     await query.answer()
     await flow.state.clear()

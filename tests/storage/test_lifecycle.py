@@ -4,7 +4,8 @@ one submit per draft, one rating, merges that make followers."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -153,3 +154,22 @@ async def test_rate_limit_window(database: Database) -> None:
         await reports.next_allowed_at(database, reporter.id, 2, now=utcnow() + timedelta(hours=2))
         is None
     )
+
+
+async def test_non_urgent_deadlines_count_working_time(database: Database) -> None:
+    reporter, _, _ = await people(database)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    friday_evening = datetime(2026, 11, 27, 18, 0, tzinfo=shanghai)
+    sanitation = await draft(database, reporter, category_id=4)  # 4 h / 72 h, not urgent
+    async with database.transaction() as session:
+        slow = await cases.apply(
+            session, sanitation.id, Action.SUBMIT, reporter, tz=shanghai, now=friday_evening
+        )
+    fire = await draft(database, reporter, category_id=1)  # urgent category: clock time
+    async with database.transaction() as session:
+        fast = await cases.apply(
+            session, fire.id, Action.SUBMIT, reporter, tz=shanghai, now=friday_evening
+        )
+    assert slow.case.accept_due_at == datetime(2026, 11, 30, 12, 30, tzinfo=shanghai)  # Monday
+    assert slow.case.resolve_due_at == datetime(2026, 12, 3, 8, 30, tzinfo=shanghai)
+    assert fast.case.accept_due_at == friday_evening + timedelta(minutes=30)
