@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--tg-id", type=int, required=True, help="their Telegram user id")
     add.add_argument("--role", choices=[r.value for r in Role], required=True)
     add.add_argument("--area", help="area code: a grid for officers, a community for leads")
+    add.add_argument(
+        "--backup", action="store_true", help="a backup officer: gets cases while none is on duty"
+    )
     invite = sub.add_parser("invite", help="print a one-time link that gives a role")
     invite.add_argument(
         "--role", choices=[r.value for r in Role if r != Role.RESIDENT], required=True
@@ -110,7 +113,8 @@ def _database_command(args: argparse.Namespace) -> Callable[[Database], Awaitabl
     if args.command == "demo-data":
         return admin_cli.demo_data
     if args.command == "people":
-        return lambda db: admin_cli.add_person(db, args.tg_id, Role(args.role), args.area)
+        role = Role(args.role)
+        return lambda db: admin_cli.add_person(db, args.tg_id, role, args.area, args.backup)
     return None
 
 

@@ -46,10 +46,13 @@ async def demo_data(database: Database) -> None:
     )
 
 
-async def add_person(database: Database, tg_id: int, role: Role, area_code: str | None) -> None:
-    appointment = await staff.appoint(database, tg_id, role, area_code)
+async def add_person(
+    database: Database, tg_id: int, role: Role, area_code: str | None, backup: bool = False
+) -> None:
+    appointment = await staff.appoint(database, tg_id, role, area_code, backup)
     where = f" of {appointment.area.code} {appointment.area.name}" if appointment.area else ""
-    print(f"{tg_id} is now {role.value}{where}")
+    kind = "backup officer" if appointment.person.backup else role.value
+    print(f"{tg_id} is now {kind}{where}")
 
 
 async def invite(settings: Settings, role: Role, area_code: str | None) -> None:

@@ -127,6 +127,7 @@ async def apply(
     prefix: str | None = None,
     area_id: int | None = None,
     tz: tzinfo | None = None,
+    verified: bool = False,
     now: datetime | None = None,
 ) -> Outcome:
     """Do `action` on the case (inside the caller's transaction); raises CaseError if refused."""
@@ -148,6 +149,7 @@ async def apply(
         area_id=area_id,
         actor=actor,
         tz=tz,
+        verified=verified,
     )
     target = RULES[action].target
     if target is not None:
@@ -232,8 +234,11 @@ async def _transfer(
     case.officer_id = None
 
 
-async def _resolve(session: AsyncSession, case: Case, now: datetime, **_: object) -> None:
+async def _resolve(
+    session: AsyncSession, case: Case, now: datetime, verified: bool = False, **_: object
+) -> None:
     case.resolved_at = now
+    case.verified_on_site = verified
 
 
 async def _close(session: AsyncSession, case: Case, now: datetime, **_: object) -> None:

@@ -72,6 +72,7 @@ class Settings(DatabaseSettings):
     duplicate_days: int = Field(default=14, ge=0)
     auto_close_hours: int = Field(default=72, ge=1)
     routing_tolerance_m: float = Field(default=100, ge=0)
+    verify_radius_m: float = Field(default=100, ge=0)
 
     @field_validator(
         "telegram_api_url",

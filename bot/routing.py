@@ -56,9 +56,10 @@ async def route(database: Database, case: Case, tolerance_m: float) -> Route:
     if grid is not None and grid.parent_id is not None:
         async with database.sessions() as session:
             community = await session.get(Area, grid.parent_id)
-    officers = (
-        [p for p in await staff_of(database, Role.OFFICER, grid.id) if p.on_duty] if grid else []
-    )
+    grid_staff = await staff_of(database, Role.OFFICER, grid.id) if grid else []
+    on_duty = [p for p in grid_staff if p.on_duty]
+    # The grid's own officers; while none of them is on duty, its backups; then the lead.
+    officers = [p for p in on_duty if not p.backup] or [p for p in on_duty if p.backup]
     leads = await staff_of(database, Role.LEAD, community.id) if community else []
     admins = await staff_of(database, Role.ADMIN, None)
     # Urgent: everyone at once. Otherwise the first level that has someone.

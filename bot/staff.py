@@ -53,16 +53,22 @@ async def _area_for(database: Database, role: Role, area_code: str | None) -> Ar
 
 
 async def appoint(
-    database: Database, tg_id: int, role: Role, area_code: str | None = None
+    database: Database, tg_id: int, role: Role, area_code: str | None = None, backup: bool = False
 ) -> Appointment:
-    """Give the person with Telegram id `tg_id` a role (registering them if new)."""
+    """Give the person with Telegram id `tg_id` a role (registering them if new).
+
+    A backup officer gets the grid's new cases only while none of its own officers is on duty."""
     area = await _area_for(database, role, area_code)
     async with database.transaction() as session:
         await insert_if_absent(session, Person, {"tg_id": tg_id, "name": ""}, ["tg_id"])
         await session.execute(
             update(Person)
             .where(Person.tg_id == tg_id)
-            .values(role=role, area_id=area.id if area else None)
+            .values(
+                role=role,
+                area_id=area.id if area else None,
+                backup=backup and role == Role.OFFICER,
+            )
         )
         person = await session.scalar(select(Person).where(Person.tg_id == tg_id))
     assert person is not None

@@ -11,11 +11,21 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import cases, reports, routing
 from bot import queue as work_queue
+from bot.config import Settings
 from bot.desk import Desk
 from bot.errors import PoliteError
+from bot.geo import distance_m
 from bot.texts import Translator
 from handlers.callbacks import CaseDuty, Duty
-from handlers.keyboards import REJECT_REASONS, no_photo, reject_reasons, transfer_choices
+from handlers.filters import MenuButton
+from handlers.keyboards import (
+    REJECT_REASONS,
+    main_menu,
+    no_photo,
+    reject_reasons,
+    transfer_choices,
+    verify_place,
+)
 from handlers.report.common import incoming_image
 from storage.db import Database
 from storage.models import Area, Case, CaseMedia, CaseStatus, Person
@@ -31,6 +41,7 @@ class DeskState(StatesGroup):
     reject = State()  # a reason in the officer's words
     resolve_note = State()  # what was done
     resolve_photo = State()  # the "after" photo, or skip
+    resolve_place = State()  # the officer's location, to verify the fix on site (核查)
 
 
 async def _case_for(database: Database, person: Person, case_id: int) -> Case:
@@ -91,8 +102,8 @@ async def on_duty_button(
         await _reason(query, callback_data, person, t, database, desk, state)
         return
     if duty is Duty.NO_PHOTO:
-        await _resolve(database, desk, person, case, state)
-        await query.answer(t("desk.resolved", number=case.number or ""))
+        await query.answer()
+        await _ask_place(state, bot, chat, t)
         return
     await query.answer()
     if duty is Duty.ASK:
@@ -174,11 +185,21 @@ async def _reason(
     await query.answer(t("desk.rejected", number=case.number or ""))
 
 
+async def _ask_place(state: FSMContext, bot: Bot, chat: int, t: Translator) -> None:
+    await state.set_state(DeskState.resolve_place)
+    await bot.send_message(chat, t("desk.ask_place"), reply_markup=verify_place(t))
+
+
 async def _resolve(
-    database: Database, desk: Desk, person: Person, case: Case, state: FSMContext
+    database: Database,
+    desk: Desk,
+    person: Person,
+    case: Case,
+    state: FSMContext,
+    verified: bool = False,
 ) -> None:
     note = (await state.get_data()).get("note")
-    await _do(desk, database, person, case, cases.Action.RESOLVE, note=note)
+    await _do(desk, database, person, case, cases.Action.RESOLVE, note=note, verified=verified)
     await state.clear()
 
 
@@ -275,8 +296,29 @@ async def after_photo(
             },
             ["case_id", "file_unique_id"],
         )
-    await _resolve(database, desk, person, case, state)
-    await message.answer(t("desk.resolved", number=case.number or ""))
+    await _ask_place(state, message.bot, message.chat.id, t)  # type: ignore[arg-type]
+
+
+async def officer_place(
+    message: Message,
+    person: Person,
+    t: Translator,
+    database: Database,
+    desk: Desk,
+    state: FSMContext,
+    settings: Settings,
+) -> None:
+    """The officer's location when resolving: within VERIFY_RADIUS_M of the case, it is 核查."""
+    case = await _case_for(database, person, int((await state.get_data()).get("case_id") or 0))
+    verified = False
+    if message.location is not None and case.latitude is not None and case.longitude is not None:
+        away = distance_m(
+            message.location.latitude, message.location.longitude, case.latitude, case.longitude
+        )
+        verified = away <= settings.verify_radius_m
+    await _resolve(database, desk, person, case, state, verified=verified)
+    key = "desk.resolved_verified" if verified else "desk.resolved"
+    await message.answer(t(key, number=case.number or ""), reply_markup=main_menu(t))
 
 
 def create_router() -> Router:
@@ -288,6 +330,10 @@ def create_router() -> Router:
     router.message.register(merge_typed, DeskState.merge, F.text)
     router.message.register(note_typed, DeskState.resolve_note, F.text)
     router.message.register(after_photo, DeskState.resolve_photo, F.photo | F.document)
+    router.message.register(officer_place, DeskState.resolve_place, F.location)
+    router.message.register(
+        officer_place, DeskState.resolve_place, MenuButton("desk.button_skip_verify")
+    )
     router.message.register(_text_please, StateFilter(DeskState))
     return router
 

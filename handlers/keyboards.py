@@ -212,3 +212,15 @@ def no_photo(t: Translator, case_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[[_duty(t, "desk.button_no_photo", case_id, Duty.NO_PHOTO)]]
     )
+
+
+def verify_place(t: Translator) -> ReplyKeyboardMarkup:
+    """When resolving: share the current location to verify on site, or skip."""
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=t("report.button_send_location"), request_location=True)],
+            [KeyboardButton(text=t("desk.button_skip_verify"))],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )

@@ -107,6 +107,7 @@ class Person(Base):
     banned: Mapped[bool] = mapped_column(Boolean, default=False)
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     on_duty: Mapped[bool] = mapped_column(Boolean, default=True)
+    backup: Mapped[bool] = mapped_column(Boolean, default=False)  # a grid's stand-in officer
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -179,6 +180,8 @@ class Case(Base):
     address: Mapped[str | None] = mapped_column(String(512))
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    officer_found: Mapped[bool] = mapped_column(Boolean, default=False)  # 自行发现 (patrol)
+    verified_on_site: Mapped[bool] = mapped_column(Boolean, default=False)  # 核查
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     rework_count: Mapped[int] = mapped_column(Integer, default=0)
     rating: Mapped[int | None] = mapped_column(Integer)

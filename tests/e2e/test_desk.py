@@ -97,7 +97,11 @@ async def test_a_report_reaches_its_grid_officers_and_is_carried_to_the_end(
     after = await first.next_message()
     assert "处理后的照片" in (after.text or "")
     await first.send_photo(make_image(color=(0, 200, 0)))
-    assert "已办结" in ((await first.next_message()).text or "")
+    verify = await first.next_message()
+    assert "核查" in (verify.text or "")
+    assert verify.keyboard == [["📍 发送我的位置"], ["跳过核查"]]
+    await first.send_location(IN_JN01_1[0] + 0.0003, IN_JN01_1[1])  # about 33 m away
+    assert "已现场核查" in ((await first.next_message()).text or "")
     resolved = await resident.next_message()
     assert resolved.photo is not None  # the "after" photo
     assert "已联系 302 清理" in (resolved.caption or "")
@@ -105,6 +109,7 @@ async def test_a_report_reaches_its_grid_officers_and_is_carried_to_the_end(
     await choose(resident, resolved, "👍 已解决")
     [case] = await all_cases(street)
     assert case.status == CaseStatus.CLOSED
+    assert case.verified_on_site
     await emulator.wait_for(lambda: "已办结" in (card.text or ""), 5)
     assert card.buttons == []
 

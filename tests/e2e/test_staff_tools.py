@@ -86,3 +86,24 @@ async def test_audit_trail_for_leads_and_admins(emulator: TelegramEmulator, stre
     assert lines[1].endswith("提交登记 · 居民")  # a lead does not see the resident's name
     assert lines[2].endswith("网格员受理 · 网格员 李网格")
     assert (await officer.ask("/audit JN-000001")).text == "抱歉，您没有权限进行这个操作。"
+
+
+async def test_a_backup_gets_the_grid_while_its_officer_is_off_duty(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    await staff.appoint(street.database, 8407, Role.OFFICER, "JN01-1", backup=True)
+    officer, backup, lead = (
+        emulator.user(8401, "李网格"),
+        emulator.user(8407, "备岗"),
+        emulator.user(8402, "社区张"),
+    )
+    resident = emulator.user(8408, "居民")
+    await file_report(resident, place=IN_JN01_1, photos=0)
+    await card_of(officer)
+    await backup.expect_silence(0.3)  # the officer is on duty: the backup is not bothered
+    await officer.ask("/offduty")
+    await file_report(
+        resident, category="🧹 市容环境", answers=("垃圾堆放",), place=IN_JN01_1, photos=0
+    )
+    assert "JN-000002" in ((await card_of(backup)).text or "")
+    await lead.expect_silence(0.3)
