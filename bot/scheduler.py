@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot import cases
 from bot.config import Settings
 from bot.desk import Desk
+from bot.digest import daily_digest
 from bot.escalation import sla_tick
 from bot.media import MediaStore
 from storage.db import Database
@@ -22,6 +23,7 @@ from storage.types import utcnow
 log = logging.getLogger(__name__)
 
 SLA_EVERY_MIN = 1
+DIGEST_AT = (8, 30)  # local time
 AUTO_CLOSE_EVERY_MIN = 10
 MEDIA_RETRY_EVERY_MIN = 5
 
@@ -68,6 +70,16 @@ def create_scheduler(
         minutes=AUTO_CLOSE_EVERY_MIN,
         args=[database, desk, settings.auto_close_hours],
         id="auto_close",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        daily_digest,
+        "cron",
+        hour=DIGEST_AT[0],
+        minute=DIGEST_AT[1],
+        args=[database, desk.bot, desk.catalogue, settings.tz],
+        id="daily_digest",
         max_instances=1,
         coalesce=True,
     )

@@ -13,6 +13,7 @@ from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
 from bot.areas import import_file
+from bot.digest import daily_digest
 from bot.escalation import sla_tick
 from storage.models import CaseEvent, Role
 from tests.e2e.flows import all_cases, file_report
@@ -103,3 +104,21 @@ async def test_quiet_hours_hold_non_urgent_but_not_urgent(
         stored.submitted_at = night - timedelta(minutes=20)
         stored.accept_due_at = night + timedelta(minutes=10)
     assert await sla_tick(street.database, street.desk, quiet, tz, night) == 1  # urgent: now
+
+
+async def test_the_morning_digest_once_a_day(emulator: TelegramEmulator, street: App) -> None:
+    officer, lead = emulator.user(8501, "李"), emulator.user(8502, "张")
+    resident = emulator.user(8506, "居民")
+    await file_report(resident, place=IN_JN01_1, photos=0)  # fire: due in 30 minutes
+    await card_of(officer)
+    [case] = await all_cases(street)
+    assert case.submitted_at is not None
+    later = case.submitted_at + timedelta(hours=1)  # the accept deadline has passed
+    tz = street.settings.tz
+    sent = await daily_digest(street.database, street.bot, street.catalogue, tz, later)
+    assert sent == 2  # the officer and the lead
+    for person in (officer, lead):
+        digest = await person.next_message()
+        assert "已超时 1 件" in (digest.text or "")
+        assert "• JN-000001" in (digest.text or "")
+    assert await daily_digest(street.database, street.bot, street.catalogue, tz, later) == 0
