@@ -16,7 +16,7 @@ RESIDENT_COMMANDS = ("start", "report", "mycases", "cancel", "help", "language")
 STAFF_COMMANDS = ("queue", "case", *RESIDENT_COMMANDS)
 COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.RESIDENT: RESIDENT_COMMANDS,
-    Role.OFFICER: ("queue", "case", "onduty", "offduty", *RESIDENT_COMMANDS),
+    Role.OFFICER: ("queue", "case", "patrol", "onduty", "offduty", *RESIDENT_COMMANDS),
     Role.LEAD: (*STAFF_COMMANDS, "audit", "invite"),
     Role.ADMIN: (*STAFF_COMMANDS, "audit", "invite", "failed"),
 }

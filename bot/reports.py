@@ -204,6 +204,22 @@ async def choose_community(database: Database, case_id: int, area_id: int) -> Ca
     return await _update(database, case_id, area_id=area_id)
 
 
+async def mark_officer_found(database: Database, case_id: int) -> Case:
+    """A report an officer files from their patrol (自行发现)."""
+    return await _update(database, case_id, officer_found=True, anonymous=False)
+
+
+async def self_handle(
+    database: Database, case_id: int, officer: Person, note: str, prefix: str | None, tz: tzinfo
+) -> cases.Outcome:
+    """File an officer's own find and record it handled on the spot (自行处置), in one go."""
+    async with database.transaction() as session:
+        await cases.apply(session, case_id, cases.Action.SUBMIT, officer, prefix=prefix, tz=tz)
+        await cases.apply(session, case_id, cases.Action.ACCEPT, officer)
+        await cases.apply(session, case_id, cases.Action.RESOLVE, officer, note, verified=True)
+        return await cases.apply(session, case_id, cases.Action.CONFIRM, officer, note)
+
+
 async def reset_answers(database: Database, case_id: int) -> Case:
     return await _update(database, case_id, answers={}, urgent=False)
 

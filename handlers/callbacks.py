@@ -27,6 +27,7 @@ class Nav(StrEnum):
     FOLLOW = "f"
     DIFFERENT = "d"
     COMMUNITY = "cm"
+    SELF_HANDLE = "sh"
 
 
 class ReportCategory(CallbackData, prefix="v1rc"):

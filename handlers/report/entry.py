@@ -10,11 +10,12 @@ from aiogram.types import CallbackQuery, Message
 from bot import reports
 from bot.geo import Located
 from handlers.callbacks import ReportAnswer, ReportCategory
-from handlers.filters import MenuButton
+from handlers.filters import HasRole, MenuButton
 from handlers.keyboards import main_menu
 from handlers.report import steps
 from handlers.report.common import incoming_image, store_image
 from handlers.report.steps import Flow
+from storage.models import Role
 
 
 async def _may_report(flow: Flow) -> None:
@@ -35,6 +36,15 @@ async def start_report(message: Message, flow: Flow) -> None:
         return
     draft = await reports.start(flow.database, flow.person.id)
     await flow.state.set_data({"case_id": draft.id})
+    await steps.advance(flow, draft)
+
+
+async def start_patrol(message: Message, flow: Flow) -> None:
+    """/patrol: an officer files what they found on patrol (自行发现), with the same steps."""
+    draft = flow.draft or await reports.start(flow.database, flow.person.id)
+    draft = await reports.mark_officer_found(flow.database, draft.id)
+    await flow.state.set_data({"case_id": draft.id})
+    await flow.say("report.patrol_started")
     await steps.advance(flow, draft)
 
 
@@ -122,6 +132,7 @@ def create_router() -> Router:
     router.message.register(cancel, Command("cancel"))
     router.message.register(start_report, Command("report"))
     router.message.register(start_report, MenuButton("menu.report"))
+    router.message.register(start_patrol, Command("patrol"), HasRole(Role.OFFICER, Role.LEAD))
     idle = StateFilter(None)
     router.message.register(start_with_photo, idle, F.photo)
     router.message.register(start_with_photo, idle, F.document.mime_type.startswith("image/"))

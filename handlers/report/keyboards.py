@@ -13,7 +13,7 @@ from aiogram.types import (
 
 from bot.texts import Translator
 from handlers.callbacks import Nav, ReportAnswer, ReportCategory, ReportNav
-from storage.models import Area, Category
+from storage.models import Area, Case, Category
 
 CATEGORY_ICONS = {"fire": "🔥", "dog": "🐕", "land": "🏗", "sanitation": "🧹"}
 EDIT_PARTS = ("category", "description", "photos", "place")
@@ -94,16 +94,18 @@ def communities(t: Translator, case_id: int, choices: Sequence[Area]) -> InlineK
     return InlineKeyboardMarkup(inline_keyboard=[*rows, _nav_row(t, case_id)])
 
 
-def summary(t: Translator, case_id: int, anonymous: bool) -> InlineKeyboardMarkup:
-    anonymous_text = t("report.button_anonymous_on" if anonymous else "report.button_anonymous_off")
+def summary(t: Translator, draft: Case) -> InlineKeyboardMarkup:
+    """Submit / Edit / Anonymous / Cancel; an officer's patrol report offers "handled now"."""
+    if draft.officer_found:
+        second = _button(t("report.button_self_handle"), draft.id, Nav.SELF_HANDLE)
+    else:
+        key = "report.button_anonymous_on" if draft.anonymous else "report.button_anonymous_off"
+        second = _button(t(key), draft.id, Nav.ANONYMOUS)
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [_button(t("report.button_submit"), case_id, Nav.SUBMIT)],
-            [
-                _button(t("report.button_edit"), case_id, Nav.EDIT),
-                _button(anonymous_text, case_id, Nav.ANONYMOUS),
-            ],
-            [_button(t("report.button_cancel"), case_id, Nav.CANCEL)],
+            [_button(t("report.button_submit"), draft.id, Nav.SUBMIT)],
+            [_button(t("report.button_edit"), draft.id, Nav.EDIT), second],
+            [_button(t("report.button_cancel"), draft.id, Nav.CANCEL)],
         ]
     )
 

@@ -181,9 +181,7 @@ async def show_summary(flow: Flow, draft: Case) -> None:
     await flow.state.set_state(ReportState.summary)
     await flow.state.update_data(duplicate_checked=False)
     text = await summary_text(flow, draft)
-    await flow.bot.send_message(
-        flow.chat_id, text, reply_markup=keyboards.summary(flow.t, draft.id, draft.anonymous)
-    )
+    await flow.bot.send_message(flow.chat_id, text, reply_markup=keyboards.summary(flow.t, draft))
 
 
 async def summary_text(flow: Flow, draft: Case) -> str:
@@ -201,6 +199,8 @@ async def summary_text(flow: Flow, draft: Case) -> str:
     ]
     if draft.urgent:
         lines.insert(1, t("report.summary_urgent"))
+    if draft.officer_found:
+        lines.insert(1, t("report.summary_patrol"))
     return "\n".join(lines)
 
 

@@ -18,7 +18,7 @@ from handlers.callbacks import Nav, ReportNav
 from handlers.keyboards import main_menu
 from handlers.report import keyboards, steps
 from handlers.report.steps import Flow, ReportState
-from storage.models import Case
+from storage.models import Case, Role
 
 STEP_OF_STATE = {
     ReportState.category.state: "category",
@@ -52,7 +52,7 @@ async def on_nav(
     elif action is Nav.EDIT:
         await _edit_markup(query, keyboards.edit_parts(t, draft.id))
     elif action is Nav.SUMMARY:
-        await _edit_markup(query, keyboards.summary(t, draft.id, draft.anonymous))
+        await _edit_markup(query, keyboards.summary(t, draft))
     elif action is Nav.EDIT_PART:
         await _edit_part(flow, draft, callback_data.target)
     elif action is Nav.ANONYMOUS:
@@ -60,6 +60,8 @@ async def on_nav(
         await _refresh_summary(query, flow, draft)
     elif action is Nav.FOLLOW:
         await _follow(flow, draft, callback_data.target)
+    elif action is Nav.SELF_HANDLE:
+        await _self_handle(flow, draft, media)
 
 
 async def _submit(
@@ -67,7 +69,9 @@ async def _submit(
 ) -> None:
     person = flow.person
     settings, t = flow.settings, flow.t
-    again = await reports.next_allowed_at(flow.database, person.id, settings.reports_per_hour)
+    again = None
+    if person.role == Role.RESIDENT:  # staff on patrol file as many as they find
+        again = await reports.next_allowed_at(flow.database, person.id, settings.reports_per_hour)
     if again is not None:
         when = again.astimezone(settings.tz).strftime("%H:%M")
         raise reports.ReportError("report.rate_limited", limit=settings.reports_per_hour, when=when)
@@ -95,6 +99,27 @@ async def _submit(
         flow.chat_id, t(key, number=case.number or "", within=within), reply_markup=main_menu(t)
     )
     await desk.after(outcome, actor_id=person.id)
+
+
+async def _self_handle(flow: Flow, draft: Case, media: MediaStore) -> None:
+    if not draft.officer_found:
+        raise reports.ReportError("error.stale_button")
+    settings, t = flow.settings, flow.t
+    outcome = await reports.self_handle(
+        flow.database,
+        draft.id,
+        flow.person,
+        t("report.self_handled_note"),
+        settings.case_prefix,
+        settings.tz,
+    )
+    media.download_soon(outcome.case.id)
+    await flow.state.clear()
+    await flow.bot.send_message(
+        flow.chat_id,
+        t("report.self_handled", number=outcome.case.number or ""),
+        reply_markup=main_menu(t),
+    )
 
 
 def duration_text(t: Translator, minutes: int) -> str:
@@ -161,7 +186,7 @@ async def _refresh_summary(query: CallbackQuery, flow: Flow, draft: Case) -> Non
             await steps.summary_text(flow, draft),
             chat_id=flow.chat_id,
             message_id=query.message.message_id,
-            reply_markup=keyboards.summary(flow.t, draft.id, draft.anonymous),
+            reply_markup=keyboards.summary(flow.t, draft),
         )
 
 

@@ -203,3 +203,33 @@ async def test_merge_from_the_card_and_back_to_the_lead(
     await officer.press(choices, "↩ 交回社区负责人")
     lead_card = await card_of(lead)
     assert "JN-000001" in (lead_card.text or "")
+
+
+async def test_patrol_found_and_handled_on_the_spot(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    officer = emulator.user(8201, "李网格")
+    started = await officer.ask("/patrol")
+    assert "巡查登记" in (started.text or "")
+    categories = await officer.next_message()
+    question = await choose(officer, categories, "🧹 市容环境")
+    describe = await choose(officer, question, "乱张贴小广告")
+    photos = await officer.ask("电线杆上贴满小广告")
+    await choose(officer, photos, "跳过，没有照片")
+    await officer.send_location(*IN_JN01_1)
+    await officer.next_message()
+    summary = await officer.next_message()
+    assert "🚶 巡查发现" in (summary.text or "")
+    assert summary.buttons[1] == ["✏️ 修改", "🛠 当场处置"]
+    done = await choose(officer, summary, "🛠 当场处置")
+    assert done.text == "✅ 已登记为 JN-000001，并记录为当场处置、已办结。"
+    [case] = await all_cases(street)
+    assert (case.status, case.officer_found, case.verified_on_site) == (
+        CaseStatus.CLOSED,
+        True,
+        True,
+    )
+    assert describe.text is not None
+    resident = emulator.user(8307, "居民")
+    refused = await resident.ask("/patrol")
+    assert refused.text == "抱歉，您没有权限进行这个操作。"
