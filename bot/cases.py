@@ -46,6 +46,7 @@ class Action(enum.StrEnum):
     MERGE = "merge"
     RATE = "rate"
     TRANSFER = "transfer"  # to another grid of the community (or back to the lead): stays new
+    NOTE = "note"  # a staff note on the case: the audit trail, no status change
 
 
 class Who(enum.Enum):
@@ -75,6 +76,7 @@ RULES: dict[Action, Rule] = {
     Action.MERGE: Rule(frozenset({S.NEW}), S.DUPLICATE, Who.STAFF),
     Action.RATE: Rule(frozenset({S.CLOSED}), None, Who.REPORTER, tell_followers=False),
     Action.TRANSFER: Rule(frozenset({S.NEW}), None, Who.STAFF, tell_followers=False),
+    Action.NOTE: Rule(frozenset({S.NEW, S.ACCEPTED, S.RESOLVED}), None, Who.STAFF, False),
 }
 OPEN = frozenset({S.NEW, S.ACCEPTED, S.RESOLVED})
 
@@ -169,7 +171,7 @@ async def apply(
 
 
 async def _audience(session: AsyncSession, case: Case, action: Action) -> list[int]:
-    if action in (Action.SUBMIT, Action.RATE, Action.ADD_INFO, Action.TRANSFER):
+    if action in (Action.SUBMIT, Action.RATE, Action.ADD_INFO, Action.TRANSFER, Action.NOTE):
         return []
     people = [case.reporter_id]
     if RULES[action].tell_followers:
@@ -289,6 +291,7 @@ _EFFECTS = {
     Action.MERGE: _merge,
     Action.RATE: _rate,
     Action.TRANSFER: _transfer,
+    Action.NOTE: _nothing,
 }
 
 

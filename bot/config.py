@@ -73,6 +73,7 @@ class Settings(DatabaseSettings):
     auto_close_hours: int = Field(default=72, ge=1)
     routing_tolerance_m: float = Field(default=100, ge=0)
     verify_radius_m: float = Field(default=100, ge=0)
+    invite_days: int = Field(default=7, ge=1)
 
     @field_validator(
         "telegram_api_url",

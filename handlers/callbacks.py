@@ -81,6 +81,7 @@ class Duty(StrEnum):
     RESOLVE = "s"
     NO_PHOTO = "np"
     MERGE = "m"
+    NOTE = "n"
 
 
 class CaseDuty(CallbackData, prefix="v1od"):

@@ -38,6 +38,7 @@ MAX_NOTE = 1000
 class DeskState(StatesGroup):
     ask = State()  # the question for the resident
     merge = State()  # the number of the case this one repeats
+    note = State()  # a note for the audit trail
     reject = State()  # a reason in the officer's words
     resolve_note = State()  # what was done
     resolve_photo = State()  # the "after" photo, or skip
@@ -112,6 +113,15 @@ async def on_duty_button(
         )
     elif duty is Duty.TRANSFER:
         await _transfer_menu(database, case, t, bot, chat)
+    elif duty is Duty.NOTE:
+        await _ask(
+            state,
+            DeskState.note,
+            case,
+            bot,
+            chat,
+            t("desk.ask_staff_note", number=case.number or ""),
+        )
     elif duty is Duty.MERGE:
         await _ask(
             state, DeskState.merge, case, bot, chat, t("desk.ask_merge", number=case.number or "")
@@ -243,6 +253,20 @@ async def reason_typed(
     await message.answer(t("desk.rejected", number=case.number or ""))
 
 
+async def staff_note_typed(
+    message: Message,
+    person: Person,
+    t: Translator,
+    database: Database,
+    desk: Desk,
+    state: FSMContext,
+) -> None:
+    case, text = await _typed(message, state, person, database)
+    await _do(desk, database, person, case, cases.Action.NOTE, note=text)
+    await state.clear()
+    await message.answer(t("desk.note_saved", number=case.number or ""))
+
+
 async def merge_typed(
     message: Message,
     person: Person,
@@ -328,6 +352,7 @@ def create_router() -> Router:
     router.message.register(question_typed, DeskState.ask, F.text)
     router.message.register(reason_typed, DeskState.reject, F.text)
     router.message.register(merge_typed, DeskState.merge, F.text)
+    router.message.register(staff_note_typed, DeskState.note, F.text)
     router.message.register(note_typed, DeskState.resolve_note, F.text)
     router.message.register(after_photo, DeskState.resolve_photo, F.photo | F.document)
     router.message.register(officer_place, DeskState.resolve_place, F.location)

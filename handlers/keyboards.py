@@ -174,8 +174,9 @@ def card_buttons(t: Translator, case: Case) -> InlineKeyboardMarkup | None:
             [_duty(t, "desk.button_resolve", case.id, Duty.RESOLVE)],
             [
                 _duty(t, "desk.button_ask", case.id, Duty.ASK),
-                _duty(t, "desk.button_reject", case.id, Duty.REJECT),
+                _duty(t, "desk.button_note", case.id, Duty.NOTE),
             ],
+            [_duty(t, "desk.button_reject", case.id, Duty.REJECT)],
         ]
     else:
         return None

@@ -92,6 +92,9 @@ async def open_case(
     )
 
 
+STAFF_ONLY_EVENTS = frozenset({"note", "escalate"})
+
+
 def _details_text(found: case_views.CaseDetails, t: Translator, language: str, tz: tzinfo) -> str:
     case = found.case
     filed = case.submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if case.submitted_at else ""
@@ -113,6 +116,8 @@ def _details_text(found: case_views.CaseDetails, t: Translator, language: str, t
         t("mycases.history"),
     ]
     for event in found.events:
+        if event.action in STAFF_ONLY_EVENTS:
+            continue
         when = event.created_at.astimezone(tz).strftime("%m-%d %H:%M")
         line = t("mycases.event", when=when, what=t(f"event.{event.action}"))
         if event.note and event.action in ("resolve", "reject", "request_info"):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot import queue as work_queue
 from bot import routing, staff
+from bot.config import Settings
 from bot.desk import Desk
 from bot.errors import PoliteError
 from bot.telegram import MESSAGE_LIMIT
@@ -50,11 +51,14 @@ async def show_case(
     t: Translator,
     database: Database,
     desk: Desk,
+    tz: tzinfo,
 ) -> None:
     found = await work_queue.by_number(database, command.args or "")
     if found is None or not await routing.may_act(database, person, found):
         raise PoliteError("case.not_found")
     text = await desk.card_text(found, t, person.role == Role.ADMIN)
+    history = await _history_lines(database, found.id, t, tz, person)
+    text = "\n".join([text, "", t("mycases.history"), *history])[:MESSAGE_LIMIT]
     sent = await message.answer(text, reply_markup=card_buttons(t, found))
     await desk.remember_card(found.id, message.chat.id, sent.message_id)
 
@@ -72,11 +76,20 @@ async def show_audit(
     if found is None or not await routing.may_act(database, person, found):
         raise PoliteError("case.not_found")
     lines = [t("audit.title", number=found.number or "")]
-    for event, actor in await work_queue.audit_trail(database, found.id):
+    lines += await _history_lines(database, found.id, t, tz, person)
+    await message.answer("\n".join(lines)[:MESSAGE_LIMIT])
+
+
+async def _history_lines(
+    database: Database, case_id: int, t: Translator, tz: tzinfo, viewer: Person
+) -> list[str]:
+    """Each event: when, what, who (residents' names only for admins), and its note."""
+    lines = []
+    for event, actor in await work_queue.audit_trail(database, case_id):
         who = t("audit.system")
         if actor is not None:
             who = t(f"role.{actor.role.value}")
-            if person.role == Role.ADMIN or actor.role != Role.RESIDENT:
+            if viewer.role == Role.ADMIN or actor.role != Role.RESIDENT:
                 who += f" {actor.name}"
         line = t(
             "audit.line",
@@ -87,7 +100,7 @@ async def show_audit(
         if event.note:
             line += t("mycases.event_note", note=event.note[:300])
         lines.append(line)
-    await message.answer("\n".join(lines)[:MESSAGE_LIMIT])
+    return lines
 
 
 async def go_on_duty(message: Message, person: Person, t: Translator, database: Database) -> None:
@@ -107,6 +120,7 @@ async def make_invite(
     t: Translator,
     database: Database,
     bot: Bot,
+    settings: Settings,
 ) -> None:
     """/invite officer JN01-1 (leads: officers of their own community only)."""
     parts = (command.args or "").split()
@@ -115,7 +129,9 @@ async def make_invite(
     role, area_code = Role(parts[0]), (parts[1] if len(parts) > 1 else None)
     if person.role == Role.LEAD and not await _lead_may_invite(database, person, role, area_code):
         raise PoliteError("error.not_allowed")
-    invite = await staff.create_invite(database, role, area_code, created_by=person)
+    invite = await staff.create_invite(
+        database, role, area_code, created_by=person, days=settings.invite_days
+    )
     me = await bot.me()
     await message.answer(
         t(

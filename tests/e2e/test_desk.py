@@ -77,7 +77,9 @@ async def test_a_report_reaches_its_grid_officers_and_is_carried_to_the_end(
         lambda: "办理中" in (second_card.text or ""), 5
     )  # cards edited in place
     assert "承办：李网格" in (card.text or "")
-    assert card.buttons == [["✔️ 办结"], ["❓ 询问居民", "✖ 不予受理"]]
+    assert card.buttons == [["✔️ 办结"], ["❓ 询问居民", "📝 备注"], ["✖ 不予受理"]]
+    await choose(first, card, "📝 备注")
+    assert "备注已记入" in ((await first.ask("居民说是 3 楼的纸箱")).text or "")
     assert "受理" in ((await resident.next_message()).text or "")
 
     prompt = await choose(first, card, "❓ 询问居民")

@@ -33,6 +33,8 @@ async def test_queue_case_and_duty(emulator: TelegramEmulator, street: App) -> N
     assert "• JN-000001 · 待受理 · 时限" in queue.text
     card = await officer.ask("/case jn-000001")
     assert card.buttons[0] == ["✅ 受理"]
+    assert "办理经过" in (card.text or "")
+    assert "提交登记 · 居民" in (card.text or "")
     await officer.press(card, "✅ 受理")
     await emulator.wait_for(lambda: "办理中" in (card.text or ""), 5)
     assert "受理" in ((await resident.next_message()).text or "")

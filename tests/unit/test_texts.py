@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.cases import Action
 from bot.commands import COMMANDS
 from bot.texts import Catalogue, Markup, placeholders
-from storage.models import Role
+from storage.models import CaseStatus, Role
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +36,8 @@ def test_every_key_used_in_code_exists(catalogue: Catalogue) -> None:
         used |= set(pattern.findall(path.read_text()))
     used |= {f"role.{role.value}" for role in Role}
     used |= {f"command.{name}" for names in COMMANDS.values() for name in names}
+    used |= {f"event.{action.value}" for action in Action} | {"event.escalate"}
+    used |= {f"status.{status.value}" for status in CaseStatus}
     assert len(used) > 15
     missing = sorted(key for key in used if key not in catalogue.texts["zh"])
     assert missing == []
