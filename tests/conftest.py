@@ -42,7 +42,7 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
 
 
-async def _reset_postgres() -> str:
+async def reset_postgres() -> str:
     """A clean database on the real server; fails (never skips) when the server is missing."""
     admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
     try:
@@ -56,14 +56,14 @@ async def _reset_postgres() -> str:
 
 @pytest.fixture
 async def postgres_url() -> str:
-    return await _reset_postgres()
+    return await reset_postgres()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
-    return await _reset_postgres()
+    return await reset_postgres()
 
 
 @pytest.fixture

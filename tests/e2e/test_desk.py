@@ -4,6 +4,7 @@ carries it to the end from the card alone; only the right people may act, and on
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
@@ -11,7 +12,9 @@ from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
 from bot.areas import import_file
+from bot.config import Settings
 from storage.models import CaseStatus, Role
+from tests.conftest import reset_postgres, running_bot
 from tests.e2e.flows import all_cases, choose, file_report
 from tests.emulator import TelegramEmulator
 from tests.emulator.client import BotMessage, TestUser
@@ -20,15 +23,22 @@ from tests.emulator.files import make_image
 IN_JN01_1 = (30.605, 104.0025)  # inside 幸福社区第一网格
 
 
-@pytest.fixture
-async def street(bot_app: App) -> App:
-    await import_file(bot_app.database, DEMO_FILE)
-    await staff.appoint(bot_app.database, 8201, Role.OFFICER, "JN01-1")
-    await staff.appoint(bot_app.database, 8202, Role.OFFICER, "JN01-1")
-    await staff.appoint(bot_app.database, 8203, Role.LEAD, "JN01")
-    await staff.appoint(bot_app.database, 8204, Role.OFFICER, "JN01-2")
-    await staff.appoint(bot_app.database, 8205, Role.OFFICER, "JN05-1")
-    return bot_app
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def street(
+    request: pytest.FixtureRequest, make_settings: Callable[..., Settings]
+) -> AsyncIterator[App]:
+    """The demo street with officers, on SQLite and on the real PostgreSQL."""
+    settings = make_settings()
+    if request.param == "postgres":
+        settings = make_settings(database_url=await reset_postgres())
+    async with running_bot(settings) as app:
+        await import_file(app.database, DEMO_FILE)
+        await staff.appoint(app.database, 8201, Role.OFFICER, "JN01-1")
+        await staff.appoint(app.database, 8202, Role.OFFICER, "JN01-1")
+        await staff.appoint(app.database, 8203, Role.LEAD, "JN01")
+        await staff.appoint(app.database, 8204, Role.OFFICER, "JN01-2")
+        await staff.appoint(app.database, 8205, Role.OFFICER, "JN05-1")
+        yield app
 
 
 async def card_of(officer: TestUser) -> BotMessage:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot import cases, reports
 from bot.cases import Action, CaseError
+from bot.escalation import WATCHES, Step, _claim
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseEvent, CaseFollower, CaseStatus, Person, Role
 from storage.types import utcnow
@@ -173,3 +174,21 @@ async def test_non_urgent_deadlines_count_working_time(database: Database) -> No
     assert slow.case.accept_due_at == datetime(2026, 11, 30, 12, 30, tzinfo=shanghai)  # Monday
     assert slow.case.resolve_due_at == datetime(2026, 12, 3, 8, 30, tzinfo=shanghai)
     assert fast.case.accept_due_at == friday_evening + timedelta(minutes=30)
+
+
+async def test_an_escalation_step_is_claimed_by_one_instance(database: Database) -> None:
+
+    reporter, _, _ = await people(database)
+    case = (
+        await reports.submit(database, (await draft(database, reporter)).id, reporter, None)
+    ).case
+    results = await asyncio.gather(
+        *(_claim(database, case, WATCHES[0], Step.TO_LEAD) for _ in range(4))
+    )
+    assert sorted(results) == [False, False, False, True]
+    assert not await _claim(database, case, WATCHES[0], Step.REMIND_LATE)  # never back down
+    async with database.sessions() as session:
+        events = (
+            await session.scalars(select(CaseEvent.note).where(CaseEvent.action == "escalate"))
+        ).all()
+    assert events == ["accept overdue: to lead"]
