@@ -259,6 +259,9 @@ class Desk:
     def _reporter_line(
         self, case: Case, reporter: Person | None, t: Translator, admin: bool
     ) -> str:
+        if reporter is not None and case.share_identity and not case.anonymous:
+            handle = f" @{reporter.username}" if reporter.username else ""
+            return t("desk.card_reporter_shared", name=reporter.name + handle)
         if admin and reporter is not None:
             name = reporter.name or str(reporter.tg_id)
             key = (

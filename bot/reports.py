@@ -233,7 +233,16 @@ async def area_name(database: Database, area_id: int | None) -> str | None:
 
 
 async def set_anonymous(database: Database, case_id: int, anonymous: bool) -> Case:
-    return await _update(database, case_id, anonymous=anonymous)
+    """Anonymous hides the reporter from everyone but admins (and withdraws any sharing)."""
+    values: dict[str, object] = {"anonymous": anonymous}
+    if anonymous:
+        values["share_identity"] = False
+    return await _update(database, case_id, **values)
+
+
+async def set_share_identity(database: Database, case_id: int, share: bool) -> Case:
+    """The reporter lets the officers of the case see their name."""
+    return await _update(database, case_id, share_identity=share)
 
 
 async def discard(database: Database, case_id: int) -> None:

@@ -28,6 +28,7 @@ class Nav(StrEnum):
     DIFFERENT = "d"
     COMMUNITY = "cm"
     SELF_HANDLE = "sh"
+    SHARE = "id"
 
 
 class ReportCategory(CallbackData, prefix="v1rc"):

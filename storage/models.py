@@ -182,6 +182,7 @@ class Case(Base):
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     officer_found: Mapped[bool] = mapped_column(Boolean, default=False)  # 自行发现 (patrol)
     verified_on_site: Mapped[bool] = mapped_column(Boolean, default=False)  # 核查
+    share_identity: Mapped[bool] = mapped_column(Boolean, default=False)  # name shown to officers
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     rework_count: Mapped[int] = mapped_column(Integer, default=0)
     rating: Mapped[int | None] = mapped_column(Integer)

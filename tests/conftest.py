@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,8 @@ from tests.emulator import TelegramEmulator
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
 )
-POSTGRES_DB = "minqing_bot_test"
+# One database per test process, so two test runs on one machine never collide.
+POSTGRES_DB = f"minqing_bot_test_{os.getpid()}"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -52,6 +53,24 @@ async def reset_postgres() -> str:
         await admin.close()
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     return f"{base}/{POSTGRES_DB}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def drop_test_database() -> Iterator[None]:
+    """Leave no per-run database behind."""
+    yield
+
+    async def drop() -> None:
+        try:
+            admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
+        except OSError:
+            return
+        try:
+            await admin.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DB} WITH (FORCE)")
+        finally:
+            await admin.close()
+
+    asyncio.run(drop())
 
 
 @pytest.fixture

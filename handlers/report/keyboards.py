@@ -101,13 +101,15 @@ def summary(t: Translator, draft: Case) -> InlineKeyboardMarkup:
     else:
         key = "report.button_anonymous_on" if draft.anonymous else "report.button_anonymous_off"
         second = _button(t(key), draft.id, Nav.ANONYMOUS)
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [_button(t("report.button_submit"), draft.id, Nav.SUBMIT)],
-            [_button(t("report.button_edit"), draft.id, Nav.EDIT), second],
-            [_button(t("report.button_cancel"), draft.id, Nav.CANCEL)],
-        ]
-    )
+    rows = [
+        [_button(t("report.button_submit"), draft.id, Nav.SUBMIT)],
+        [_button(t("report.button_edit"), draft.id, Nav.EDIT), second],
+    ]
+    if not draft.officer_found and not draft.anonymous:
+        key = "report.button_share_on" if draft.share_identity else "report.button_share_off"
+        rows.append([_button(t(key), draft.id, Nav.SHARE)])
+    rows.append([_button(t("report.button_cancel"), draft.id, Nav.CANCEL)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def edit_parts(t: Translator, case_id: int) -> InlineKeyboardMarkup:

@@ -197,6 +197,8 @@ async def summary_text(flow: Flow, draft: Case) -> str:
         t("report.summary_place", place=await place_text(flow, draft)),
         t("report.summary_anonymous_on" if draft.anonymous else "report.summary_anonymous_off"),
     ]
+    if draft.share_identity:
+        lines.append(t("report.summary_shared"))
     if draft.urgent:
         lines.insert(1, t("report.summary_urgent"))
     if draft.officer_found:

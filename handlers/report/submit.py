@@ -58,6 +58,9 @@ async def on_nav(
     elif action is Nav.ANONYMOUS:
         draft = await reports.set_anonymous(flow.database, draft.id, not draft.anonymous)
         await _refresh_summary(query, flow, draft)
+    elif action is Nav.SHARE:
+        draft = await reports.set_share_identity(flow.database, draft.id, not draft.share_identity)
+        await _refresh_summary(query, flow, draft)
     elif action is Nav.FOLLOW:
         await _follow(flow, draft, callback_data.target)
     elif action is Nav.SELF_HANDLE:

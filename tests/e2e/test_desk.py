@@ -15,7 +15,7 @@ from bot.areas import import_file
 from bot.config import Settings
 from storage.models import CaseStatus, Role
 from tests.conftest import reset_postgres, running_bot
-from tests.e2e.flows import all_cases, choose, file_report
+from tests.e2e.flows import all_cases, choose, file_report, fill_report
 from tests.emulator import TelegramEmulator
 from tests.emulator.client import BotMessage, TestUser
 from tests.emulator.files import make_image
@@ -245,3 +245,15 @@ async def test_patrol_found_and_handled_on_the_spot(
     resident = emulator.user(8307, "居民")
     refused = await resident.ask("/patrol")
     assert refused.text == "抱歉，您没有权限进行这个操作。"
+
+
+async def test_a_reporter_may_choose_to_be_named(emulator: TelegramEmulator, street: App) -> None:
+    resident = emulator.user(8308, "愿署名", username="named_resident")
+    officer = emulator.user(8201, "李网格")
+    emulator.user(8202, "王网格")
+    summary = await fill_report(resident, place=IN_JN01_1, photos=0)
+    await resident.press(summary, "👤 向网格员显示我的名字：否")
+    await emulator.wait_for(lambda: "网格员可以看到您的名字" in (summary.text or ""), 5)
+    await resident.press(summary, "✅ 提交")
+    card = await card_of(officer)
+    assert "反映人：愿署名 @named_resident（本人同意显示）" in (card.text or "")
