@@ -141,16 +141,17 @@ async def add_photo(
     media_group_id: str | None = None,
     mime_type: str | None = None,
     size: int | None = None,
+    stage: str = "report",
 ) -> PhotoAdded:
-    """Attach a photo to the draft, once per file_unique_id, at most MAX_PHOTOS."""
+    """Attach a photo to a case, once per file_unique_id; the report itself takes MAX_PHOTOS."""
     async with database.transaction() as session:
         count = await _photo_count(session, case_id)
-        if count >= MAX_PHOTOS:
+        if stage == "report" and count >= MAX_PHOTOS:
             return PhotoAdded(added=False, count=count)
         values = {
             "case_id": case_id,
             "kind": kind,
-            "stage": "report",
+            "stage": stage,
             "file_id": file_id,
             "file_unique_id": file_unique_id,
             "media_group_id": media_group_id,

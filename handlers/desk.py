@@ -26,11 +26,9 @@ from handlers.keyboards import (
     transfer_choices,
     verify_place,
 )
-from handlers.report.common import incoming_image
+from handlers.report.common import incoming_image, store_image
 from storage.db import Database
-from storage.models import Area, Case, CaseMedia, CaseStatus, Person
-from storage.types import utcnow
-from storage.upsert import insert_if_absent
+from storage.models import Area, Case, CaseStatus, Person
 
 MAX_NOTE = 1000
 
@@ -225,7 +223,15 @@ async def _typed(
     return case, text
 
 
-async def question_typed(
+# A typed text that completes a button's action: the action, and what the officer is told.
+TYPED_ACTIONS = {
+    DeskState.ask.state: (cases.Action.REQUEST_INFO, "desk.question_sent"),
+    DeskState.reject.state: (cases.Action.REJECT, "desk.rejected"),
+    DeskState.note.state: (cases.Action.NOTE, "desk.note_saved"),
+}
+
+
+async def text_for_action(
     message: Message,
     person: Person,
     t: Translator,
@@ -233,38 +239,12 @@ async def question_typed(
     desk: Desk,
     state: FSMContext,
 ) -> None:
+    """The question for the resident, a reason for rejecting, or a staff note."""
+    action, reply = TYPED_ACTIONS[await state.get_state() or ""]
     case, text = await _typed(message, state, person, database)
-    await _do(desk, database, person, case, cases.Action.REQUEST_INFO, note=text)
+    await _do(desk, database, person, case, action, note=text)
     await state.clear()
-    await message.answer(t("desk.question_sent", number=case.number or ""))
-
-
-async def reason_typed(
-    message: Message,
-    person: Person,
-    t: Translator,
-    database: Database,
-    desk: Desk,
-    state: FSMContext,
-) -> None:
-    case, text = await _typed(message, state, person, database)
-    await _do(desk, database, person, case, cases.Action.REJECT, note=text)
-    await state.clear()
-    await message.answer(t("desk.rejected", number=case.number or ""))
-
-
-async def staff_note_typed(
-    message: Message,
-    person: Person,
-    t: Translator,
-    database: Database,
-    desk: Desk,
-    state: FSMContext,
-) -> None:
-    case, text = await _typed(message, state, person, database)
-    await _do(desk, database, person, case, cases.Action.NOTE, note=text)
-    await state.clear()
-    await message.answer(t("desk.note_saved", number=case.number or ""))
+    await message.answer(t(reply, number=case.number or ""))
 
 
 async def merge_typed(
@@ -302,24 +282,7 @@ async def after_photo(
     state: FSMContext,
 ) -> None:
     case = await _case_for(database, person, int((await state.get_data()).get("case_id") or 0))
-    image = incoming_image(message)
-    async with database.transaction() as session:
-        await insert_if_absent(
-            session,
-            CaseMedia,
-            {
-                "case_id": case.id,
-                "kind": image.kind,
-                "stage": "after",
-                "file_id": image.file_id,
-                "file_unique_id": image.file_unique_id,
-                "mime_type": image.mime_type,
-                "size": image.size,
-                "download_attempts": 0,
-                "created_at": utcnow(),
-            },
-            ["case_id", "file_unique_id"],
-        )
+    await store_image(database, case.id, incoming_image(message), stage="after")
     await _ask_place(state, message.bot, message.chat.id, t)  # type: ignore[arg-type]
 
 
@@ -349,10 +312,9 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(on_duty_button, CaseDuty.filter())
     router.message.filter(F.chat.type == "private")
-    router.message.register(question_typed, DeskState.ask, F.text)
-    router.message.register(reason_typed, DeskState.reject, F.text)
+    typed = StateFilter(DeskState.ask, DeskState.reject, DeskState.note)
+    router.message.register(text_for_action, typed, F.text)
     router.message.register(merge_typed, DeskState.merge, F.text)
-    router.message.register(staff_note_typed, DeskState.note, F.text)
     router.message.register(note_typed, DeskState.resolve_note, F.text)
     router.message.register(after_photo, DeskState.resolve_photo, F.photo | F.document)
     router.message.register(officer_place, DeskState.resolve_place, F.location)

@@ -16,11 +16,9 @@ from bot.errors import PoliteError
 from bot.texts import Translator
 from handlers.callbacks import Feedback, Verdict
 from handlers.keyboards import main_menu, rating_buttons, skip_button
-from handlers.report.common import incoming_image
+from handlers.report.common import incoming_image, store_image
 from storage.db import Database
-from storage.models import Case, CaseMedia, Person
-from storage.types import utcnow
-from storage.upsert import insert_if_absent
+from storage.models import Case, Person
 
 MAX_COMMENT = 500
 
@@ -127,7 +125,8 @@ async def details(
             "report.too_long", length=len(note), limit=reports.MAX_DESCRIPTION
         )
     if message.photo or message.document:
-        await _attach(database, case.id, message, stage=str(data.get("why") or "info"))
+        stage = str(data.get("why") or "info")
+        await store_image(database, case.id, incoming_image(message), stage=stage)
     elif not note:
         raise reports.ReportError("report.text_please")
     await _apply(database, desk, case.id, cases.Action.ADD_INFO, person, note=note or None)
@@ -135,27 +134,6 @@ async def details(
     await message.answer(
         t("feedback.details_saved", number=case.number or ""), reply_markup=main_menu(t)
     )
-
-
-async def _attach(database: Database, case_id: int, message: Message, stage: str) -> None:
-    image = incoming_image(message)
-    async with database.transaction() as session:
-        await insert_if_absent(
-            session,
-            CaseMedia,
-            {
-                "case_id": case_id,
-                "kind": image.kind,
-                "stage": stage,
-                "file_id": image.file_id,
-                "file_unique_id": image.file_unique_id,
-                "mime_type": image.mime_type,
-                "size": image.size,
-                "download_attempts": 0,
-                "created_at": utcnow(),
-            },
-            ["case_id", "file_unique_id"],
-        )
 
 
 def create_router() -> Router:

@@ -49,7 +49,10 @@ def incoming_image(message: Message) -> Incoming:
     raise reports.ReportError("report.photos_only")
 
 
-async def store_image(database: Database, case_id: int, image: Incoming) -> reports.PhotoAdded:
+async def store_image(
+    database: Database, case_id: int, image: Incoming, stage: str = "report"
+) -> reports.PhotoAdded:
+    """Keep an image of a case: the report's photos (at most five), or later evidence."""
     return await reports.add_photo(
         database,
         case_id,
@@ -59,4 +62,5 @@ async def store_image(database: Database, case_id: int, image: Incoming) -> repo
         media_group_id=image.media_group_id,
         mime_type=image.mime_type,
         size=image.size,
+        stage=stage,
     )
