@@ -262,14 +262,31 @@ async def communities(database: Database) -> Sequence[Area]:
         return rows.all()
 
 
+# Built indexes by database, kept while the areas are unchanged (their count and last update
+# tell): building one reads every boundary, checking costs one small query.
+_INDEXES: dict[str, tuple[tuple[object, ...], AreaIndex]] = {}
+
+
 async def area_index(database: Database) -> AreaIndex:
+    """The spatial index of grids and communities, rebuilt only when the areas changed."""
+    searchable = Area.level.in_([AreaLevel.GRID, AreaLevel.COMMUNITY])
     async with database.sessions() as session:
-        rows = await session.execute(
-            select(Area.id, Area.level, Area.parent_id, Area.boundary).where(
-                Area.level.in_([AreaLevel.GRID, AreaLevel.COMMUNITY])
-            )
+        version = tuple(
+            (
+                await session.execute(
+                    select(func.count(), func.max(Area.updated_at)).where(searchable)
+                )
+            ).one()
         )
-        return AreaIndex((i, level.value, parent, boundary) for i, level, parent, boundary in rows)
+        cached = _INDEXES.get(database.url)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        rows = await session.execute(
+            select(Area.id, Area.level, Area.parent_id, Area.boundary).where(searchable)
+        )
+        index = AreaIndex((i, level.value, parent, boundary) for i, level, parent, boundary in rows)
+    _INDEXES[database.url] = (version, index)
+    return index
 
 
 async def next_allowed_at(

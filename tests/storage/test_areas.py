@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from bot import areas
 from bot.admin_cli import DEMO_FILE
 from bot.areas import AreaImportError
+from bot.reports import area_index
 from storage.db import Database
 from storage.models import Area, Case, Person
 
@@ -129,3 +130,28 @@ async def test_unreadable_files(tmp_path: Path, database: Database) -> None:
         await areas.import_file(database, broken)
     with pytest.raises(AreaImportError):
         areas.parse({"type": "Feature"})
+
+
+async def test_the_spatial_index_is_rebuilt_only_when_areas_change(database: Database) -> None:
+    empty = await area_index(database)
+    assert empty.empty
+    await areas.import_features(database, areas.parse(DEMO))
+    first = await area_index(database)
+    assert not first.empty
+    assert await area_index(database) is first  # unchanged: the same index
+    located = first.locate(30.605, 104.0025)
+    assert located is not None
+    moved = copy.deepcopy(DEMO)
+    moved["features"][2]["geometry"]["coordinates"][0] = [
+        [104.1, 30.7],
+        [104.2, 30.7],
+        [104.2, 30.8],
+        [104.1, 30.8],
+        [104.1, 30.7],
+    ]
+    await areas.import_features(database, areas.parse(moved))
+    second = await area_index(database)
+    assert second is not first
+    again = second.locate(30.75, 104.15)
+    assert again is not None
+    assert again.area_id == located.area_id  # JN01-1 now lies where its new boundary is
