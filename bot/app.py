@@ -20,6 +20,7 @@ from bot.people import mark_unreachable
 from bot.scheduler import create_scheduler
 from bot.telegram import RetryMiddleware, create_bot
 from bot.texts import Catalogue
+from bot.throttle import Throttle
 from handlers import get_routers
 from handlers.keyboards import card_buttons, notice_buttons
 from handlers.middlewares import PersonMiddleware, UpdateJournalMiddleware
@@ -116,7 +117,7 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
     async def on_blocked(chat_id: int) -> None:
         await mark_unreachable(database, chat_id)
 
-    retry = RetryMiddleware(on_blocked=on_blocked)
+    retry = RetryMiddleware(on_blocked=on_blocked, throttle=Throttle(settings.broadcast_rate))
     bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url, retry)
     journal = UpdateJournalMiddleware(database)
     media = MediaStore(bot, database, settings.media_dir)

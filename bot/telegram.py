@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
@@ -25,6 +26,8 @@ from aiogram.exceptions import (
 from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from bot.throttle import Throttle
+
 log = logging.getLogger(__name__)
 
 # Telegram's own limits, by name.
@@ -35,10 +38,16 @@ ALBUM_LIMIT = 10
 DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 BlockedCallback = Callable[[int], Awaitable[None]]
+SENDING = ("send", "copy", "forward", "edit")
+
+
+# Set by the broadcast sender: its messages yield to interactive replies in the throttle.
+broadcasting: ContextVar[bool] = ContextVar("broadcasting", default=False)
 
 
 class RetryMiddleware(BaseRequestMiddleware):
-    """Waits out 429s, retries 5xx and network errors with backoff, reports blocked chats."""
+    """Every outgoing call: the throttle first, then 429s waited out (and shared with the
+    throttle), 5xx and network errors retried with backoff, blocked chats reported."""
 
     def __init__(
         self,
@@ -46,7 +55,9 @@ class RetryMiddleware(BaseRequestMiddleware):
         attempts: int = 5,
         backoff_s: float = 0.5,
         max_retry_after_s: float = 120,
+        throttle: Throttle | None = None,
     ) -> None:
+        self.throttle = throttle or Throttle()
         self.on_blocked = on_blocked
         self.attempts = attempts
         self.backoff_s = backoff_s
@@ -61,11 +72,17 @@ class RetryMiddleware(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         if isinstance(method, GetUpdates):  # the polling loop has its own backoff
             return await make_request(bot, method)
+        chat_id = getattr(method, "chat_id", None)
         for attempt in range(1, self.attempts + 1):
+            if isinstance(chat_id, int) and method.__api_method__.startswith(SENDING):
+                await self.throttle.wait(
+                    chat_id, is_group=chat_id < 0, interactive=not broadcasting.get()
+                )
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as error:
                 self.retry_after_count += 1
+                self.throttle.pause(error.retry_after)
                 if attempt == self.attempts or error.retry_after > self.max_retry_after_s:
                     raise
                 log.warning("429 on %s: waiting %ss", method.__api_method__, error.retry_after)
