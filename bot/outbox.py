@@ -1,0 +1,124 @@
+"""The outbox of notices: one delivery row per recipient, claimed by senders.
+
+A claim marks rows `sending` with the time; a sender that dies leaves them so, and after
+`STALE_CLAIM` they are claimed again: nobody is skipped, and at most the messages in flight at
+the crash can repeat. On PostgreSQL claims use SKIP LOCKED, so two instances never take the same
+row; on SQLite the claim runs in one write transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+
+from storage.db import Database
+from storage.models import Delivery, DeliveryState, Notice, Person
+from storage.types import utcnow
+
+STALE_CLAIM = timedelta(minutes=2)
+D = DeliveryState
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    sent: int
+    failed: int
+    blocked: int
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.sent - self.failed - self.blocked
+
+
+async def create_notice(
+    database: Database, author_id: int | None, text: str, people: Sequence[Person], urgent: bool
+) -> Notice:
+    """A notice and its deliveries; people known to have blocked the bot are counted blocked."""
+    async with database.transaction() as session:
+        notice = Notice(author_id=author_id, text=text, urgent=urgent, total=len(people))
+        session.add(notice)
+        await session.flush()
+        session.add_all(
+            Delivery(
+                notice_id=notice.id,
+                person_id=person.id,
+                chat_id=person.tg_id,
+                state=D.PENDING if person.reachable else D.BLOCKED,
+            )
+            for person in people
+        )
+        return notice
+
+
+async def claim(database: Database, limit: int, now: datetime | None = None) -> list[Delivery]:
+    """Take up to `limit` deliveries to send (pending, or claimed by a sender that died)."""
+    now = now or utcnow()
+    due = or_(
+        Delivery.state == D.PENDING,
+        (Delivery.state == D.SENDING) & (Delivery.claimed_at < now - STALE_CLAIM),
+    )
+    async with database.transaction() as session:
+        query = select(Delivery.id).where(due).order_by(Delivery.id).limit(limit)
+        if not database.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        ids = list((await session.scalars(query)).all())
+        if not ids:
+            return []
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(state=D.SENDING, claimed_at=now, attempts=Delivery.attempts + 1)
+        )
+        rows = await session.scalars(
+            select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)
+        )
+        return list(rows.all())
+
+
+async def finish(
+    database: Database, delivery_id: int, state: DeliveryState, error: str | None = None
+) -> None:
+    async with database.transaction() as session:
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id)
+            .values(state=state, error=error, sent_at=utcnow() if state == D.SENT else None)
+        )
+
+
+async def progress(database: Database, notice_id: int) -> Progress:
+    async with database.sessions() as session:
+        rows = dict(
+            (
+                await session.execute(
+                    select(Delivery.state, func.count())
+                    .where(Delivery.notice_id == notice_id)
+                    .group_by(Delivery.state)
+                )
+            ).all()
+        )
+    total = sum(rows.values())
+    return Progress(total, rows.get(D.SENT, 0), rows.get(D.FAILED, 0), rows.get(D.BLOCKED, 0))
+
+
+async def close_finished(database: Database) -> list[int]:
+    """Mark notices with nothing left to send as done; returns their ids."""
+    open_states = [D.PENDING, D.SENDING]
+    async with database.transaction() as session:
+        busy = select(Delivery.notice_id).where(Delivery.state.in_(open_states))
+        ids = list(
+            (
+                await session.scalars(
+                    select(Notice.id).where(Notice.status == "sending", Notice.id.not_in(busy))
+                )
+            ).all()
+        )
+        if ids:
+            await session.execute(
+                update(Notice).where(Notice.id.in_(ids)).values(status="done", finished_at=utcnow())
+            )
+        return ids
