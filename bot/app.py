@@ -18,6 +18,7 @@ from bot.media import MediaStore
 from bot.notify import Notifier
 from bot.people import mark_unreachable
 from bot.scheduler import create_scheduler
+from bot.sender import Sender, SenderTask
 from bot.telegram import RetryMiddleware, create_bot
 from bot.texts import Catalogue
 from bot.throttle import Throttle
@@ -49,6 +50,7 @@ class App:
     media: MediaStore
     notifier: Notifier
     desk: Desk
+    sending: SenderTask
 
     async def drain(self, grace_s: float = 20) -> None:
         """Let updates being handled finish (polling does not wait for them when it stops)."""
@@ -139,6 +141,20 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
 
     dispatcher.startup.register(start_clock)
     dispatcher.shutdown.register(stop_clock)
+
+    sending = SenderTask(Sender(bot, database))
+    dispatcher.startup.register(sending.start)
+    dispatcher.shutdown.register(sending.stop)
     return App(
-        settings, database, catalogue, bot, dispatcher, retry, journal, media, notifier, desk
+        settings,
+        database,
+        catalogue,
+        bot,
+        dispatcher,
+        retry,
+        journal,
+        media,
+        notifier,
+        desk,
+        sending,
     )

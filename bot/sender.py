@@ -72,3 +72,24 @@ class Sender:
                 notice_id: (await session.get(Notice, notice_id)).text  # type: ignore[union-attr]
                 for notice_id in notice_ids
             }
+
+
+class SenderTask:
+    """The sender loop as a background task of the running bot (started and stopped with it)."""
+
+    def __init__(self, sender: Sender) -> None:
+        self.sender = sender
+        self.started = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._stop.clear()
+        self._task = asyncio.create_task(self.sender.run_forever(self._stop))
+        self.started.set()
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+            self._task = None

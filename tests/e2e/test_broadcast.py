@@ -44,6 +44,8 @@ async def test_a_notice_reaches_everyone_once_within_the_limits(
         TelegramEmulator(limits=Limits()) as emu,
         running_bot(make_settings(telegram_api_url=emu.url)) as app,
     ):
+        await app.sending.started.wait()
+        await app.sending.stop()  # this test drives the sender itself
         people = await audience(app.database, emu, AUDIENCE)
         emu.blocked.update({50_003, 50_007})
         notice = await outbox.create_notice(
@@ -69,6 +71,8 @@ async def test_a_sender_killed_mid_way_resumes_without_skipping(
     emulator: TelegramEmulator, make_settings: Callable[..., Settings]
 ) -> None:
     async with running_bot(make_settings()) as app:
+        await app.sending.started.wait()
+        await app.sending.stop()  # this test drives (and kills) the sender itself
         people = await audience(app.database, emulator, 60)
         notice = await outbox.create_notice(app.database, None, "消防安全宣传日", people, False)
         stop = asyncio.Event()
@@ -90,3 +94,20 @@ async def test_a_sender_killed_mid_way_resumes_without_skipping(
         assert len(counts) == 60  # nobody skipped
         assert sum(counts.values()) - 60 <= 1  # at most the one message in flight repeats
         assert (await outbox.progress(app.database, notice.id)).sent == 60
+
+
+async def test_the_running_bot_sends_what_is_queued(
+    emulator: TelegramEmulator, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings()) as app:
+        people = await audience(app.database, emulator, 5)
+        notice = await outbox.create_notice(app.database, None, "本周网格巡查提醒", people, False)
+        await emulator.wait_for(lambda: len(sent_to(emulator)) == 5, 10)
+        first = emulator.user(50_000, "居民0")
+        assert (await first.next_message()).text == "本周网格巡查提醒"
+        for _ in range(50):
+            progress = await outbox.progress(app.database, notice.id)
+            if progress.sent == 5:
+                break
+            await asyncio.sleep(0.05)
+        assert progress.sent == 5
