@@ -8,13 +8,14 @@ import logging
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime, tzinfo
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto
 from sqlalchemy import func, select
 
-from bot import departments, routing
+from bot import cases, departments, reports, routing
 from bot.cases import Action, Outcome
 from bot.notify import Notifier
 from bot.texts import Catalogue, Translator
@@ -56,12 +57,22 @@ class Desk:
         self.tz = tz
         self.tolerance_m = tolerance_m
 
+    async def act(
+        self, case_id: int, action: Action, actor: Person | None, **details: Any
+    ) -> Outcome:
+        """Do a lifecycle action in its own transaction, then everything that follows it."""
+        async with self.database.transaction() as session:
+            outcome = await cases.apply(session, case_id, action, actor, **details)
+        await self.after(outcome, actor_id=actor.id if actor else None)
+        return outcome
+
     async def after(self, outcome: Outcome, actor_id: int | None = None) -> None:
         """Everything that follows a lifecycle action: notices, cards, relays."""
         await self.notifier.tell(outcome, actor_id)
+        # Existing cards first: a case's new cards (submit, transfer) are current already.
+        await self.refresh_cards(outcome.case.id)
         if outcome.action in (Action.SUBMIT, Action.TRANSFER):
             await self.dispatch(outcome.case.id)
-        await self.refresh_cards(outcome.case.id)
         if outcome.action in (Action.ADD_INFO, Action.REOPEN):
             await self.relay(outcome)
 
@@ -181,12 +192,17 @@ class Desk:
             cards = (
                 await session.scalars(select(CaseCard).where(CaseCard.case_id == case_id))
             ).all()
+        people = await self._people([card.chat_id for card in cards])
+        texts: dict[tuple[str, bool], str] = {}  # one text per language and admin view
         for card in cards:
-            person = await self._person(card.chat_id)
+            person = people.get(card.chat_id)
             t = self._translator(person)
+            view = (t.language, person is not None and person.role == Role.ADMIN)
+            if view not in texts:
+                texts[view] = await self.card_text(case, t, view[1])
             with suppress(TelegramBadRequest):  # "not modified", or too old to edit
                 await self.bot.edit_message_text(
-                    await self.card_text(case, t, person is not None and person.role == Role.ADMIN),
+                    texts[view],
                     chat_id=card.chat_id,
                     message_id=card.message_id,
                     reply_markup=self.buttons(t, case),
@@ -205,9 +221,10 @@ class Desk:
                 .order_by(CaseMedia.id.desc())
                 .limit(1)
             )
+        people = await self._people([card.chat_id for card in cards])
+        key = "desk.reopened" if outcome.action is Action.REOPEN else "desk.resident_added"
         for card in cards:
-            t = self._translator(await self._person(card.chat_id))
-            key = "desk.reopened" if outcome.action is Action.REOPEN else "desk.resident_added"
+            t = self._translator(people.get(card.chat_id))
             text = t(key, number=case.number or "", note=outcome.event.note or "")
             with suppress(TelegramAPIError):
                 if photo is not None and outcome.action is Action.ADD_INFO:
@@ -224,8 +241,6 @@ class Desk:
                 select(func.count()).where(CaseFollower.case_id == case.id)
             )
             officer = await session.get(Person, case.officer_id) if case.officer_id else None
-        language = t.language
-        answers = _answers(category, case.answers, language)
         lines = [
             t(
                 "desk.card_title",
@@ -233,10 +248,7 @@ class Desk:
                 status=t(f"status.{case.status.value}"),
                 urgent=t("desk.urgent") if case.urgent else "",
             ),
-            t(
-                "desk.card_category",
-                category=(category.name(language) if category else "") + answers,
-            ),
+            t("desk.card_category", category=reports.category_text(t, category, case.answers)),
             t("desk.card_description", description=case.description),
             t(
                 "desk.card_place",
@@ -281,24 +293,16 @@ class Desk:
     def _translator(self, person: Person | None) -> Translator:
         if person is None:
             return self.catalogue.translator(self.catalogue.default_language)
-        return self.catalogue.translator(
-            self.catalogue.language_for(person.language, person.tg_language)
-        )
+        return self.catalogue.translator_for(person.language, person.tg_language)
 
     async def _case(self, case_id: int) -> Case | None:
         async with self.database.sessions() as session:
             return await session.get(Case, case_id)
 
-    async def _person(self, tg_id: int) -> Person | None:
+    async def _people(self, tg_ids: list[int]) -> dict[int, Person]:
+        """The people behind some chats (a department group has none)."""
+        if not tg_ids:
+            return {}
         async with self.database.sessions() as session:
-            return await session.scalar(select(Person).where(Person.tg_id == tg_id))
-
-
-def _answers(category: Category | None, answers: dict[str, str], language: str) -> str:
-    texts = [
-        option.get(language) or option["zh"]
-        for question in (category.questions if category else [])
-        for option in question["options"]
-        if answers.get(question["key"]) == option["key"]
-    ]
-    return f"（{'，'.join(texts)}）" if texts else ""
+            rows = await session.scalars(select(Person).where(Person.tg_id.in_(tg_ids)))
+            return {person.tg_id: person for person in rows}

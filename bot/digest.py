@@ -69,7 +69,7 @@ async def daily_digest(
         ).all()
     sent = 0
     for person in staff:
-        t = catalogue.translator(catalogue.language_for(person.language, person.tg_language))
+        t = catalogue.translator_for(person.language, person.tg_language)
         text = digest_text(t, await queue(database, person, now), today, tz)
         if text is None:
             continue

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from bot import routing
 from bot.desk import Desk
 from storage.db import Database
-from storage.models import Area, Case, CaseEvent, CaseStatus, Category, Person, Role
+from storage.models import Case, CaseEvent, CaseStatus, Category, Person, Role
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -152,11 +152,7 @@ async def _officers(database: Database, case: Case) -> list[Person]:
 
 
 async def _leads(database: Database, case: Case) -> list[Person]:
-    async with database.sessions() as session:
-        area = await session.get(Area, case.area_id) if case.area_id else None
-    community = (
-        area.parent_id if area is not None and area.level == "grid" else (area.id if area else None)
-    )
+    community = await routing.community_of(database, case)
     if community is None:
         return await _admins(database)
     leads = await routing.staff_of(database, Role.LEAD, community)

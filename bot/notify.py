@@ -69,9 +69,7 @@ class Notifier:
         for person in people:
             if person.id == actor_id or not person.reachable:
                 continue
-            t = self.catalogue.translator(
-                self.catalogue.language_for(person.language, person.tg_language)
-            )
+            t = self.catalogue.translator_for(person.language, person.tg_language)
             text = t(
                 key,
                 number=case.number or "",

@@ -6,6 +6,7 @@ see the same photos; the conversation state only says which step is being asked.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import cases
 from bot.errors import PoliteError
 from bot.geo import AreaIndex, Located, degrees_around, distance_m
+from bot.texts import Markup, Translator
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseMedia, CaseStatus, Category, MediaKind, Person
 from storage.types import utcnow
@@ -108,6 +110,23 @@ async def answer(database: Database, case_id: int, key: str, option: str) -> tup
     answers = {**draft.answers, key: option}
     urgent = cases.urgent_answer(chosen, answers)
     return await _update(database, case_id, answers=answers, urgent=urgent), urgent
+
+
+def category_text(t: Translator, chosen: Category | None, answers: dict[str, str]) -> Markup:
+    """The category with the answers to its quick questions, e.g. 火灾隐患（消防通道、楼道被堵）."""
+    if chosen is None:
+        return Markup("—")
+    picked = [
+        option.get(t.language) or option["zh"]
+        for question in chosen.questions
+        for option in question["options"]
+        if answers.get(question["key"]) == option["key"]
+    ]
+    name = chosen.name(t.language)
+    if not picked:
+        return Markup(html.escape(name, quote=False))
+    separator = t("list.separator")
+    return Markup(t("report.with_answers", category=name, answers=separator.join(picked)))
 
 
 def next_question(chosen: Category | None, answers: dict[str, str]) -> int | None:

@@ -68,6 +68,17 @@ async def route(database: Database, case: Case, tolerance_m: float) -> Route:
     return Route(grid, community, unique, triage=grid is None)
 
 
+async def community_of(database: Database, case: Case) -> int | None:
+    """The id of the community a case lies in (its grid's parent, or the community itself)."""
+    if case.area_id is None:
+        return None
+    async with database.sessions() as session:
+        area = await session.get(Area, case.area_id)
+    if area is None or area.level == AreaLevel.STREET:
+        return None
+    return area.parent_id if area.level == AreaLevel.GRID else area.id
+
+
 async def may_act(database: Database, person: Person | None, case: Case) -> bool:
     """Only the case's grid officers, its community lead and admins may act on it."""
     if person is None or person.banned:

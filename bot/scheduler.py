@@ -38,13 +38,9 @@ async def auto_close(
     closed = 0
     for case_id in due:
         try:
-            async with database.transaction() as session:
-                outcome = await cases.apply(
-                    session, case_id, cases.Action.CLOSE, None, note="auto", now=now
-                )
+            await desk.act(case_id, cases.Action.CLOSE, None, note="auto", now=now)
         except cases.CaseError:
             continue  # answered or closed meanwhile
-        await desk.after(outcome)
         closed += 1
     if closed:
         log.info("auto-closed %s resolved cases", closed)

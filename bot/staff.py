@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from bot.errors import PoliteError
+from bot.texts import TextRef
 from storage.db import Database
 from storage.models import Area, AreaLevel, Invite, Person, Role
 from storage.types import utcnow
@@ -34,20 +35,28 @@ class Appointment:
     area: Area | None
 
 
+def _role(role: Role) -> TextRef:
+    return TextRef(f"role.{role.value}")
+
+
+def _level(level: AreaLevel) -> TextRef:
+    return TextRef(f"level.{level.value}")
+
+
 async def _area_for(database: Database, role: Role, area_code: str | None) -> Area | None:
     if role == Role.RESIDENT:
         return None
     if area_code is None:
         if role == Role.ADMIN:
             return None
-        raise StaffError("staff.area_needed", role=role.value, level=ROLE_LEVEL[role].value)
+        raise StaffError("staff.area_needed", role=_role(role), level=_level(ROLE_LEVEL[role]))
     async with database.sessions() as session:
         area = await session.scalar(select(Area).where(Area.code == area_code))
     if area is None:
         raise StaffError("staff.unknown_area", code=area_code)
     if area.level != ROLE_LEVEL[role]:
         raise StaffError(
-            "staff.wrong_level", role=role.value, level=ROLE_LEVEL[role].value, code=area_code
+            "staff.wrong_level", role=_role(role), level=_level(ROLE_LEVEL[role]), code=area_code
         )
     return area
 

@@ -28,7 +28,7 @@ from handlers.keyboards import (
 )
 from handlers.report.common import incoming_image, store_image
 from storage.db import Database
-from storage.models import Area, Case, CaseStatus, Person
+from storage.models import Case, CaseStatus, Person
 
 MAX_NOTE = 1000
 
@@ -40,7 +40,7 @@ class DeskState(StatesGroup):
     reject = State()  # a reason in the officer's words
     resolve_note = State()  # what was done
     resolve_photo = State()  # the "after" photo, or skip
-    resolve_place = State()  # the officer's location, to verify the fix on site (核查)
+    resolve_place = State()  # the officer's location, to verify the fix on site
 
 
 async def _case_for(database: Database, person: Person, case_id: int) -> Case:
@@ -62,8 +62,7 @@ async def _do(
     **kwargs: object,
 ) -> cases.Outcome:
     try:
-        async with database.transaction() as session:
-            outcome = await cases.apply(session, case.id, action, person, **kwargs)  # type: ignore[arg-type]
+        return await desk.act(case.id, action, person, **kwargs)
     except cases.CaseError as error:
         if error.key != "case.wrong_status":
             raise
@@ -73,8 +72,6 @@ async def _do(
         if officer is None or now is None:
             raise
         raise PoliteError("desk.taken", number=case.number or "", name=officer.name) from None
-    await desk.after(outcome, actor_id=person.id)
-    return outcome
 
 
 async def on_duty_button(
@@ -98,49 +95,35 @@ async def on_duty_button(
         await query.answer(t("desk.transferred", number=case.number or ""))
         return
     if duty is Duty.REASON:
-        await _reason(query, callback_data, person, t, database, desk, state)
+        await _reason(query, callback_data.target, case, person, t, database, desk, state)
         return
     if duty is Duty.NO_PHOTO:
         await query.answer()
         await _ask_place(state, bot, chat, t)
         return
     await query.answer()
-    if duty is Duty.ASK:
-        await _ask(
-            state, DeskState.ask, case, bot, chat, t("desk.ask_question", number=case.number or "")
-        )
+    if duty in TYPED_PROMPTS:
+        step, key = TYPED_PROMPTS[duty]
+        if duty is Duty.RESOLVE and case.status != CaseStatus.ACCEPTED:
+            raise PoliteError("case.wrong_status", number=case.number or "")
+        await _ask(state, step, case, bot, chat, t(key, number=case.number or ""))
     elif duty is Duty.TRANSFER:
         await _transfer_menu(database, case, t, bot, chat)
-    elif duty is Duty.NOTE:
-        await _ask(
-            state,
-            DeskState.note,
-            case,
-            bot,
-            chat,
-            t("desk.ask_staff_note", number=case.number or ""),
-        )
-    elif duty is Duty.MERGE:
-        await _ask(
-            state, DeskState.merge, case, bot, chat, t("desk.ask_merge", number=case.number or "")
-        )
     elif duty is Duty.REJECT:
         await bot.send_message(
             chat,
             t("desk.ask_reason", number=case.number or ""),
             reply_markup=reject_reasons(t, case.id),
         )
-    elif duty is Duty.RESOLVE:
-        if case.status != CaseStatus.ACCEPTED:
-            raise PoliteError("case.wrong_status", number=case.number or "")
-        await _ask(
-            state,
-            DeskState.resolve_note,
-            case,
-            bot,
-            chat,
-            t("desk.ask_note", number=case.number or ""),
-        )
+
+
+# Buttons that ask the officer to type something: the step that waits for it, and the prompt.
+TYPED_PROMPTS = {
+    Duty.ASK: (DeskState.ask, "desk.ask_question"),
+    Duty.NOTE: (DeskState.note, "desk.ask_staff_note"),
+    Duty.MERGE: (DeskState.merge, "desk.ask_merge"),
+    Duty.RESOLVE: (DeskState.resolve_note, "desk.ask_note"),
+}
 
 
 async def _ask(state: FSMContext, step: State, case: Case, bot: Bot, chat: int, text: str) -> None:
@@ -152,11 +135,7 @@ async def _ask(state: FSMContext, step: State, case: Case, bot: Bot, chat: int, 
 async def _transfer_menu(
     database: Database, case: Case, t: Translator, bot: Bot, chat: int
 ) -> None:
-    async with database.sessions() as session:
-        area = await session.get(Area, case.area_id) if case.area_id else None
-    community_id = (
-        area.parent_id if area is not None and area.level == "grid" else (area.id if area else None)
-    )
+    community_id = await routing.community_of(database, case)
     if community_id is None:
         raise PoliteError("desk.no_other_grid")
     grids = [g for g in await routing.grids_of(database, community_id) if g.id != case.area_id]
@@ -172,17 +151,17 @@ async def _transfer_menu(
 
 async def _reason(
     query: CallbackQuery,
-    callback_data: CaseDuty,
+    index: int,
+    case: Case,
     person: Person,
     t: Translator,
     database: Database,
     desk: Desk,
     state: FSMContext,
 ) -> None:
-    if not 0 <= callback_data.target < len(REJECT_REASONS):
+    if not 0 <= index < len(REJECT_REASONS):
         raise PoliteError("error.stale_button")
-    reason = REJECT_REASONS[callback_data.target]
-    case = await _case_for(database, person, callback_data.case_id)
+    reason = REJECT_REASONS[index]
     if reason == "other":
         await query.answer()
         await _ask(
@@ -295,7 +274,7 @@ async def officer_place(
     state: FSMContext,
     settings: Settings,
 ) -> None:
-    """The officer's location when resolving: within VERIFY_RADIUS_M of the case, it is 核查."""
+    """The officer's location when resolving: within VERIFY_RADIUS_M it is verified on site."""
     case = await _case_for(database, person, int((await state.get_data()).get("case_id") or 0))
     verified = False
     if message.location is not None and case.latitude is not None and case.longitude is not None:

@@ -28,20 +28,6 @@ class FeedbackState(StatesGroup):
     details = State()  # after "not fixed" or an officer's question: words or a photo
 
 
-async def _apply(
-    database: Database,
-    desk: Desk,
-    case_id: int,
-    action: cases.Action,
-    person: Person,
-    **kwargs: object,
-) -> cases.Outcome:
-    async with database.transaction() as session:
-        outcome = await cases.apply(session, case_id, action, person, **kwargs)  # type: ignore[arg-type]
-    await desk.after(outcome, actor_id=person.id)
-    return outcome
-
-
 async def on_feedback(
     query: CallbackQuery,
     callback_data: Feedback,
@@ -55,19 +41,19 @@ async def on_feedback(
     case_id, verdict = callback_data.case_id, callback_data.verdict
     chat = query.from_user.id
     if verdict is Verdict.FIXED:
-        await _apply(database, desk, case_id, cases.Action.CONFIRM, person)
+        await desk.act(case_id, cases.Action.CONFIRM, person)
         await query.answer()
         await bot.send_message(
             chat, t("feedback.thanks_rate"), reply_markup=rating_buttons(t, case_id)
         )
     elif verdict is Verdict.NOT_FIXED:
-        await _apply(database, desk, case_id, cases.Action.REOPEN, person)
+        await desk.act(case_id, cases.Action.REOPEN, person)
         await query.answer()
         await state.set_state(FeedbackState.details)
         await state.set_data({"case_id": case_id, "why": "reopen"})
         await bot.send_message(chat, t("feedback.ask_why"), reply_markup=skip_button(t, case_id))
     elif verdict is Verdict.RATE:
-        await _apply(database, desk, case_id, cases.Action.RATE, person, rating=callback_data.value)
+        await desk.act(case_id, cases.Action.RATE, person, rating=callback_data.value)
         await query.answer(t("feedback.rated", stars="⭐" * callback_data.value))
         await state.set_state(FeedbackState.comment)
         await state.set_data({"case_id": case_id})
@@ -129,7 +115,7 @@ async def details(
         await store_image(database, case.id, incoming_image(message), stage=stage)
     elif not note:
         raise reports.ReportError("report.text_please")
-    await _apply(database, desk, case.id, cases.Action.ADD_INFO, person, note=note or None)
+    await desk.act(case.id, cases.Action.ADD_INFO, person, note=note or None)
     await state.clear()
     await message.answer(
         t("feedback.details_saved", number=case.number or ""), reply_markup=main_menu(t)

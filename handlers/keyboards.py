@@ -22,8 +22,6 @@ from handlers.callbacks import (
 )
 from storage.models import Area, Case, CaseStatus
 
-LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
-
 
 def main_menu(t: Translator) -> ReplyKeyboardMarkup:
     """The resident's menu under the input field."""
@@ -38,14 +36,14 @@ def main_menu(t: Translator) -> ReplyKeyboardMarkup:
     )
 
 
-def language_choice(current: str) -> InlineKeyboardMarkup:
-    """One button per language; the current one is ticked."""
+def language_choice(t: Translator, current: str) -> InlineKeyboardMarkup:
+    """One button per language, each named in itself; the current one is ticked."""
     buttons = [
         InlineKeyboardButton(
-            text=("✓ " if code == current else "") + name,
+            text=("✓ " if code == current else "") + t(f"language.name_{code}"),
             callback_data=LanguageChoice(code=code).pack(),
         )
-        for code, name in LANGUAGE_NAMES.items()
+        for code in t.catalogue.languages
     ]
     return InlineKeyboardMarkup(inline_keyboard=[buttons])
 

@@ -20,7 +20,7 @@ from storage.models import Person
 
 
 async def ask_language(message: Message, t: Translator, language: str) -> None:
-    await message.answer(t("language.choose"), reply_markup=language_choice(language))
+    await message.answer(t("language.choose"), reply_markup=language_choice(t, language))
 
 
 async def choose_language(
@@ -33,7 +33,7 @@ async def choose_language(
 ) -> None:
     code = callback_data.code
     if code not in catalogue.languages:
-        t = catalogue.translator(catalogue.language_for(person.language, person.tg_language))
+        t = catalogue.translator_for(person.language, person.tg_language)
         await query.answer(t("language.unknown"), show_alert=True)
         return
     previous = catalogue.language_for(person.language, person.tg_language)
@@ -46,7 +46,7 @@ async def choose_language(
             await bot.edit_message_reply_markup(
                 chat_id=query.message.chat.id,
                 message_id=query.message.message_id,
-                reply_markup=language_choice(code),
+                reply_markup=language_choice(t, code),
             )
     await bot.send_message(person.tg_id, t("language.set"), reply_markup=main_menu(t))
     await commands.set_personal_commands(bot, catalogue, person.tg_id, person.role, code)

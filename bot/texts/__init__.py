@@ -24,6 +24,12 @@ class Markup(str):
     __slots__ = ()
 
 
+class TextRef(str):
+    """A value that is itself a text key, filled in the reader's language (e.g. a role name)."""
+
+    __slots__ = ()
+
+
 class Catalogue:
     """All texts of all languages, loaded once."""
 
@@ -53,7 +59,11 @@ class Catalogue:
             raise KeyError(f"no text {key!r}")
         if not values:
             return text
-        return text.format(**{name: _escape(value) for name, value in values.items()})
+        filled = {
+            name: self.get(language, value) if isinstance(value, TextRef) else _escape(value)
+            for name, value in values.items()
+        }
+        return text.format(**filled)
 
     def every(self, key: str) -> set[str]:
         """The text `key` in every language (to recognise a menu button whatever the language)."""
@@ -61,6 +71,10 @@ class Catalogue:
 
     def translator(self, language: str) -> Translator:
         return Translator(self, language)
+
+    def translator_for(self, chosen: str | None, telegram_code: str | None) -> Translator:
+        """The translator of a person: their chosen language, else their Telegram language."""
+        return Translator(self, self.language_for(chosen, telegram_code))
 
 
 class Translator:

@@ -40,7 +40,7 @@ async def start_report(message: Message, flow: Flow) -> None:
 
 
 async def start_patrol(message: Message, flow: Flow) -> None:
-    """/patrol: an officer files what they found on patrol (自行发现), with the same steps."""
+    """/patrol: an officer files what they found on patrol, with the same steps."""
     draft = flow.draft or await reports.start(flow.database, flow.person.id)
     draft = await reports.mark_officer_found(flow.database, draft.id)
     await flow.state.set_data({"case_id": draft.id})

@@ -19,7 +19,7 @@ from bot.texts import Translator
 from handlers.keyboards import main_menu
 from handlers.report import keyboards
 from storage.db import Database
-from storage.models import Case, Category, Person
+from storage.models import Case, Person
 from storage.models import CaseStatus as S
 
 
@@ -187,11 +187,9 @@ async def show_summary(flow: Flow, draft: Case) -> None:
 async def summary_text(flow: Flow, draft: Case) -> str:
     t = flow.t
     chosen = await reports.category(flow.database, draft.category_id)
-    answers = ", ".join(_answer_texts(chosen, draft.answers, flow.language))
-    kind = chosen.name(flow.language) if chosen else "—"
     lines = [
         t("report.summary_title"),
-        t("report.summary_category", category=kind + (f" ({answers})" if answers else "")),
+        t("report.summary_category", category=reports.category_text(t, chosen, draft.answers)),
         t("report.summary_description", description=draft.description or "—"),
         t("report.summary_photos", count=await reports.photo_count(flow.database, draft.id)),
         t("report.summary_place", place=await place_text(flow, draft)),
@@ -216,15 +214,6 @@ async def place_text(flow: Flow, draft: Case) -> str:
     if area:
         parts.append(area)
     return " · ".join(parts) if parts else flow.t("report.place_unknown")
-
-
-def _answer_texts(chosen: Category | None, answers: dict[str, str], language: str) -> list[str]:
-    texts = []
-    for question in chosen.questions if chosen else []:
-        for option in question["options"]:
-            if answers.get(question["key"]) == option["key"]:
-                texts.append(option.get(language) or option["zh"])
-    return texts
 
 
 async def finish_place(flow: Flow, draft: Case) -> None:

@@ -73,7 +73,4 @@ async def officer_does(
     app: App, case_id: int, action: cases.Action, officer: Person, note: str | None = None
 ) -> cases.Outcome:
     """What the officer's buttons will do (their issue): the lifecycle, then the notices."""
-    async with app.database.transaction() as session:
-        outcome = await cases.apply(session, case_id, action, officer, note)
-    await app.desk.after(outcome, actor_id=officer.id)
-    return outcome
+    return await app.desk.act(case_id, action, officer, note=note)

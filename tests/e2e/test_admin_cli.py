@@ -49,7 +49,7 @@ async def test_demo_data_areas_and_people(tmp_path: Path) -> None:
         tmp_path, "people", "add", "--tg-id", "555", "--role", "officer", "--area", "JN03"
     )
     assert code == 1
-    assert err.strip() == "A officer's area must be a grid; JN03 is not."
+    assert err.strip() == "The area of a grid officer must be a grid; JN03 is not."
     bad = tmp_path / "bad.geojson"
     bad.write_text(
         '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "X", "name": "x", "level": "grid", "parent": "NOPE"}, "geometry": null}]}'

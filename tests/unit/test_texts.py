@@ -9,7 +9,7 @@ import pytest
 
 from bot.cases import Action
 from bot.commands import COMMANDS
-from bot.texts import Catalogue, Markup, placeholders
+from bot.texts import Catalogue, Markup, TextRef, placeholders
 from storage.models import CaseStatus, Role
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,3 +66,13 @@ def test_unknown_key_is_an_error(catalogue: Catalogue) -> None:
 
 def test_menu_texts_differ_by_language_where_they_should(catalogue: Catalogue) -> None:
     assert catalogue.every("menu.help") == {"❓ 帮助", "❓ Help"}
+
+
+def test_a_text_key_as_a_value_is_read_in_the_readers_language(catalogue: Catalogue) -> None:
+    role, level = TextRef("role.officer"), TextRef("level.grid")
+    assert catalogue.get("zh", "staff.wrong_level", role=role, level=level, code="JN03") == (
+        "网格员的区域应是网格，JN03 不是。"
+    )
+    assert catalogue.get("en", "staff.area_needed", role=role, level=level) == (
+        "A grid officer needs an area: the code of a grid."
+    )
