@@ -25,6 +25,7 @@ from bot.throttle import Throttle
 from handlers import get_routers
 from handlers.keyboards import card_buttons, notice_buttons
 from handlers.middlewares import PersonMiddleware, UpdateJournalMiddleware
+from handlers.notices.keyboards import ack_button
 from storage import migrate
 from storage.db import Database
 from storage.fsm import DatabaseStorage
@@ -142,7 +143,16 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
     dispatcher.startup.register(start_clock)
     dispatcher.shutdown.register(stop_clock)
 
-    sending = SenderTask(Sender(bot, database))
+    sender = Sender(
+        bot,
+        database,
+        catalogue,
+        ack_button,
+        claim_timeout=timedelta(seconds=settings.outbox_claim_seconds),
+        tz=settings.tz,
+        quiet=settings.quiet_hours,
+    )
+    sending = SenderTask(sender)
     dispatcher.startup.register(sending.start)
     dispatcher.shutdown.register(sending.stop)
     return App(

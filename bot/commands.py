@@ -12,13 +12,24 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-RESIDENT_COMMANDS = ("start", "report", "mycases", "cancel", "help", "language")
+RESIDENT_COMMANDS = (
+    "start",
+    "report",
+    "mycases",
+    "notices",
+    "subscribe",
+    "unsubscribe",
+    "cancel",
+    "help",
+    "language",
+)
 STAFF_COMMANDS = ("queue", "case", *RESIDENT_COMMANDS)
+AUTHOR_COMMANDS = ("notice", "campaign", "audit", "invite")
 COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.RESIDENT: RESIDENT_COMMANDS,
     Role.OFFICER: ("queue", "case", "patrol", "onduty", "offduty", *RESIDENT_COMMANDS),
-    Role.LEAD: (*STAFF_COMMANDS, "audit", "invite"),
-    Role.ADMIN: (*STAFF_COMMANDS, "audit", "invite", "failed"),
+    Role.LEAD: (*STAFF_COMMANDS, *AUTHOR_COMMANDS),
+    Role.ADMIN: (*STAFF_COMMANDS, *AUTHOR_COMMANDS, "failed"),
 }
 
 

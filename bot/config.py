@@ -65,6 +65,7 @@ class Settings(DatabaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     broadcast_rate: float = Field(default=25.0, gt=0, le=30)
+    outbox_claim_seconds: int = Field(default=120, ge=1)
     quiet_hours: Annotated[tuple[time, time] | None, NoDecode] = None
     case_prefix: str | None = Field(default=None, pattern=r"^[A-Z]{1,6}$")
     reports_per_hour: int = Field(default=5, ge=1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 
 from sqlalchemy import select, update
 
@@ -64,6 +64,13 @@ def in_quiet_hours(now: datetime, quiet: tuple[time, time] | None, tz: tzinfo) -
     local = now.astimezone(tz).time()
     start, end = quiet
     return start <= local < end if start <= end else (local >= start or local < end)
+
+
+def quiet_hours_end(now: datetime, quiet: tuple[time, time], tz: tzinfo) -> datetime:
+    """When the quiet hours that `now` falls in end (the next time the end comes round)."""
+    local = now.astimezone(tz)
+    end = datetime.combine(local.date(), quiet[1], tzinfo=tz)
+    return end if end > local else end + timedelta(days=1)
 
 
 async def sla_tick(

@@ -8,11 +8,12 @@ row; on SQLite the claim runs in one write transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import exists, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.models import Delivery, DeliveryState, Notice, Person
@@ -20,6 +21,7 @@ from storage.types import utcnow
 
 STALE_CLAIM = timedelta(minutes=2)
 D = DeliveryState
+SENDING, PAUSED, CANCELLED, DONE = "sending", "paused", "cancelled", "done"
 
 
 @dataclass(frozen=True)
@@ -37,36 +39,68 @@ class Progress:
 async def create_notice(
     database: Database, author_id: int | None, text: str, people: Sequence[Person], urgent: bool
 ) -> Notice:
-    """A notice and its deliveries; people known to have blocked the bot are counted blocked."""
+    """A plain notice to `people`, in its own transaction."""
     async with database.transaction() as session:
-        notice = Notice(author_id=author_id, text=text, urgent=urgent, total=len(people))
-        session.add(notice)
-        await session.flush()
-        session.add_all(
-            Delivery(
-                notice_id=notice.id,
-                person_id=person.id,
-                chat_id=person.tg_id,
-                state=D.PENDING if person.reachable else D.BLOCKED,
-            )
-            for person in people
+        return await add_notice(
+            session, Notice(author_id=author_id, text=text, urgent=urgent), people
         )
-        return notice
 
 
-async def claim(database: Database, limit: int, now: datetime | None = None) -> list[Delivery]:
-    """Take up to `limit` deliveries to send (pending, or claimed by a sender that died)."""
+async def add_notice(session: AsyncSession, notice: Notice, people: Sequence[Person]) -> Notice:
+    """`notice` and one delivery per person; people known to have blocked the bot are counted
+    blocked at once."""
+    notice.total = len(people)
+    notice.status = SENDING
+    session.add(notice)
+    await session.flush()
+    rows = [
+        {
+            "notice_id": notice.id,
+            "person_id": person.id,
+            "chat_id": person.tg_id,
+            "state": D.PENDING if person.reachable else D.BLOCKED,
+            "attempts": 0,
+        }
+        for person in people
+    ]
+    if rows:
+        await session.execute(insert(Delivery), rows)
+    return notice
+
+
+async def claim(
+    database: Database,
+    limit: int,
+    now: datetime | None = None,
+    *,
+    stale_after: timedelta = STALE_CLAIM,
+    urgent_only: bool = False,
+) -> list[Delivery]:
+    """Take up to `limit` deliveries to send (pending, or claimed by a sender that died), those
+    of urgent notices first; paused and cancelled notices wait; `urgent_only` during quiet
+    hours."""
     now = now or utcnow()
     due = or_(
         Delivery.state == D.PENDING,
-        (Delivery.state == D.SENDING) & (Delivery.claimed_at < now - STALE_CLAIM),
+        (Delivery.state == D.SENDING) & (Delivery.claimed_at < now - stale_after),
     )
+    passes = (True,) if urgent_only else (True, False)
     async with database.transaction() as session:
-        query = select(Delivery.id).where(due).order_by(Delivery.id).limit(limit)
-        if not database.is_sqlite:
-            query = query.with_for_update(skip_locked=True)
-        ids = list((await session.scalars(query)).all())
-        if not ids:
+        for urgent in passes:
+            notices = select(Notice.id).where(Notice.status == SENDING)
+            if urgent:
+                notices = notices.where(Notice.urgent.is_(True))
+            query = (
+                select(Delivery.id)
+                .where(due, Delivery.notice_id.in_(notices))
+                .order_by(Delivery.id)
+                .limit(limit)
+            )
+            if not database.is_sqlite:
+                query = query.with_for_update(skip_locked=True)
+            if ids := list((await session.scalars(query)).all()):
+                break
+        else:
             return []
         await session.execute(
             update(Delivery)
@@ -105,20 +139,18 @@ async def progress(database: Database, notice_id: int) -> Progress:
     return Progress(total, rows.get(D.SENT, 0), rows.get(D.FAILED, 0), rows.get(D.BLOCKED, 0))
 
 
-async def close_finished(database: Database) -> list[int]:
-    """Mark notices with nothing left to send as done; returns their ids."""
+async def close_finished(database: Database, notice_ids: Iterable[int]) -> list[int]:
+    """Mark those of `notice_ids` with nothing left to send as done; returns their ids."""
     open_states = [D.PENDING, D.SENDING]
+    done = []
     async with database.transaction() as session:
-        busy = select(Delivery.notice_id).where(Delivery.state.in_(open_states))
-        ids = list(
-            (
-                await session.scalars(
-                    select(Notice.id).where(Notice.status == "sending", Notice.id.not_in(busy))
-                )
-            ).all()
-        )
-        if ids:
-            await session.execute(
-                update(Notice).where(Notice.id.in_(ids)).values(status="done", finished_at=utcnow())
+        for notice_id in notice_ids:
+            left = exists().where(Delivery.notice_id == notice_id, Delivery.state.in_(open_states))
+            result = await session.execute(
+                update(Notice)
+                .where(Notice.id == notice_id, Notice.status == SENDING, ~left)
+                .values(status=DONE, finished_at=utcnow())
             )
-        return ids
+            if result.rowcount:  # type: ignore[attr-defined]
+                done.append(notice_id)
+    return done

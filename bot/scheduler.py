@@ -17,6 +17,7 @@ from bot.desk import Desk
 from bot.digest import daily_digest
 from bot.escalation import sla_tick
 from bot.media import MediaStore
+from bot.notices import remind_unacknowledged
 from storage.db import Database
 from storage.types import utcnow
 
@@ -26,6 +27,7 @@ SLA_EVERY_MIN = 1
 DIGEST_AT = (8, 30)  # local time
 AUTO_CLOSE_EVERY_MIN = 10
 MEDIA_RETRY_EVERY_MIN = 5
+ACK_REMINDER_EVERY_MIN = 10
 
 
 async def auto_close(
@@ -76,6 +78,15 @@ def create_scheduler(
         minute=DIGEST_AT[1],
         args=[database, desk.bot, desk.catalogue, settings.tz],
         id="daily_digest",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        remind_unacknowledged,
+        "interval",
+        minutes=ACK_REMINDER_EVERY_MIN,
+        args=[database],
+        id="ack_reminders",
         max_instances=1,
         coalesce=True,
     )

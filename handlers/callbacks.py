@@ -89,3 +89,55 @@ class CaseDuty(CallbackData, prefix="v1od"):
     case_id: int
     duty: Duty
     target: int = 0
+
+
+class NoticeAck(CallbackData, prefix="v1ak"):
+    notice_id: int
+
+
+class Sub(StrEnum):
+    """What a subscription button does."""
+
+    AREA = "a"
+    TOPIC = "t"
+    ALL_TOPICS = "at"
+    TOPICS = "ts"
+    PLACE = "p"
+    DONE = "d"
+
+
+class SubPick(CallbackData, prefix="v1sb"):
+    action: Sub
+    value: int = 0
+
+
+class Step(StrEnum):
+    """A button of the notice and campaign composer."""
+
+    KIND = "k"
+    SCOPE = "s"
+    AREA = "a"
+    AREAS_DONE = "ad"
+    TOPIC = "t"
+    WHEN = "w"
+    ACK = "ak"
+    URGENT = "u"
+    SEND = "ok"
+    CANCEL = "c"
+
+
+class Compose(CallbackData, prefix="v1nc"):
+    step: Step
+    value: str = ""
+
+
+class PlanAction(StrEnum):
+    VIEW = "v"
+    PAUSE = "p"
+    RESUME = "r"
+    CANCEL = "c"
+
+
+class PlanManage(CallbackData, prefix="v1pm"):
+    plan_id: int
+    action: PlanAction

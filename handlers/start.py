@@ -10,15 +10,18 @@ from bot import commands, staff
 from bot.texts import Catalogue, Translator
 from handlers.filters import MenuButton
 from handlers.keyboards import main_menu
+from handlers.notices.subscribe import offer_at_start
 from storage.db import Database
 from storage.models import Person, Role
 
 
-async def start(message: Message, t: Translator, person: Person) -> None:
+async def start(message: Message, t: Translator, person: Person, database: Database) -> None:
     parts = [t("start.greeting", name=person.name or "")]
     if person.role != Role.RESIDENT:
         parts.append(t("start.role", role=t(f"role.{person.role.value}")))
     parts.append(t("start.menu_hint"))
+    if offer := await offer_at_start(t, database, person):
+        parts.append(offer)
     await message.answer("\n\n".join(parts), reply_markup=main_menu(t))
 
 

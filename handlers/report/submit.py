@@ -16,6 +16,7 @@ from bot.media import MediaStore
 from bot.texts import Translator
 from handlers.callbacks import Nav, ReportNav
 from handlers.keyboards import main_menu
+from handlers.notices.subscribe import offer_after_first_report
 from handlers.report import keyboards, steps
 from handlers.report.steps import Flow, ReportState
 from storage.models import Case, Role
@@ -98,9 +99,10 @@ async def _submit(
     key = "report.submitted_urgent" if case.urgent else "report.submitted"
     chosen = await reports.category(flow.database, case.category_id)
     within = duration_text(t, chosen.accept_minutes if chosen else 0)
-    await flow.bot.send_message(
-        flow.chat_id, t(key, number=case.number or "", within=within), reply_markup=main_menu(t)
-    )
+    text = t(key, number=case.number or "", within=within)
+    if offer := await offer_after_first_report(t, flow.database, person, case):
+        text += "\n\n" + offer
+    await flow.bot.send_message(flow.chat_id, text, reply_markup=main_menu(t))
     await desk.after(outcome, actor_id=person.id)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot import outbox
 from bot.config import Settings
 from bot.sender import Sender
+from handlers.notices.keyboards import ack_button
 from storage.models import Delivery, DeliveryState, Person
 from tests.conftest import running_bot
 from tests.emulator import Limits, TelegramEmulator
@@ -51,7 +52,7 @@ async def test_a_notice_reaches_everyone_once_within_the_limits(
         notice = await outbox.create_notice(
             app.database, None, "周六 9:00 犬只免疫登记", people, False
         )
-        sender = Sender(app.bot, app.database)
+        sender = Sender(app.bot, app.database, app.catalogue, ack_button)
         while await sender.run_once():
             pass
         progress = await outbox.progress(app.database, notice.id)
@@ -76,7 +77,9 @@ async def test_a_sender_killed_mid_way_resumes_without_skipping(
         people = await audience(app.database, emulator, 60)
         notice = await outbox.create_notice(app.database, None, "消防安全宣传日", people, False)
         stop = asyncio.Event()
-        task = asyncio.create_task(Sender(app.bot, app.database, batch=10).run_forever(stop))
+        task = asyncio.create_task(
+            Sender(app.bot, app.database, app.catalogue, ack_button, batch=10).run_forever(stop)
+        )
         await emulator.wait_for(lambda: len(sent_to(emulator)) >= 15, 10)
         task.cancel()  # the process dies mid-batch
         await asyncio.gather(task, return_exceptions=True)
@@ -87,7 +90,7 @@ async def test_a_sender_killed_mid_way_resumes_without_skipping(
                 )
             ).all():
                 delivery.claimed_at = delivery.claimed_at - outbox.STALE_CLAIM * 2  # type: ignore[operator]
-        resumed = Sender(app.bot, app.database, batch=10)
+        resumed = Sender(app.bot, app.database, app.catalogue, ack_button, batch=10)
         while await resumed.run_once():
             pass
         counts = sent_to(emulator)
@@ -104,7 +107,7 @@ async def test_the_running_bot_sends_what_is_queued(
         notice = await outbox.create_notice(app.database, None, "本周网格巡查提醒", people, False)
         await emulator.wait_for(lambda: len(sent_to(emulator)) == 5, 10)
         first = emulator.user(50_000, "居民0")
-        assert (await first.next_message()).text == "本周网格巡查提醒"
+        assert (await first.next_message()).text == "📢 通知\n\n本周网格巡查提醒"
         for _ in range(50):
             progress = await outbox.progress(app.database, notice.id)
             if progress.sent == 5:

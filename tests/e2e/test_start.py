@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
+from bot.commands import COMMANDS
 from storage.models import Person, Role
 from tests.emulator import TelegramEmulator
 
@@ -58,7 +59,9 @@ async def test_command_menus_are_set_per_role_and_language(
 ) -> None:
     await emulator.wait_for(lambda: ("all_private_chats", "en") in emulator.commands, 5)
     default = [c["command"] for c in emulator.commands[("all_private_chats", "")]]
-    assert default == ["start", "report", "mycases", "cancel", "help", "language"]
+    assert default == list(COMMANDS[Role.RESIDENT])
+    assert "subscribe" in default
+    assert "notice" not in default
     assert emulator.commands[("all_private_chats", "")][0]["description"] == "回到首页"
     assert emulator.commands[("all_private_chats", "en")][0]["description"] == "Back to the start"
     admin = emulator.user(900001, "管理员")

@@ -43,6 +43,6 @@ async def test_a_dead_senders_claims_come_back(database: Database) -> None:
     assert [d.id for d in again] == [d.id for d in first]
     for delivery in again:
         await outbox.finish(database, delivery.id, DeliveryState.SENT)
-    assert await outbox.close_finished(database) == [notice.id]
+    assert await outbox.close_finished(database, [notice.id]) == [notice.id]
     progress = await outbox.progress(database, notice.id)
     assert (progress.sent, progress.remaining) == (4, 0)

@@ -1,0 +1,127 @@
+"""Campaigns (专项整治): a name, a category, an audience and dated phases such as 动员部署,
+集中整治, 检查验收, 巩固提高. Each phase opens with a notice to the residents of the audience at
+09:00 on its first day, and reminds the officers and leads of those areas every Monday at 09:00
+while it lasts (to be acknowledged). The texts are written in the author's language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, tzinfo
+from typing import Any
+
+from bot.audience import Audience, Kind
+from bot.errors import PoliteError
+from bot.notices import Draft, save_plan
+from bot.schedules import Repeat, Schedule
+from bot.texts import Translator
+from storage.db import Database
+from storage.models import Campaign, Person
+from storage.types import utcnow
+
+PHASE_LINE = re.compile(
+    r"^(.+?)\s+(\d{4}-\d{1,2}-\d{1,2})\s*(?:~|至|to|-|\s)\s*(\d{4}-\d{1,2}-\d{1,2})$"
+)
+NOTICE_AT = time(9, 0)
+REMINDER = "1 09:00"  # Mondays
+MAX_PHASES = 8
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    start: date
+    end: date
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Phase:
+        return cls(data["name"], date.fromisoformat(data["start"]), date.fromisoformat(data["end"]))
+
+
+def parse_phases(text: str, today: date) -> list[Phase]:
+    """One phase a line: `name start end` (dates as YYYY-MM-DD), in order, not overlapping,
+    not over before today."""
+    phases = []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        match = PHASE_LINE.match(line)
+        if match is None:
+            raise PoliteError("campaign.bad_phase_line", line=line[:60])
+        try:
+            start, end = date.fromisoformat(_iso(match[2])), date.fromisoformat(_iso(match[3]))
+        except ValueError as error:
+            raise PoliteError("campaign.bad_phase_line", line=line[:60]) from error
+        phases.append(Phase(match[1].strip()[:40], start, end))
+    if not phases or len(phases) > MAX_PHASES:
+        raise PoliteError("campaign.phase_count", most=MAX_PHASES)
+    for before, after in zip([None, *phases], phases, strict=False):
+        if after.end < after.start or after.end < today or (before and after.start <= before.end):
+            raise PoliteError("campaign.phase_dates", name=after.name)
+    return phases
+
+
+def _iso(text: str) -> str:
+    year, month, day = text.split("-")
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def describe(t: Translator, name: str, topic: str, phases: list[dict[str, Any]]) -> str:
+    lines = [t("campaign.title", name=name, topic=topic)]
+    for phase in map(Phase.from_json, phases):
+        lines.append(t("campaign.phase", name=phase.name, start=phase.start, end=phase.end))
+    return "\n".join(lines)
+
+
+async def create(
+    database: Database,
+    author: Person,
+    name: str,
+    topic: str,
+    audience: Audience,
+    phases: list[dict[str, Any]],
+    tz: tzinfo,
+    t: Translator,
+) -> Campaign:
+    """The campaign and, for each phase, its opening notice and the officers' reminders."""
+    async with database.transaction() as session:
+        campaign = Campaign(
+            name=name,
+            category=topic,
+            audience=audience.to_json(),
+            phases=phases,
+            author_id=author.id,
+        )
+        session.add(campaign)
+        await session.flush()
+        staff = Audience(Kind.STAFF, audience.areas)
+        for phase in map(Phase.from_json, phases):
+            values = {"name": name, "phase": phase.name, "start": phase.start, "end": phase.end}
+            opening = _at(phase.start, NOTICE_AT, tz)
+            plans = (
+                (
+                    t("campaign.phase_notice", **values),
+                    audience,
+                    Schedule(Repeat.ONCE, opening.isoformat()),
+                    False,
+                    None,
+                ),
+                (
+                    t("campaign.phase_reminder", **values),
+                    staff,
+                    Schedule(Repeat.WEEKLY, REMINDER),
+                    True,
+                    _at(phase.end, time(23, 59), tz),
+                ),
+            )
+            for text, who, schedule, ack, until in plans:
+                draft = Draft(text, who, schedule, ack=ack, until=until, campaign_id=campaign.id)
+                plan = await save_plan(session, draft, author, None, tz)
+                plan.next_run_at = max(opening, utcnow())  # the first run opens the phase
+        return campaign
+
+
+def _at(day: date, at: time, tz: tzinfo) -> datetime:
+    return datetime.combine(day, at, tzinfo=tz)
