@@ -334,14 +334,14 @@ async def plan_view(database: Database, plan: NoticePlan) -> PlanView:
 async def unacknowledged(database: Database, notice_id: int, limit: int = 30) -> list[str]:
     """Names of recipients who have not acknowledged yet."""
     async with database.sessions() as session:
-        names = await session.scalars(
-            select(Person.name)
+        rows = await session.execute(
+            select(Person.name, Person.tg_id)
             .join(Delivery, Delivery.person_id == Person.id)
             .where(Delivery.notice_id == notice_id, Delivery.acked_at.is_(None))
             .order_by(Person.id)
             .limit(limit)
         )
-        return list(names.all())
+        return [name or f"id {tg_id}" for name, tg_id in rows.all()]
 
 
 async def recent_for(database: Database, person: Person, limit: int = 10) -> list[Notice]:
