@@ -9,11 +9,15 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from bot import outbox
+from bot import notices, outbox
+from bot.admin_cli import DEMO_FILE
+from bot.app import App
+from bot.areas import import_file
+from bot.audience import Audience, Kind
 from bot.config import Settings
 from bot.sender import Sender
 from handlers.notices.keyboards import ack_button
-from storage.models import Delivery, DeliveryState, Person
+from storage.models import Area, Delivery, DeliveryState, Notice, Person, Subscription
 from tests.conftest import running_bot
 from tests.emulator import Limits, TelegramEmulator
 
@@ -114,3 +118,82 @@ async def test_the_running_bot_sends_what_is_queued(
                 break
             await asyncio.sleep(0.05)
         assert progress.sent == 5
+
+
+async def subscribers(
+    app: App, emu: TelegramEmulator, per_community: int, codes: list[str]
+) -> dict[str, list[int]]:
+    """`per_community` subscribed residents in each community, written straight to the database."""
+    by_code: dict[str, list[int]] = {}
+    async with app.database.transaction() as session:
+        areas = {a.code: a.id for a in (await session.scalars(select(Area))).all()}
+        for index, code in enumerate(codes):
+            people = []
+            for number in range(per_community):
+                tg_id = 60_000 + index * per_community + number
+                emu.user(tg_id, f"居民{tg_id}")
+                people.append(Person(tg_id=tg_id, name=f"居民{tg_id}"))
+            session.add_all(people)
+            await session.flush()
+            session.add_all(Subscription(person_id=p.id, area_id=areas[code]) for p in people)
+            by_code[code] = [p.tg_id for p in people]
+    return by_code
+
+
+async def test_a_thousand_subscribers_get_a_notice_within_telegrams_limits(
+    make_settings: Callable[..., Settings],
+) -> None:
+    """~1,000 recipients among 1,200 subscribers, at the default rate, Telegram's limits on."""
+    async with (
+        TelegramEmulator(limits=Limits()) as emu,
+        running_bot(make_settings(telegram_api_url=emu.url)) as app,
+    ):
+        await import_file(app.database, DEMO_FILE)
+        codes = ["JN01", "JN02", "JN03", "JN04", "JN05", "JN06"]
+        by_code = await subscribers(app, emu, 200, codes)
+        audience_ids = [tg for code in codes[:5] for tg in by_code[code]]
+        blocked = {audience_ids[7], audience_ids[500]}
+        emu.blocked.update(blocked)
+        async with app.database.transaction() as session:
+            areas = {a.code: a.id for a in (await session.scalars(select(Area))).all()}
+            chosen = Audience(Kind.RESIDENTS, tuple(areas[c] for c in codes[:5]))
+            plan = await notices.save_plan(
+                session,
+                notices.Draft("犬只免疫登记日", chosen, notices.NOW),
+                None,
+                None,
+                app.settings.tz,
+            )
+        await emu.wait_for(lambda: len(sent_to(emu)) >= len(audience_ids) - len(blocked), 120)
+        for _ in range(100):
+            async with app.database.sessions() as session:
+                run = await session.scalar(select(Notice).where(Notice.plan_id == plan.id))
+            if run is not None and run.status == "done":
+                break
+            await asyncio.sleep(0.1)
+        counts = sent_to(emu)
+        assert set(counts) == set(audience_ids) - blocked  # exactly the audience
+        assert set(counts.values()) == {1}  # once each
+        assert emu.retry_after_sent == 0  # no 429 at the default rate
+        assert run is not None
+        progress = await outbox.progress(app.database, run.id)
+        assert (progress.sent, progress.blocked, progress.failed) == (998, 2, 0)
+
+
+async def test_a_429_storm_is_ridden_out(make_settings: Callable[..., Settings]) -> None:
+    """Telegram suddenly allows far less than the throttle assumes: 429s come, nobody is lost."""
+    async with (
+        TelegramEmulator(limits=Limits(global_per_s=8)) as emu,
+        running_bot(make_settings(telegram_api_url=emu.url)) as app,
+    ):
+        people = await audience(app.database, emu, 60)
+        notice = await outbox.create_notice(app.database, None, "台风预警", people, True)
+        await emu.wait_for(lambda: len(sent_to(emu)) == 60, 60)
+        assert emu.retry_after_sent > 0  # the storm happened
+        counts = sent_to(emu)
+        assert set(counts.values()) == {1}
+        for _ in range(50):
+            if (await outbox.progress(app.database, notice.id)).sent == 60:
+                break
+            await asyncio.sleep(0.1)
+        assert (await outbox.progress(app.database, notice.id)).failed == 0

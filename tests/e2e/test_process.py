@@ -29,8 +29,8 @@ def bot_env(emulator: TelegramEmulator, tmp_path: Path, **extra: str) -> dict[st
         ADMIN_IDS="900001",
         LOG_LEVEL="INFO",
         REDIS_URL="",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
