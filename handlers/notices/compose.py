@@ -124,7 +124,7 @@ async def on_button(
         await _after_areas(message, state, t, database)
     elif step == Step.TOPIC:
         await state.update_data(topic=value or None)
-        await _after_topic(message, state, t, database, person, tz)
+        await _after_topic(message, state, t)
     elif step == Step.WHEN:
         await _when(message, state, t, database, person, tz, value)
     elif step in (Step.ACK, Step.URGENT):
@@ -183,14 +183,7 @@ async def _after_areas(
     await message.answer(t(key), reply_markup=markup)
 
 
-async def _after_topic(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    database: Database,
-    person: Person,
-    tz: tzinfo,
-) -> None:
+async def _after_topic(message: Message, state: FSMContext, t: Translator) -> None:
     data = await state.get_data()
     if data["purpose"] == "campaign":
         if not data.get("topic"):
