@@ -104,6 +104,8 @@ async def on_button(
     message = query.message
     assert isinstance(message, Message)
     step, value = callback_data.step, callback_data.value
+    if not _well_formed(step, value):  # forged data: never trusted
+        raise PoliteError("error.stale_button")
     await query.answer()
     if step == Step.CANCEL:
         await state.clear()
@@ -133,6 +135,17 @@ async def on_button(
         await _preview(message, state, t, database, person, tz, edit=True)
     elif step == Step.SEND:
         await _save(message, state, t, database, person, tz)
+
+
+def _well_formed(step: Step, value: str) -> bool:
+    allowed = {
+        Step.KIND: {kind.value for kind in Kind},
+        Step.SCOPE: {"all", "pick"},
+        Step.WHEN: set(WHEN_CHOICES),
+    }
+    if step == Step.AREA:
+        return value.isdigit()
+    return value in allowed.get(step, {value})
 
 
 async def _ask_scope(message: Message, t: Translator, person: Person) -> None:

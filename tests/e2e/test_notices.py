@@ -247,6 +247,11 @@ async def test_bad_input_while_composing(emulator: TelegramEmulator, street: App
     async with street.database.sessions() as session:
         assert (await session.scalar(select(NoticePlan))) is None
 
+    await admin.ask("/notice")
+    kind = await admin.ask("消防通道清理")
+    forged = await admin.press_data(kind, Compose(step=Step.KIND, value="everyone").pack())
+    assert (await admin.callback_answer(forged))["text"] == STALE
+
     resident = emulator.user(7301, "居民")
     assert "权限" in ((await resident.ask("/notice")).text or "")
     assert "权限" in ((await resident.ask("/campaign")).text or "")
