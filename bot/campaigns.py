@@ -96,30 +96,27 @@ async def create(
         )
         session.add(campaign)
         await session.flush()
-        staff = Audience(Kind.STAFF, audience.areas)
         for phase in map(Phase.from_json, phases):
             values = {"name": name, "phase": phase.name, "start": phase.start, "end": phase.end}
-            opening = _at(phase.start, NOTICE_AT, tz)
-            plans = (
-                (
-                    t("campaign.phase_notice", **values),
-                    audience,
-                    Schedule(Repeat.ONCE, opening.isoformat()),
-                    False,
-                    None,
-                ),
-                (
-                    t("campaign.phase_reminder", **values),
-                    staff,
-                    Schedule(Repeat.WEEKLY, REMINDER),
-                    True,
-                    _at(phase.end, time(23, 59), tz),
-                ),
+            opening = max(_at(phase.start, NOTICE_AT, tz), utcnow())
+            residents = Draft(
+                t("campaign.phase_notice", **values),
+                audience,
+                Schedule(Repeat.ONCE, opening.isoformat()),
+                campaign_id=campaign.id,
+                first_run=opening,
             )
-            for text, who, schedule, ack, until in plans:
-                draft = Draft(text, who, schedule, ack=ack, until=until, campaign_id=campaign.id)
-                plan = await save_plan(session, draft, author, None, tz)
-                plan.next_run_at = max(opening, utcnow())  # the first run opens the phase
+            officers = Draft(
+                t("campaign.phase_reminder", **values),
+                Audience(Kind.STAFF, audience.areas),
+                Schedule(Repeat.WEEKLY, REMINDER),
+                ack=True,
+                until=_at(phase.end, time(23, 59), tz),
+                campaign_id=campaign.id,
+                first_run=opening,  # the first reminder opens the phase, then Mondays
+            )
+            for draft in (residents, officers):
+                await save_plan(session, draft, author, None, tz)
         return campaign
 
 

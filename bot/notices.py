@@ -49,6 +49,7 @@ class Draft:
     ack: bool = False
     until: datetime | None = None
     campaign_id: int | None = None
+    first_run: datetime | None = None  # else the schedule's first run after now
 
 
 async def save_plan(
@@ -58,6 +59,9 @@ async def save_plan(
     if author is not None:
         await audience.check_scope(session, author, draft.audience)
     now = utcnow()
+    first_run = draft.first_run or (
+        now if draft.schedule.spec == "now" else draft.schedule.next_after(now, tz)
+    )
     plan = NoticePlan(
         author_id=author.id if author else None,
         author_chat_id=chat_id,
@@ -68,7 +72,7 @@ async def save_plan(
         audience=draft.audience.to_json(),
         repeat=draft.schedule.repeat.value,
         schedule=draft.schedule.spec,
-        next_run_at=now if draft.schedule.spec == "now" else draft.schedule.next_after(now, tz),
+        next_run_at=first_run,
         until=draft.until,
         urgent=draft.urgent,
         ack=draft.ack,

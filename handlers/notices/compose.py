@@ -278,7 +278,7 @@ async def _preview(
     async with database.sessions() as session:
         await audience.check_scope(session, person, chosen)
         count = await audience.count(session, chosen)
-        names = await _area_names(session, chosen.areas)
+        names = t("list.names").join(await _area_names(session, chosen.areas))
     who = t(f"compose.who_{chosen.kind.value}", areas=names or t("staff.whole_street"))
     topic = await _topic_name(database, t, chosen.topic)
     if topic:
@@ -307,13 +307,13 @@ async def _preview(
         await message.answer(text, reply_markup=markup)
 
 
-async def _area_names(session: AsyncSession, area_ids: tuple[int, ...]) -> str:
+async def _area_names(session: AsyncSession, area_ids: tuple[int, ...]) -> list[str]:
     if not area_ids:
-        return ""
+        return []
     names = await session.scalars(
         select(Area.name).where(Area.id.in_(area_ids)).order_by(Area.code)
     )
-    return "、".join(names.all())
+    return list(names.all())
 
 
 async def _topic_name(database: Database, t: Translator, code: str | None) -> str:

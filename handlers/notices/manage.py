@@ -1,5 +1,5 @@
 """/notices: residents read recent notices of their areas; staff see their plans with delivery
-progress and pause, resume or cancel them. And the "已阅 / Read" button under notices."""
+progress and pause, resume or cancel them. And the "Read" button under notices."""
 
 from __future__ import annotations
 
@@ -130,7 +130,7 @@ async def _details(t: Translator, view: notices.PlanView, database: Database, tz
             silent = await notices.unacknowledged(database, last.id)
             lines.append(t("notices.acked", acked=view.acked, total=progress.total))
             if silent:
-                lines.append(t("notices.not_acked", names=t("list.separator").join(silent)))
+                lines.append(t("notices.not_acked", names=t("list.names").join(silent)))
     return "\n".join(lines)[:MESSAGE_LIMIT]
 
 

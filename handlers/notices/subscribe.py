@@ -39,13 +39,13 @@ async def _menu(t: Translator, person: Person, database: Database) -> tuple[str,
 async def _summary(t: Translator, mine: subscriptions.Choices, database: Database) -> str:
     if not mine.subscribed:
         return t("subscribe.none")
-    areas = t("list.separator").join(area.name for area in mine.areas)
+    areas = t("list.names").join(area.name for area in mine.areas)
     names = [
         keyboards.category_name(t, category)
         for category in await subscriptions.topics(database)
         if category.code in mine.topics
     ]
-    topics = t("list.separator").join(names) if names else t("subscribe.all_topics")
+    topics = t("list.names").join(names) if names else t("subscribe.all_topics")
     return t("subscribe.current", areas=areas, topics=topics)
 
 
