@@ -25,11 +25,14 @@ RESIDENT_COMMANDS = (
 )
 STAFF_COMMANDS = ("queue", "case", *RESIDENT_COMMANDS)
 AUTHOR_COMMANDS = ("notice", "campaign", "audit", "invite")
+# Leads use these for their community, admins for the whole street.
+OVERSIGHT_COMMANDS = ("find", "stats", "map", "export", "people", "areas", "categories")
+ADMIN_COMMANDS = ("revoke", "ban", "unban", "failed")
 COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.RESIDENT: RESIDENT_COMMANDS,
     Role.OFFICER: ("queue", "case", "patrol", "onduty", "offduty", *RESIDENT_COMMANDS),
-    Role.LEAD: (*STAFF_COMMANDS, *AUTHOR_COMMANDS),
-    Role.ADMIN: (*STAFF_COMMANDS, *AUTHOR_COMMANDS, "failed"),
+    Role.LEAD: (*STAFF_COMMANDS, *OVERSIGHT_COMMANDS, *AUTHOR_COMMANDS),
+    Role.ADMIN: (*STAFF_COMMANDS, *OVERSIGHT_COMMANDS, *AUTHOR_COMMANDS, *ADMIN_COMMANDS),
 }
 
 

@@ -1,0 +1,53 @@
+"""Which areas a lead or an admin may look at, from an optional `[area]` argument.
+
+Admins see the whole street (no area) or any area; leads see their community and its grids, and
+asking for no area means their own community.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.audience import within
+from bot.errors import PoliteError
+from storage.db import Database
+from storage.models import Area, Person, Role
+
+
+async def area_for(database: Database, person: Person, argument: str | None) -> Area | None:
+    """The area named by code or name (None: the whole street), checked against the viewer."""
+    async with database.sessions() as session:
+        if not argument:
+            return await _own_area(session, person)
+        wanted = argument.strip()
+        area = await session.scalar(
+            select(Area)
+            .where(or_(func.lower(Area.code) == wanted.lower(), Area.name == wanted))
+            .order_by(Area.id)
+            .limit(1)
+        )
+        if area is None:
+            raise PoliteError("scope.unknown_area", area=wanted)
+        if person.role == Role.ADMIN:
+            return area
+        lead_area = person.area_id if person.role == Role.LEAD else None
+        if lead_area is not None and area.id in await within(session, [lead_area]):
+            return area
+        raise PoliteError("error.not_allowed")
+
+
+async def _own_area(session: AsyncSession, person: Person) -> Area | None:
+    if person.role == Role.ADMIN:
+        return None
+    if person.role == Role.LEAD and person.area_id is not None:
+        return await session.get(Area, person.area_id)
+    raise PoliteError("error.not_allowed")
+
+
+async def area_ids(database: Database, area: Area | None) -> set[int] | None:
+    """The ids of the area and every area inside it; None for the whole street."""
+    if area is None:
+        return None
+    async with database.sessions() as session:
+        return await within(session, [area.id])
