@@ -15,6 +15,7 @@ from bot import commands
 from bot.config import Settings
 from bot.desk import Desk
 from bot.media import MediaStore
+from bot.metrics import Metrics
 from bot.notify import Notifier
 from bot.people import mark_unreachable
 from bot.scheduler import create_scheduler
@@ -52,6 +53,7 @@ class App:
     notifier: Notifier
     desk: Desk
     sending: SenderTask
+    metrics: Metrics
 
     async def drain(self, grace_s: float = 20) -> None:
         """Let updates being handled finish (polling does not wait for them when it stops)."""
@@ -122,7 +124,9 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
 
     retry = RetryMiddleware(on_blocked=on_blocked, throttle=Throttle(settings.broadcast_rate))
     bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url, retry)
-    journal = UpdateJournalMiddleware(database)
+    metrics = Metrics()
+    metrics.count_retry_after(retry)
+    journal = UpdateJournalMiddleware(database, metrics)
     media = MediaStore(bot, database, settings.media_dir)
     notifier = Notifier(bot, database, catalogue, notice_buttons)
     desk = Desk(
@@ -132,6 +136,7 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
         settings, database, catalogue, journal, media=media, notifier=notifier, desk=desk
     )
     scheduler = create_scheduler(database, desk, media, settings)
+    metrics.watch(scheduler)
 
     async def start_clock() -> None:  # async: aiogram would run a plain function in a thread
         scheduler.start()
@@ -151,6 +156,7 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
         claim_timeout=timedelta(seconds=settings.outbox_claim_seconds),
         tz=settings.tz,
         quiet=settings.quiet_hours,
+        metrics=metrics,
     )
     sending = SenderTask(sender)
     dispatcher.startup.register(sending.start)
@@ -167,4 +173,5 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
         notifier,
         desk,
         sending,
+        metrics,
     )

@@ -22,6 +22,7 @@ from sqlalchemy import select, update
 
 from bot import notices, outbox
 from bot.escalation import in_quiet_hours
+from bot.metrics import Metrics
 from bot.telegram import broadcasting
 from bot.texts import Catalogue, Translator
 from storage.db import Database
@@ -49,7 +50,9 @@ class Sender:
         claim_timeout: timedelta = outbox.STALE_CLAIM,
         tz: tzinfo = UTC,
         quiet: tuple[clock, clock] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.bot = bot
         self.database = database
         self.catalogue = catalogue
@@ -93,16 +96,18 @@ class Sender:
                     await asyncio.wait_for(stop.wait(), IDLE_S)
 
     async def _send(self, delivery: Delivery, notice: Notice, t: Translator) -> None:
+        state, error = DeliveryState.SENT, None
         try:
             await self._deliver(delivery.chat_id, notice, t)
-        except TelegramForbiddenError as error:
-            await outbox.finish(self.database, delivery.id, DeliveryState.BLOCKED, str(error))
+        except TelegramForbiddenError as forbidden:
+            state, error = DeliveryState.BLOCKED, str(forbidden)
         except TelegramRetryAfter:
-            await outbox.finish(self.database, delivery.id, DeliveryState.PENDING)
-        except TelegramAPIError as error:
-            await outbox.finish(self.database, delivery.id, DeliveryState.FAILED, str(error))
-        else:
-            await outbox.finish(self.database, delivery.id, DeliveryState.SENT)
+            state = DeliveryState.PENDING
+        except TelegramAPIError as failure:
+            state, error = DeliveryState.FAILED, str(failure)
+        await outbox.finish(self.database, delivery.id, state, error)
+        if self.metrics is not None:
+            self.metrics.deliveries.labels(state.value).inc()
 
     async def _deliver(self, chat_id: int, notice: Notice, t: Translator) -> None:
         text = render(notice, t)

@@ -13,6 +13,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.app import App
+from bot.metrics import CONTENT_TYPE
 from handlers.middlewares import UpdateOutcome
 
 log = logging.getLogger(__name__)
@@ -54,10 +55,18 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus' text format; meant for the internal network (the proxy does not expose it)."""
+    app = request.app[APP_KEY]
+    body = await app.metrics.render(app.database)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
+
+
 def web_application(app: App) -> web.Application:
     """The aiohttp application serving the webhook (and a health check)."""
     web_app = web.Application()
     web_app[APP_KEY] = app
     web_app.router.add_post(webhook_path(app.settings.webhook_url), handle_update)
     web_app.router.add_get("/healthz", health)
+    web_app.router.add_get("/metrics", metrics)
     return web_app

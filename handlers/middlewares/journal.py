@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import TelegramObject, Update
 
 from bot.errors import PoliteError
+from bot.metrics import Metrics
 from storage import updates as journal
 from storage.db import Database
 
@@ -35,8 +37,9 @@ class UpdateOutcome:
 
 
 class UpdateJournalMiddleware(BaseMiddleware):
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, metrics: Metrics | None = None) -> None:
         self.database = database
+        self.metrics = metrics
         self.in_flight: set[asyncio.Future[Any]] = set()
 
     async def drain(self, grace_s: float) -> int:
@@ -54,11 +57,13 @@ class UpdateJournalMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         assert isinstance(event, Update)
+        started = time.perf_counter()
         bot_id = data["bot"].id
         outcome: UpdateOutcome = data.setdefault("update_outcome", UpdateOutcome())
         if not await journal.claim(self.database, bot_id, event.update_id):
             log.info("update %s skipped: already handled or being handled", event.update_id)
             outcome.duplicate = True
+            self._count(outcome, started)
             return None
         done = asyncio.get_running_loop().create_future()
         self.in_flight.add(done)
@@ -67,6 +72,12 @@ class UpdateJournalMiddleware(BaseMiddleware):
         finally:
             done.set_result(None)
             self.in_flight.discard(done)
+            self._count(outcome, started)
+
+    def _count(self, outcome: UpdateOutcome, started: float) -> None:
+        if self.metrics is not None:
+            state = "duplicate" if outcome.duplicate else "failed" if outcome.failed else "handled"
+            self.metrics.handled(state, started)
 
     async def _handle(
         self,

@@ -56,11 +56,14 @@ async def test_a_notice_reaches_everyone_once_within_the_limits(
         notice = await outbox.create_notice(
             app.database, None, "周六 9:00 犬只免疫登记", people, False
         )
-        sender = Sender(app.bot, app.database, app.catalogue, ack_button)
+        sender = Sender(app.bot, app.database, app.catalogue, ack_button, metrics=app.metrics)
         while await sender.run_once():
             pass
         progress = await outbox.progress(app.database, notice.id)
         assert (progress.sent, progress.blocked, progress.failed) == (AUDIENCE - 2, 2, 0)
+        counted = app.metrics.registry.get_sample_value
+        assert counted("minqing_deliveries_total", {"state": "sent"}) == AUDIENCE - 2
+        assert counted("minqing_deliveries_total", {"state": "blocked"}) == 2
         counts = sent_to(emu)
         assert len(counts) == AUDIENCE - 2
         assert set(counts.values()) == {1}

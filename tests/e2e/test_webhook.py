@@ -8,12 +8,13 @@ from collections.abc import AsyncIterator, Callable
 
 import aiohttp
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from bot.app import App, create_app
 from bot.config import Settings
 from bot.runner import start_webhook, stop_webhook
 from storage import updates as journal
-from storage.models import UpdateState
+from storage.models import Case, CaseStatus, Person, UpdateState
 from tests.emulator import TelegramEmulator
 
 SECRET = "webhook-secret_123"
@@ -129,3 +130,40 @@ async def test_a_failure_that_persists_is_kept_after_three_attempts(
     record = await journal.get_record(webhook_app.database, webhook_app.bot.id, 1)
     assert record is not None
     assert (record.state, record.attempts) == (UpdateState.FAILED, 3)
+
+
+async def test_metrics_count_updates_and_read_cases(
+    emulator: TelegramEmulator, webhook_app: App
+) -> None:
+    async with webhook_app.database.transaction() as session:
+        reporter = Person(tg_id=777, name="r")
+        session.add(reporter)
+        await session.flush()
+        session.add_all(
+            [
+                Case(reporter_id=reporter.id, status=CaseStatus.NEW, number="T1"),
+                Case(reporter_id=reporter.id, status=CaseStatus.NEW, number="T2"),
+                Case(reporter_id=reporter.id, status=CaseStatus.CLOSED, number="T3"),
+                Case(reporter_id=reporter.id, status=CaseStatus.DRAFT),
+            ]
+        )
+    user = emulator.user(3002, "韩")
+    await user.ask("/start")
+    await user.ask("/help")
+    await emulator.wait_for(lambda: len(emulator.webhook_log) >= 2, 5)
+    base = (webhook_app.settings.webhook_url or "").rsplit("/tg/hook", 1)[0]
+    async with aiohttp.ClientSession() as http:
+        response = await http.get(f"{base}/metrics")
+        text = await response.text()
+    assert response.status == 200
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+    assert samples[("minqing_updates_total", (("outcome", "handled"),))] == 2
+    assert samples[("minqing_update_handling_seconds_count", ())] == 2
+    assert samples[("minqing_cases", (("status", "new"),))] == 2
+    assert samples[("minqing_cases", (("status", "closed"),))] == 1
+    assert ("minqing_cases", (("status", "draft"),)) not in samples
+    assert samples[("minqing_telegram_retry_after_total", ())] == 0

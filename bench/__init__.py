@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench NAME [--size N]`; each prints one JSON object as its last line."""

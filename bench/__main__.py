@@ -1,0 +1,32 @@
+"""`python -m bench NAME [--size N]`: run one benchmark; the last line printed is its JSON."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import sys
+
+BENCHMARKS = {
+    "routing": "point lookups against N grids (default 10,000)",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "name",
+        choices=sorted(BENCHMARKS),
+        help="; ".join(f"{k}: {v}" for k, v in BENCHMARKS.items()),
+    )
+    parser.add_argument("--size", type=int, help="the benchmark's main size (see its module)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    module = importlib.import_module(f"bench.{args.name}")
+    asyncio.run(module.run(args.size))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
