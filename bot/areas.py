@@ -20,6 +20,7 @@ from shapely.validation import explain_validity
 from sqlalchemy import select
 
 from bot.errors import PoliteError
+from bot.reports import forget_area_index
 from storage.db import Database
 from storage.models import Area, AreaLevel
 
@@ -140,6 +141,7 @@ async def import_features(database: Database, features: Sequence[Feature]) -> Im
                 summary.updated.append(feature.code)
             area.name, area.boundary, area.parent_id = feature.name, feature.boundary, parent_id
             await session.flush()
+    forget_area_index(database)
     return summary
 
 

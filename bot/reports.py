@@ -7,6 +7,8 @@ see the same photos; the conversation state only says which step is being asked.
 from __future__ import annotations
 
 import html
+import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -281,13 +283,27 @@ async def communities(database: Database) -> Sequence[Area]:
         return rows.all()
 
 
-# Built indexes by database, kept while the areas are unchanged (their count and last update
-# tell): building one reads every boundary, checking costs one small query.
-_INDEXES: dict[str, tuple[tuple[object, ...], AreaIndex]] = {}
+# Seconds between two checks that the areas are unchanged (their count and last update tell).
+# An import in this process forgets the index at once; another instance's import is seen within
+# this delay. Checking costs a scan of the areas (milliseconds at 10,000 grids), so not per point.
+AREAS_RECHECK_S = 5.0
+
+
+@dataclass
+class _CachedIndex:
+    version: tuple[object, ...]
+    index: AreaIndex
+    checked_at: float
+
+
+_INDEXES: weakref.WeakKeyDictionary[Database, _CachedIndex] = weakref.WeakKeyDictionary()
 
 
 async def area_index(database: Database) -> AreaIndex:
     """The spatial index of grids and communities, rebuilt only when the areas changed."""
+    cached = _INDEXES.get(database)
+    if cached is not None and time.monotonic() - cached.checked_at < AREAS_RECHECK_S:
+        return cached.index
     searchable = Area.level.in_([AreaLevel.GRID, AreaLevel.COMMUNITY])
     async with database.sessions() as session:
         version = tuple(
@@ -297,15 +313,20 @@ async def area_index(database: Database) -> AreaIndex:
                 )
             ).one()
         )
-        cached = _INDEXES.get(database.url)
-        if cached is not None and cached[0] == version:
-            return cached[1]
+        if cached is not None and cached.version == version:
+            cached.checked_at = time.monotonic()
+            return cached.index
         rows = await session.execute(
             select(Area.id, Area.level, Area.parent_id, Area.boundary).where(searchable)
         )
         index = AreaIndex((i, level.value, parent, boundary) for i, level, parent, boundary in rows)
-    _INDEXES[database.url] = (version, index)
+    _INDEXES[database] = _CachedIndex(version, index, time.monotonic())
     return index
+
+
+def forget_area_index(database: Database) -> None:
+    """The areas changed here: build the index anew at the next lookup."""
+    _INDEXES.pop(database, None)
 
 
 async def next_allowed_at(

@@ -155,3 +155,17 @@ async def test_the_spatial_index_is_rebuilt_only_when_areas_change(database: Dat
     again = second.locate(30.75, 104.15)
     assert again is not None
     assert again.area_id == located.area_id  # JN01-1 now lies where its new boundary is
+
+
+async def test_another_instances_import_is_seen_after_the_recheck_delay(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = Database(database.url)  # a second process on the same database
+    try:
+        assert (await area_index(other)).empty
+        await areas.import_features(database, areas.parse(DEMO))
+        assert (await area_index(other)).empty  # still within the delay: no query made
+        monkeypatch.setattr("bot.reports.AREAS_RECHECK_S", 0.0)
+        assert not (await area_index(other)).empty
+    finally:
+        await other.dispose()
