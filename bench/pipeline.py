@@ -1,0 +1,131 @@
+"""The report pipeline against a bare aiogram echo bot, on the same emulator with limits off.
+
+N residents (default 200) each file a whole report at once: /report, category, quick question,
+text, photo, done, location, submit — about 8 updates each, answered by the real bot on SQLite
+with the demo street (so cards go to grid officers). Then a bare aiogram echo bot (one handler,
+no database) handles the same number of updates from the same number of users. Telegram's
+30 messages/s limit is lifted in the bot's throttle too: this measures the bot, not the limit.
+Handling latency is measured inside the bot (the update journal middleware's timer).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import tempfile
+import time
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.types import Message
+from shapely.geometry import shape
+from sqlalchemy import select
+
+from bench.common import Stopwatch, peak_rss_mb, percentile, report
+from bot import admin_cli, areas
+from bot.app import create_app
+from bot.config import Settings
+from bot.runner import run_polling
+from bot.telegram import api_server
+from bot.throttle import Throttle
+from storage.db import Database
+from storage.models import AreaLevel, Person, Role
+from tests.e2e.flows import file_report
+from tests.emulator import TelegramEmulator
+
+UNLIMITED = 1_000_000
+
+
+async def _inside_a_grid() -> tuple[float, float]:
+    grid = next(f for f in await areas.read_file(admin_cli.DEMO_FILE) if f.level == AreaLevel.GRID)
+    point = shape(grid.boundary).representative_point()
+    return point.y, point.x
+
+
+async def _staff_ids(database: Database) -> list[int]:
+    async with database.sessions() as session:
+        return list(
+            (await session.scalars(select(Person.tg_id).where(Person.role != Role.RESIDENT))).all()
+        )
+
+
+async def _pipeline(residents: int, folder: Path) -> dict[str, float]:
+    async with TelegramEmulator() as emu:
+        settings = Settings(
+            bot_token=emu.token,
+            telegram_api_url=emu.url,
+            database_url=f"sqlite+aiosqlite:///{folder / 'bench.db'}",
+            media_dir=folder / "media",
+            _env_file=None,
+        )
+        app = await create_app(settings)
+        await admin_cli.demo_data(app.database)
+        for staff_id in await _staff_ids(app.database):
+            emu.user(staff_id, f"staff {staff_id}")  # their chats exist: cards reach them
+        app.retry.throttle = Throttle(UNLIMITED, global_per_s=UNLIMITED, chat_interval_s=0)
+        place = await _inside_a_grid()
+        polling = asyncio.create_task(run_polling(app, handle_signals=False, polling_timeout=1))
+        try:
+            users = [emu.user(700_000 + n, f"居民{n}") for n in range(residents)]
+            first_update = emu._next_update_id
+            with Stopwatch() as watch:
+                await asyncio.gather(*(file_report(user, place=place) for user in users))
+            updates = emu._next_update_id - first_update
+        finally:
+            with contextlib.suppress(RuntimeError):
+                await app.dispatcher.stop_polling()
+            await asyncio.wait_for(polling, 30)
+            await app.close()
+    latencies = [s * 1000 for s in app.metrics.recent_latencies]
+    return {
+        "residents": residents,
+        "reports_per_s": round(residents / watch.seconds, 1),
+        "updates": updates,
+        "updates_per_s": round(updates / watch.seconds, 1),
+        "p50_ms": round(percentile(latencies, 0.5), 2),
+        "p99_ms": round(percentile(latencies, 0.99), 2),
+        "seconds": round(watch.seconds, 2),
+    }
+
+
+async def _bare_echo(users_count: int, updates: int) -> float:
+    """Updates per second of a bare aiogram bot that echoes each message."""
+    async with TelegramEmulator() as emu:
+        bot = Bot(emu.token, session=AiohttpSession(api=api_server(emu.url)))
+        router = Router()
+
+        @router.message()
+        async def echo(message: Message) -> None:
+            await message.answer(message.text or "?")
+
+        dispatcher = Dispatcher()
+        dispatcher.include_router(router)
+        polling = asyncio.create_task(
+            dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
+        )
+        users = [emu.user(800_000 + n, f"u{n}") for n in range(users_count)]
+        each = max(1, updates // users_count)
+
+        async def chat(user_index: int) -> None:
+            for n in range(each):
+                await users[user_index].ask(f"hello {n}")
+
+        started = time.perf_counter()
+        await asyncio.gather(*(chat(n) for n in range(users_count)))
+        seconds = time.perf_counter() - started
+        await dispatcher.stop_polling()
+        await asyncio.wait_for(polling, 30)
+        await bot.session.close()
+    return each * users_count / seconds
+
+
+async def run(size: int | None) -> None:
+    residents = size or 200
+    with tempfile.TemporaryDirectory() as folder:
+        figures = await _pipeline(residents, Path(folder))
+    bare = await _bare_echo(residents, int(figures["updates"]))
+    figures["bare_echo_updates_per_s"] = round(bare, 1)
+    figures["ratio_to_bare_echo"] = round(figures["updates_per_s"] / bare, 3)
+    figures["peak_rss_mb"] = peak_rss_mb()
+    report("pipeline", figures)
