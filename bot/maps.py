@@ -45,7 +45,7 @@ OUTLINE_STYLE = {  # colour, line width
     AreaLevel.COMMUNITY: ("#444444", 1.4),
     AreaLevel.GRID: ("#9a9a9a", 0.8),
 }
-FINEST_FIRST = (AreaLevel.GRID, AreaLevel.COMMUNITY, AreaLevel.STREET)
+COARSEST_FIRST = (AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID)
 FIGURE_INCHES = (9.0, 7.0)
 DPI = 110
 
@@ -132,8 +132,7 @@ def render(case_map: CaseMap, t: Translator, title: str) -> bytes:
     middle = shapely.union_all([o.geometry for o in case_map.outlines]).centroid
     axes.set_aspect(1 / math.cos(math.radians(middle.y)))  # a degree of longitude is shorter
     axes.set_title(_plain(title))
-    axes.set_xticks([])
-    axes.set_yticks([])
+    axes.set_axis_off()
     if case_map.dots:
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
     buffer = io.BytesIO()
@@ -142,13 +141,16 @@ def render(case_map: CaseMap, t: Translator, title: str) -> bytes:
 
 
 def _draw_outlines(axes: Axes, outlines: list[Outline]) -> None:
-    finest = next(level for level in FINEST_FIRST if any(o.level == level for o in outlines))
+    # Names of the level just below the scope (a street's communities, a community's grids):
+    # a whole street's grid names would not fit in their cells.
+    levels = [level for level in COARSEST_FIRST if any(o.level == level for o in outlines)]
+    named = levels[1] if len(levels) > 1 else levels[0]
     for outline in outlines:
         colour, width = OUTLINE_STYLE[outline.level]
         for line in shapely.get_parts(outline.geometry.boundary):
             xs, ys = line.xy
             axes.plot(xs, ys, color=colour, linewidth=width, zorder=1)
-        if outline.level == finest:
+        if outline.level == named:
             spot = outline.geometry.representative_point()
             axes.text(
                 spot.x, spot.y, _plain(outline.name), ha="center", va="center", fontsize=7, zorder=2
