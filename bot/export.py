@@ -1,8 +1,8 @@
 """The case register: one row per submitted case of a period and scope, as .xlsx and CSV.
 
-Rows are streamed from the database in chunks (a server-side cursor on PostgreSQL) and each
-chunk is turned into cells and written in a worker thread while the next one is fetched, so a
-register of a million cases holds one chunk in memory and never blocks the event loop for long.
+Rows are streamed from the database in chunks (a server-side cursor on PostgreSQL); each chunk
+is turned into cells and written in a worker thread before the next is fetched, so a register of
+a million cases holds one chunk in memory and the event loop stays free for other updates.
 """
 
 from __future__ import annotations
