@@ -7,12 +7,17 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.config import ConfigError, DatabaseSettings, Settings, load_settings
+from bot.config import ConfigError, DatabaseSettings, LocalSettings, Settings, load_settings
 from bot.errors import PoliteError
 from storage.db import Database
 from storage.models import Role
+
+if TYPE_CHECKING:
+    from bot import export_cli
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,7 +51,28 @@ def _parser() -> argparse.ArgumentParser:
         "--role", choices=[r.value for r in Role if r != Role.RESIDENT], required=True
     )
     invite.add_argument("--area", help="area code: a grid for officers, a community for leads")
+    _export_parser(sub)
     return parser
+
+
+def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = sub.add_parser("export", help="write the case register (.xlsx or CSV)")
+    for flag, name, what in (("--from", "first", "first"), ("--to", "last", "last")):
+        export.add_argument(
+            flag,
+            dest=name,
+            type=date.fromisoformat,
+            required=True,
+            metavar="DATE",
+            help=f"{what} day of filing, YYYY-MM-DD in TIMEZONE (both included)",
+        )
+    export.add_argument("--area", help="area code (default: the whole street)")
+    export.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    export.add_argument("--out", type=Path, help="the file to write (default: cases_FROM_TO.xlsx)")
+    export.add_argument(
+        "--reporters", action="store_true", help="add reporters' names and Telegram ids"
+    )
+    export.add_argument("--language", choices=["zh", "en"], default="zh")
 
 
 def _configure_logging(level: str) -> None:
@@ -115,7 +141,27 @@ def _database_command(args: argparse.Namespace) -> Callable[[Database], Awaitabl
     if args.command == "people":
         role = Role(args.role)
         return lambda db: admin_cli.add_person(db, args.tg_id, role, args.area, args.backup)
+    if args.command == "export":
+        from bot import export_cli
+
+        tz, request = load_settings(LocalSettings).tz, _export_request(args)
+        return lambda db: export_cli.write_register(db, tz, request)
     return None
+
+
+def _export_request(args: argparse.Namespace) -> export_cli.Request:
+    from bot import export_cli
+    from bot.export import Format
+
+    return export_cli.Request(
+        first=args.first,
+        last=args.last,
+        area_code=args.area,
+        kind=Format(args.format),
+        out=args.out,
+        with_reporters=args.reporters,
+        language=args.language,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

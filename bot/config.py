@@ -50,14 +50,32 @@ class DatabaseSettings(BaseSettings):
         return url.set(drivername=driver).render_as_string(hide_password=False)
 
 
-class Settings(DatabaseSettings):
+class LocalSettings(DatabaseSettings):
+    """The database and the time zone: what offline commands that show times (`export`) need."""
+
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone (e.g. Asia/Shanghai)") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Settings(LocalSettings):
     """Every setting of the bot; see `.env.example` for what each one means."""
 
     bot_token: SecretStr
     telegram_api_url: str | None = None
     redis_url: str | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
-    timezone: str = "Asia/Shanghai"
     default_language: Literal["zh", "en"] = "zh"
     media_dir: Path = Path("./data/media")
     webhook_url: str | None = None
@@ -95,15 +113,6 @@ class Settings(DatabaseSettings):
             raise ValueError("does not look like a bot token (digits, a colon, then the secret)")
         return value
 
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not a known time zone (e.g. Asia/Shanghai)") from None
-        return value
-
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _admin_ids(cls, value: object) -> object:
@@ -132,10 +141,6 @@ class Settings(DatabaseSettings):
         if value is not None and not WEBHOOK_SECRET_PATTERN.match(value.get_secret_value()):
             raise ValueError("may hold only A-Z, a-z, 0-9, _ and -, at most 256 characters")
         return value
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
 
 
 S = TypeVar("S", bound=DatabaseSettings)

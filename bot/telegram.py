@@ -36,6 +36,7 @@ CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
 ALBUM_LIMIT = 10
 DOWNLOAD_LIMIT = 20 * 1024 * 1024
+UPLOAD_LIMIT = 50 * 1024 * 1024  # a file a bot sends
 
 BlockedCallback = Callable[[int], Awaitable[None]]
 SENDING = ("send", "copy", "forward", "edit")

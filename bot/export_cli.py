@@ -1,0 +1,50 @@
+"""`python -m bot export`: the case register written to a file, for operators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot import export, periods
+from bot.errors import PoliteError
+from bot.export import Format, Register
+from bot.scope import area_ids
+from bot.texts import Catalogue
+from storage.db import Database
+from storage.models import Area
+
+
+@dataclass(frozen=True)
+class Request:
+    first: date
+    last: date
+    area_code: str | None
+    kind: Format
+    out: Path | None
+    with_reporters: bool  # off unless asked: privacy by default
+    language: str
+
+
+async def write_register(database: Database, tz: tzinfo, request: Request) -> None:
+    """Write the register of the request and print where, with the number of cases."""
+    period = periods.between(request.first, request.last, tz)
+    area = await _area(database, request.area_code)
+    code = area.code if area is not None else None
+    path = request.out or Path.cwd() / export.file_name(period, code, request.kind)
+    register = Register(period, await area_ids(database, area), request.with_reporters)
+    t = Catalogue.load(request.language).translator(request.language)
+    count = await export.write(database, register, t, tz, {request.kind: path})
+    print(f"{path}: {count} cases filed {period.label}")
+
+
+async def _area(database: Database, code: str | None) -> Area | None:
+    if code is None:
+        return None
+    async with database.sessions() as session:
+        area = await session.scalar(select(Area).where(func.lower(Area.code) == code.lower()))
+    if area is None:
+        raise PoliteError("scope.unknown_area", area=code)
+    return area
