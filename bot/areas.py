@@ -52,10 +52,12 @@ class Feature:
     boundary: dict[str, Any] | None
 
 
-def parse(collection: dict[str, Any]) -> list[Feature]:
+def parse(collection: Any) -> list[Feature]:
     """Check every feature of a FeatureCollection; raises AreaImportError listing all problems."""
-    if collection.get("type") != "FeatureCollection" or not isinstance(
-        collection.get("features"), list
+    if (
+        not isinstance(collection, dict)
+        or collection.get("type") != "FeatureCollection"
+        or not isinstance(collection.get("features"), list)
     ):
         raise AreaImportError(["the file is not a GeoJSON FeatureCollection"])
     features, problems, seen = [], [], set()
@@ -173,6 +175,15 @@ async def read_file(path: Path) -> list[Feature]:
         collection = json.loads(await asyncio.to_thread(path.read_text, encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise AreaImportError([f"cannot read {path}: {error}"]) from None
+    return parse(collection)
+
+
+def parse_upload(data: bytes) -> list[Feature]:
+    """The checked features of a file sent to the bot; PoliteError when it is not JSON."""
+    try:
+        collection = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise PoliteError("areas.not_json") from None
     return parse(collection)
 
 

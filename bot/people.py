@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
+from bot.errors import PoliteError
 from storage import people as people_queries
 from storage.db import Database
 from storage.models import Person, Role
@@ -94,3 +95,16 @@ async def set_language(database: Database, person_id: int, language: str) -> Non
 async def mark_unreachable(database: Database, tg_id: int) -> None:
     """The person blocked the bot or their chat is gone: skip them until they write again."""
     await people_queries.set_reachable(database, tg_id, reachable=False)
+
+
+async def lookup(database: Database, who: str) -> Person:
+    """The person named by Telegram id or @username; PoliteError when nobody matches."""
+    wanted = who.strip()
+    async with database.sessions() as session:
+        if wanted.lstrip("-").isdigit():
+            person = await people_queries.by_tg_id(session, int(wanted))
+        else:
+            person = await people_queries.by_username(session, wanted.removeprefix("@"))
+    if person is None:
+        raise PoliteError("people.unknown_person", who=wanted)
+    return person

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +15,8 @@ from storage.db import Database
 from storage.models import Area, AreaLevel, Invite, Person, Role
 from storage.types import utcnow
 from storage.upsert import insert_if_absent
+
+log = logging.getLogger(__name__)
 
 INVITE_PREFIX = "inv_"
 INVITE_DAYS = 7
@@ -140,3 +143,21 @@ async def redeem(
 async def set_on_duty(database: Database, person_id: int, on_duty: bool) -> None:
     async with database.transaction() as session:
         await session.execute(update(Person).where(Person.id == person_id).values(on_duty=on_duty))
+
+
+async def revoke(database: Database, person: Person, admin_ids: frozenset[int]) -> Person:
+    """Make a staff member a resident again; the ADMIN_IDS admins keep their role."""
+    if person.tg_id in admin_ids:
+        raise StaffError("revoke.founding_admin", name=person.name)
+    if person.role == Role.RESIDENT:
+        raise StaffError("revoke.not_staff", name=person.name)
+    async with database.transaction() as session:
+        await session.execute(
+            update(Person)
+            .where(Person.id == person.id)
+            .values(role=Role.RESIDENT, area_id=None, backup=False, on_duty=True)
+        )
+        fresh = await session.get(Person, person.id, populate_existing=True)
+    assert fresh is not None
+    log.info("person %s (%s) is a resident again", person.id, person.role.value)
+    return fresh

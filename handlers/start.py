@@ -7,6 +7,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot import commands, staff
+from bot.help import help_text
 from bot.texts import Catalogue, Translator
 from handlers.filters import MenuButton
 from handlers.keyboards import main_menu
@@ -47,12 +48,8 @@ async def start_with_invite(
 
 
 async def help_(message: Message, t: Translator, person: Person) -> None:
-    text = t("help.resident")
-    if person.role != Role.RESIDENT:
-        text += "\n" + t("help.staff", role=t(f"role.{person.role.value}"))
-    if person.role == Role.ADMIN:
-        text += t("help.admin")
-    await message.answer(text, reply_markup=main_menu(t))
+    """What the person's role may use: exactly the commands of their menu."""
+    await message.answer(help_text(t, person.role), reply_markup=main_menu(t))
 
 
 def create_router() -> Router:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -13,6 +13,13 @@ from storage.models import Person, Role
 
 async def by_tg_id(session: AsyncSession, tg_id: int) -> Person | None:
     return await session.scalar(select(Person).where(Person.tg_id == tg_id))
+
+
+async def by_username(session: AsyncSession, username: str) -> Person | None:
+    """Telegram usernames are case-insensitive."""
+    return await session.scalar(
+        select(Person).where(func.lower(Person.username) == username.lower()).limit(1)
+    )
 
 
 async def set_reachable(database: Database, tg_id: int, reachable: bool) -> bool:

@@ -72,6 +72,8 @@ async def _submit(
     query: CallbackQuery, flow: Flow, draft: Case, media: MediaStore, desk: Desk
 ) -> None:
     person = flow.person
+    if person.banned:  # banned while writing: the draft stays, nothing is filed
+        raise reports.ReportError("report.banned")
     settings, t = flow.settings, flow.t
     again = None
     if person.role == Role.RESIDENT:  # staff on patrol file as many as they find

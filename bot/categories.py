@@ -1,0 +1,80 @@
+"""Categories as admins manage them: listing, and changing deadlines, urgency, department and
+whether residents can pick them. Every change is checked, then written and logged."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+
+from bot.errors import PoliteError
+from storage.db import Database
+from storage.models import Category, Person
+
+log = logging.getLogger(__name__)
+
+DURATION = re.compile(r"^(\d{1,6})\s*(m|min|h|d)$", re.IGNORECASE)
+MINUTES = {"m": 1, "min": 1, "h": 60, "d": 24 * 60}
+LONGEST_MINUTES = 365 * 24 * 60
+SWITCH = {"on": True, "off": False, "开": True, "关": False}
+NO_DEPARTMENT = {"-", "none", "无"}
+DEPARTMENT_LIMIT = 32
+FIELDS = ("accept", "resolve", "urgent", "department", "active")
+
+
+async def every(database: Database) -> Sequence[Category]:
+    """All categories, inactive ones included, in the residents' order."""
+    async with database.sessions() as session:
+        rows = await session.scalars(select(Category).order_by(Category.sort_order, Category.id))
+        return rows.all()
+
+
+async def change(database: Database, code: str, field: str, value: str, by: Person) -> Category:
+    """Set one field of the category `code`: accept/resolve (30m, 4h, 3d), urgent/active
+    (on/off), department (a name, or - for none)."""
+    if field not in FIELDS or not value.strip():
+        raise PoliteError("categories.usage")
+    async with database.transaction() as session:
+        category = await session.scalar(
+            select(Category).where(func.lower(Category.code) == code.lower())
+        )
+        if category is None:
+            raise PoliteError("categories.unknown", code=code)
+        before = getattr(category, _column(field))
+        _apply(category, field, value.strip())
+        after = getattr(category, _column(field))
+    log.info("category %s: %s %r -> %r by person %s", category.code, field, before, after, by.id)
+    return category
+
+
+def _column(field: str) -> str:
+    return {"accept": "accept_minutes", "resolve": "resolve_minutes"}.get(field, field)
+
+
+def _apply(category: Category, field: str, value: str) -> None:
+    if field in ("accept", "resolve"):
+        minutes = duration(value)
+        accept = minutes if field == "accept" else category.accept_minutes
+        resolve = minutes if field == "resolve" else category.resolve_minutes
+        if accept > resolve:
+            raise PoliteError("categories.accept_after_resolve")
+        category.accept_minutes, category.resolve_minutes = accept, resolve
+    elif field in ("urgent", "active"):
+        if value.lower() not in SWITCH:
+            raise PoliteError("categories.bad_switch", given=value)
+        setattr(category, field, SWITCH[value.lower()])
+    else:
+        if len(value) > DEPARTMENT_LIMIT:
+            raise PoliteError("categories.bad_department", limit=DEPARTMENT_LIMIT)
+        category.department = None if value.lower() in NO_DEPARTMENT else value
+
+
+def duration(text: str) -> int:
+    """Minutes in `30m`, `4h` or `3d` (one minute to a year); PoliteError otherwise."""
+    match = DURATION.match(text.strip())
+    minutes = int(match[1]) * MINUTES[match[2].lower()] if match else 0
+    if not 1 <= minutes <= LONGEST_MINUTES:
+        raise PoliteError("categories.bad_duration", given=text)
+    return minutes
