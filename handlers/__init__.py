@@ -20,6 +20,7 @@ from handlers import (
     report,
     staff_tools,
     start,
+    stats,
 )
 
 # `fallback` answers what nobody else took, so it comes last.
@@ -29,6 +30,7 @@ FEATURES = (
     start,
     language,
     admin,
+    stats,
     groups,
     staff_tools,
     notices,
