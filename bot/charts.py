@@ -53,8 +53,8 @@ def _daily(t: Translator, axes: Axes, view: View) -> None:
     axes.set_title(t("chart.daily_title"))
     axes.set_ylabel(t("chart.cases_axis"))
     axes.yaxis.get_major_locator().set_params(integer=True)
-    if ordered:
-        axes.legend(loc="upper left", fontsize="small")
+    if ordered:  # beside the bars, never over them
+        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
 
 
 def _grids(t: Translator, axes: Axes, view: View) -> None:
