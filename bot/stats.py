@@ -80,20 +80,32 @@ class Tree:
 
     def grids(self, scope: Area | None) -> list[Area]:
         """The grids within the scope (every grid of the street for None), by code."""
+        return self._within(scope, AreaLevel.GRID)
+
+    def shown(self, scope: Area | None) -> list[Area]:
+        """The areas a report lists: the communities of a street, else the grids of the scope."""
+        if scope is None or scope.level == AreaLevel.STREET:
+            return self._within(scope, AreaLevel.COMMUNITY)
+        return self.grids(scope)
+
+    def _within(self, scope: Area | None, level: AreaLevel) -> list[Area]:
         found = [
             area
             for area in self.areas.values()
-            if area.level == AreaLevel.GRID
-            and (scope is None or scope.id in (area.id, area.parent_id))
+            if area.level == level and (scope is None or scope.id in self._lineage(area))
         ]
         return sorted(found, key=lambda area: area.code)
 
-    def shown(self, scope: Area | None) -> list[Area]:
-        """The areas a report lists: communities for the street, else the grids of the scope."""
-        if scope is None:
-            communities = [a for a in self.areas.values() if a.level == AreaLevel.COMMUNITY]
-            return sorted(communities, key=lambda area: area.code)
-        return self.grids(scope)
+    def _lineage(self, area: Area) -> set[int]:
+        """The area and every area that holds it."""
+        found = {area.id}
+        while area.parent_id is not None and area.parent_id not in found:
+            found.add(area.parent_id)
+            parent = self.areas.get(area.parent_id)
+            if parent is None:
+                break
+            area = parent
+        return found
 
     def keys(self, area_id: int | None, category_id: int | None) -> list[Key]:
         """The groups a case of this area and category counts in."""

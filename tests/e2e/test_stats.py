@@ -5,19 +5,24 @@ sent to admins and leads and published once as a notice."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from datetime import datetime
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
 from bot import ranking, staff, subscriptions
-from bot.app import App
+from bot.app import App, create_app
+from bot.config import Settings
+from bot.people import set_language
+from bot.scheduler import create_scheduler
 from handlers.callbacks import RankingPublish
 from handlers.stats import publish_button
 from storage.models import Area, NoticePlan, Person, Role
 from tests.emulator import TelegramEmulator
 from tests.emulator.client import BotMessage, TestUser
-from tests.stats_seed import at, seed_october
+from tests.stats_seed import TZ, at, seed_october
 
 ADMIN, LEAD, OFFICER, RESIDENT = 900001, 8601, 8602, 8603
 REFUSED = "抱歉，您没有权限进行这个操作。"
@@ -129,6 +134,8 @@ async def test_the_monthly_list_is_sent_and_published_once(
     residents = [emulator.user(8611, "居民甲"), emulator.user(8612, "居民乙")]
     await admin.ask("/start")
     await staff.appoint(street.database, 8604, Role.ADMIN)
+    lead_person = (await staff.appoint(street.database, LEAD, Role.LEAD, "C1")).person
+    await set_language(street.database, lead_person.id, "en")
     for resident in residents:
         await subscribed(street, resident, "C1")
     app = street
@@ -151,11 +158,14 @@ async def test_the_monthly_list_is_sent_and_published_once(
         "该月没有案件的网格：西湖二网格"
     )
     assert listed.buttons == [[PUBLISH]]
-    for_lead = await lead.next_message()
-    assert for_lead.text == listed.text
+    for_lead = await lead.next_message()  # in the lead's own language
+    assert (for_lead.text or "").startswith("🏆 Grid red/black list, 2026-10\n")
+    assert "#3 东风一网格: on-time closure 33% · satisfaction 4.0 · valid cases 3" in (
+        for_lead.text or ""
+    )
     assert for_lead.buttons == []
     forged = await lead.press_data(for_lead, RankingPublish(year=2026, month=10).pack())
-    assert (await lead.callback_answer(forged))["text"] == REFUSED
+    assert (await lead.callback_answer(forged))["text"] == "Sorry, you are not allowed to do that."
 
     pressed = await admin.press(listed, PUBLISH)
     assert (await admin.callback_answer(pressed))["text"] == "已发布给订阅的居民。"
@@ -170,3 +180,20 @@ async def test_the_monthly_list_is_sent_and_published_once(
         assert await session.scalar(select(func.count()).select_from(NoticePlan)) == 1
     for resident in residents:
         await resident.expect_silence(0.3)
+
+
+async def test_the_list_is_due_on_the_first_at_nine_local_time(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = await create_app(make_settings())  # not started: only its clock is looked at
+    try:
+        scheduler = create_scheduler(
+            app.database, app.desk, app.media, app.settings, publish_button
+        )
+        job = scheduler.get_job("monthly_ranking")
+        assert job is not None
+        assert job.trigger.get_next_fire_time(None, at(11, 24, 12)) == at(12, 1, 9)
+        new_year = datetime(2027, 1, 1, 9, tzinfo=TZ)
+        assert job.trigger.get_next_fire_time(None, at(12, 1, 9, 1)) == new_year
+    finally:
+        await app.close()

@@ -62,7 +62,10 @@ def test_a_grid_counts_in_itself_its_community_its_category_and_the_total() -> N
     )
     assert tree.keys(None, None) == [("total", None), ("category", None)]
     assert [a.code for a in tree.shown(None)] == ["C"]
+    assert [a.code for a in tree.shown(tree.areas[1])] == ["C"]  # the street named
     assert [a.code for a in tree.shown(tree.areas[2])] == ["C-1"]
+    assert [a.code for a in tree.grids(tree.areas[1])] == ["C-1"]
+    assert [a.code for a in tree.grids(tree.areas[3])] == ["C-1"]
 
 
 def test_figures_are_written_short(zh: Translator) -> None:
