@@ -27,6 +27,7 @@ from handlers import get_routers
 from handlers.keyboards import card_buttons, notice_buttons
 from handlers.middlewares import PersonMiddleware, UpdateJournalMiddleware
 from handlers.notices.keyboards import ack_button
+from handlers.stats import publish_button
 from storage import migrate
 from storage.db import Database
 from storage.fsm import DatabaseStorage
@@ -135,7 +136,7 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
     dispatcher = build_dispatcher(
         settings, database, catalogue, journal, media=media, notifier=notifier, desk=desk
     )
-    scheduler = create_scheduler(database, desk, media, settings)
+    scheduler = create_scheduler(database, desk, media, settings, publish_button)
     metrics.watch(scheduler)
 
     async def start_clock() -> None:  # async: aiogram would run a plain function in a thread

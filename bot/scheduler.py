@@ -18,6 +18,7 @@ from bot.digest import daily_digest
 from bot.escalation import sla_tick
 from bot.media import MediaStore
 from bot.notices import remind_unacknowledged
+from bot.ranking import PublishButton, send_monthly
 from storage.db import Database
 from storage.types import utcnow
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 SLA_EVERY_MIN = 1
 DIGEST_AT = (8, 30)  # local time
+RANKING_AT = (1, 9, 0)  # day of the month, local hour and minute
 AUTO_CLOSE_EVERY_MIN = 10
 MEDIA_RETRY_EVERY_MIN = 5
 ACK_REMINDER_EVERY_MIN = 10
@@ -50,7 +52,11 @@ async def auto_close(
 
 
 def create_scheduler(
-    database: Database, desk: Desk, media: MediaStore, settings: Settings
+    database: Database,
+    desk: Desk,
+    media: MediaStore,
+    settings: Settings,
+    ranking_button: PublishButton,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=settings.tz)
     scheduler.add_job(
@@ -78,6 +84,17 @@ def create_scheduler(
         minute=DIGEST_AT[1],
         args=[database, desk.bot, desk.catalogue, settings.tz],
         id="daily_digest",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        send_monthly,
+        "cron",
+        day=RANKING_AT[0],
+        hour=RANKING_AT[1],
+        minute=RANKING_AT[2],
+        args=[database, desk.bot, desk.catalogue, settings.tz, ranking_button],
+        id="monthly_ranking",
         max_instances=1,
         coalesce=True,
     )

@@ -26,6 +26,7 @@ from handlers import (
     report,
     staff_tools,
     start,
+    stats,
 )
 
 # `fallback` answers what nobody else took, so it comes last.
@@ -35,6 +36,7 @@ FEATURES = (
     start,
     language,
     admin,
+    stats,
     export,
     maps,
     groups,

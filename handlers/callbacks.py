@@ -141,3 +141,10 @@ class PlanAction(StrEnum):
 class PlanManage(CallbackData, prefix="v1pm"):
     plan_id: int
     action: PlanAction
+
+
+class RankingPublish(CallbackData, prefix="v1rbl"):
+    """Publish the red/black list of a month as a notice (admins only, once per month)."""
+
+    year: int
+    month: int

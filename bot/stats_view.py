@@ -1,0 +1,141 @@
+"""What /stats shows: the report of a period and scope gathered once, written as text blocks in
+the reader's language and split into messages that fit Telegram's limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot import scope as scopes
+from bot import stats
+from bot.indicators import Counts, Figures
+from bot.periods import Period
+from bot.telegram import MESSAGE_LIMIT
+from bot.texts import Translator
+from storage.db import Database
+from storage.models import Area, Category
+
+HOUR = 60
+DAY = 24 * HOUR
+
+
+@dataclass(frozen=True)
+class View:
+    period: Period
+    scope: Area | None  # None: the whole street
+    tree: stats.Tree
+    report: stats.Report
+    daily: stats.Daily
+    categories: list[Category]
+
+    @property
+    def empty(self) -> bool:
+        return self.report.total.counts.filed == 0
+
+
+async def gather(database: Database, period: Period, scope: Area | None) -> View:
+    """Everything /stats shows for the period and scope."""
+    ids = await scopes.area_ids(database, scope)
+    tree = await stats.load_tree(database)
+    report = await stats.report(database, period, ids, tree)
+    daily = await stats.daily(database, period, ids)
+    async with database.sessions() as session:
+        categories = (await session.scalars(select(Category).order_by(Category.sort_order))).all()
+    return View(period, scope, tree, report, daily, list(categories))
+
+
+def scope_name(t: Translator, scope: Area | None) -> str:
+    return scope.name if scope is not None else t("stats.street")
+
+
+def category_name(t: Translator, categories: list[Category], category_id: int | None) -> str:
+    found = [c for c in categories if c.id == category_id]
+    return found[0].name(t.language) if found else t("stats.no_category")
+
+
+def percent(t: Translator, rate: float | None) -> str:
+    return t("stats.no_data") if rate is None else f"{rate:.0%}"
+
+
+def score(t: Translator, value: float | None) -> str:
+    return t("stats.no_data") if value is None else f"{value:.1f}"
+
+
+def duration(t: Translator, minutes: float | None) -> str:
+    """Minutes under two hours, hours under two days, else days."""
+    if minutes is None:
+        return t("stats.no_data")
+    if minutes < 2 * HOUR:
+        return t("stats.minutes", n=round(minutes))
+    if minutes < 2 * DAY:
+        return t("stats.hours", n=_short(minutes / HOUR))
+    return t("stats.days", n=_short(minutes / DAY))
+
+
+def _short(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def block(t: Translator, name: str, figures: Figures) -> str:
+    """One area's or category's indicators."""
+    c = figures.counts
+    if c.filed == 0:
+        return t("stats.nothing_in", name=name)
+    return "\n".join(
+        [
+            t("stats.name", name=name),
+            t("stats.counts", filed=c.filed, dispatched=c.dispatched, accepted=c.accepted),
+            t(
+                "stats.rates",
+                on_time=percent(t, c.on_time_rate),
+                closure=percent(t, c.closure_rate),
+                on_time_closure=percent(t, c.on_time_closure_rate),
+                rework=percent(t, c.rework_rate),
+            ),
+            t(
+                "stats.times",
+                accept=duration(t, figures.accept_minutes),
+                resolve=duration(t, figures.resolve_minutes),
+            ),
+            t(
+                "stats.satisfaction",
+                score=score(t, c.satisfaction),
+                rated=percent(t, c.share_rated),
+            ),
+        ]
+    )
+
+
+def blocks(t: Translator, view: View) -> list[str]:
+    """The title and total, then one block per area shown and per category with cases."""
+    report, nothing = view.report, Figures(Counts())
+    found = [
+        t("stats.title", period=view.period.label, scope=scope_name(t, view.scope)),
+        block(t, t("stats.total"), report.total),
+        t("stats.by_area"),
+    ]
+    found += [
+        block(t, area.name, report.by_area.get(area.id, nothing))
+        for area in view.tree.shown(view.scope)
+    ]
+    found.append(t("stats.by_category"))
+    listed = [c.id for c in view.categories if c.id in report.by_category]
+    listed += [c for c in report.by_category if c not in listed]  # unknown or no category
+    for category_id in listed:
+        name = category_name(t, view.categories, category_id)
+        found.append(block(t, name, report.by_category[category_id]))
+    return found
+
+
+def pages(parts: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """The parts joined by blank lines into as few messages as fit `limit` (a part longer
+    than the limit is cut)."""
+    found: list[str] = []
+    for part in parts:
+        part = part[:limit]
+        if found and len(found[-1]) + 2 + len(part) <= limit:
+            found[-1] += "\n\n" + part
+        else:
+            found.append(part)
+    return found
