@@ -9,10 +9,16 @@ import signal
 from aiogram.types import Update
 from aiohttp import web
 
+from bot import open311
 from bot.app import App
-from bot.config import ConfigError
+from bot.config import ConfigError, Settings
+from bot.open311 import PREFIX
+from bot.open311_feed import Feed
+from bot.texts import Catalogue
 from bot.webhook import web_application
+from storage import migrate
 from storage import updates as journal
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +68,24 @@ async def run_webhook(app: App) -> None:
         await _wait_for_signal()
     finally:
         await stop_webhook(app, runner)
+
+
+async def run_api(settings: Settings) -> None:
+    """Serve only the Open311 API on API_HOST:API_PORT until SIGINT or SIGTERM."""
+    database = Database(settings.database_url)
+    try:
+        await migrate.upgrade(database)
+        feed = Feed(database, Catalogue.load(settings.default_language), settings.tz)
+        runner = web.AppRunner(open311.api_application(feed), access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, settings.api_host, settings.api_port).start()
+            log.info("Open311 API on %s:%s%s/", settings.api_host, settings.api_port, PREFIX)
+            await _wait_for_signal()
+        finally:
+            await runner.cleanup()
+    finally:
+        await database.dispose()
 
 
 async def replay_failed(app: App) -> tuple[int, int]:

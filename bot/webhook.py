@@ -12,7 +12,9 @@ from aiogram.types import Update
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot import open311
 from bot.app import App
+from bot.open311_feed import Feed
 from handlers.middlewares import UpdateOutcome
 
 log = logging.getLogger(__name__)
@@ -55,9 +57,11 @@ async def health(request: web.Request) -> web.Response:
 
 
 def web_application(app: App) -> web.Application:
-    """The aiohttp application serving the webhook (and a health check)."""
+    """The aiohttp application serving the webhook, a health check and the Open311 API."""
     web_app = web.Application()
     web_app[APP_KEY] = app
     web_app.router.add_post(webhook_path(app.settings.webhook_url), handle_update)
     web_app.router.add_get("/healthz", health)
+    if app.settings.open311_enabled:
+        open311.mount(web_app, Feed(app.database, app.catalogue, app.settings.tz))
     return web_app
