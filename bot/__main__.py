@@ -139,9 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             asyncio.run(_run(settings, args.webhook))
         elif args.command == "serve-api":
-            from bot.runner import run_api
+            from bot.open311 import serve_api
 
-            asyncio.run(run_api(settings))
+            asyncio.run(serve_api(settings))
         elif args.command == "replay-failed":
             asyncio.run(_replay(settings))
         elif args.command == "invite":

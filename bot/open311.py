@@ -10,6 +10,7 @@ from a browser (CORS, GET only).
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
@@ -19,9 +20,16 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from multidict import MultiMapping
 
+from bot.config import Settings
 from bot.errors import PoliteError
-from bot.open311_feed import MAX_REQUESTS, STATUSES, Feed, Query, window
+from bot.open311_feed import STATUSES, Feed, Query, window
+from bot.signals import wait_for_signal
+from bot.texts import Catalogue
+from storage import migrate
+from storage.db import Database
 from storage.types import utcnow
+
+log = logging.getLogger(__name__)
 
 PREFIX = "/open311/v2"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -35,8 +43,28 @@ BARE_OFFSET = re.compile(r" (\d{2}:?\d{2})$")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+async def serve_api(settings: Settings) -> None:
+    """Serve only the API on API_HOST:API_PORT until SIGINT or SIGTERM (python -m bot serve-api).
+
+    Without aiogram: this process never talks to Telegram."""
+    database = Database(settings.database_url)
+    try:
+        await migrate.upgrade(database)
+        feed = Feed(database, Catalogue.load(settings.default_language), settings.tz)
+        runner = web.AppRunner(api_application(feed), access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, settings.api_host, settings.api_port).start()
+            log.info("Open311 API on %s:%s%s/", settings.api_host, settings.api_port, PREFIX)
+            await wait_for_signal()
+        finally:
+            await runner.cleanup()
+    finally:
+        await database.dispose()
+
+
 def api_application(feed: Feed) -> web.Application:
-    """The API on its own (python -m bot serve-api)."""
+    """The API on its own."""
     root = web.Application()
     mount(root, feed)
     return root
@@ -115,9 +143,7 @@ def _query(params: MultiMapping[str], tz: ZoneInfo) -> Query:
     statuses = frozenset(_listed(params, "status"))
     if not statuses <= STATUSES.keys():
         raise PoliteError("open311.error.status")
-    ids = tuple(_listed(params, "service_request_id"))
-    if len(ids) > MAX_REQUESTS:
-        raise PoliteError("open311.error.too_many_ids", count=MAX_REQUESTS)
+    ids = tuple(_listed(params, "service_request_id"))  # as many as fit into a URL
     start, end = window(
         _moment(params, "start_date", tz), _moment(params, "end_date", tz, end=True), utcnow()
     )

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
 
 from aiogram.types import Update
 from aiohttp import web
 
-from bot import open311
 from bot.app import App
-from bot.config import ConfigError, Settings
-from bot.open311 import PREFIX
-from bot.open311_feed import Feed
-from bot.texts import Catalogue
+from bot.config import ConfigError
+from bot.signals import wait_for_signal
 from bot.webhook import web_application
-from storage import migrate
 from storage import updates as journal
-from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -65,27 +58,9 @@ async def run_webhook(app: App) -> None:
     """Serve the webhook until SIGINT or SIGTERM."""
     runner = await start_webhook(app)
     try:
-        await _wait_for_signal()
+        await wait_for_signal()
     finally:
         await stop_webhook(app, runner)
-
-
-async def run_api(settings: Settings) -> None:
-    """Serve only the Open311 API on API_HOST:API_PORT until SIGINT or SIGTERM."""
-    database = Database(settings.database_url)
-    try:
-        await migrate.upgrade(database)
-        feed = Feed(database, Catalogue.load(settings.default_language), settings.tz)
-        runner = web.AppRunner(open311.api_application(feed), access_log=None)
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, settings.api_host, settings.api_port).start()
-            log.info("Open311 API on %s:%s%s/", settings.api_host, settings.api_port, PREFIX)
-            await _wait_for_signal()
-        finally:
-            await runner.cleanup()
-    finally:
-        await database.dispose()
 
 
 async def replay_failed(app: App) -> tuple[int, int]:
@@ -100,11 +75,3 @@ async def replay_failed(app: App) -> tuple[int, int]:
         else:
             failing += 1
     return handled, failing
-
-
-async def _wait_for_signal() -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()

@@ -1,6 +1,8 @@
-"""Open311: each category gets an Open311 service code and, where one fits, the class of the
-national digital city management standard (GB/T 30428.2 大类/小类); cases are indexed by the
-time they were filed, which the Open311 feed filters and orders on.
+"""Open311: service codes and national class fields of categories; cases indexed by filing time.
+
+Each category gets an Open311 service code and, where one fits, the class of the national digital
+city management standard (GB/T 30428.2 大类/小类). The Open311 feed filters and orders cases by
+the time they were filed, hence the index.
 
 The national class codes are left empty: no code is filled in that was not checked against the
 standard's text. The class names are filled where the standard's event classes clearly cover
