@@ -130,7 +130,7 @@ class Feed:
             "requested_datetime": self._time(case.submitted_at or case.created_at),
             "updated_datetime": self._time(_updated(case, last_event)),
             "expected_datetime": self._time(case.resolve_due_at),
-            "address": case.address,
+            "address": mask_personal_numbers(case.address) if case.address else None,
             "address_id": grid,
             "zipcode": None,
             "lat": case.latitude,
