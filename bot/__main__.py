@@ -1,4 +1,4 @@
-"""The command line: `python -m bot run | migrate | replay-failed`."""
+"""The command line: `python -m bot run | migrate | serve-api | replay-failed | …`."""
 
 from __future__ import annotations
 
@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
         "--webhook", action="store_true", help="serve WEBHOOK_URL on WEBHOOK_HOST:WEBHOOK_PORT"
     )
     sub.add_parser("migrate", help="bring the database schema to the newest version")
+    sub.add_parser(
+        "serve-api", help="serve only the Open311 API on API_HOST:API_PORT (next to a polling bot)"
+    )
     sub.add_parser("replay-failed", help="handle again the updates that failed")
     areas = sub.add_parser("areas", help="streets, communities and grids")
     areas_sub = areas.add_subparsers(dest="areas_command", required=True, metavar="ACTION")
@@ -181,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         _configure_logging(settings.log_level)
         if args.command == "run":
             asyncio.run(_run(settings, args.webhook))
+        elif args.command == "serve-api":
+            from bot.open311 import serve_api
+
+            asyncio.run(serve_api(settings))
         elif args.command == "replay-failed":
             asyncio.run(_replay(settings))
         elif args.command == "invite":

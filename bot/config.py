@@ -82,6 +82,9 @@ class Settings(LocalSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8081, ge=1, le=65535)
+    open311_enabled: bool = True
     broadcast_rate: float = Field(default=25.0, gt=0, le=30)
     outbox_claim_seconds: int = Field(default=120, ge=1)
     quiet_hours: Annotated[tuple[time, time] | None, NoDecode] = None

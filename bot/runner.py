@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
 
 from aiogram.types import Update
 from aiohttp import web
 
 from bot.app import App
 from bot.config import ConfigError
+from bot.signals import wait_for_signal
 from bot.webhook import web_application
 from storage import updates as journal
 
@@ -59,7 +58,7 @@ async def run_webhook(app: App) -> None:
     """Serve the webhook until SIGINT or SIGTERM."""
     runner = await start_webhook(app)
     try:
-        await _wait_for_signal()
+        await wait_for_signal()
     finally:
         await stop_webhook(app, runner)
 
@@ -76,11 +75,3 @@ async def replay_failed(app: App) -> tuple[int, int]:
         else:
             failing += 1
     return handled, failing
-
-
-async def _wait_for_signal() -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()

@@ -12,8 +12,10 @@ from aiogram.types import Update
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot import open311
 from bot.app import App
 from bot.metrics import CONTENT_TYPE
+from bot.open311_feed import Feed
 from handlers.middlewares import UpdateOutcome
 
 log = logging.getLogger(__name__)
@@ -63,10 +65,12 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 def web_application(app: App) -> web.Application:
-    """The aiohttp application serving the webhook (and a health check)."""
+    """The aiohttp application: the webhook, a health check, metrics and the Open311 API."""
     web_app = web.Application()
     web_app[APP_KEY] = app
     web_app.router.add_post(webhook_path(app.settings.webhook_url), handle_update)
     web_app.router.add_get("/healthz", health)
     web_app.router.add_get("/metrics", metrics)
+    if app.settings.open311_enabled:
+        open311.mount(web_app, Feed(app.database, app.catalogue, app.settings.tz))
     return web_app

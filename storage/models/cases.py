@@ -98,6 +98,15 @@ class Category(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
+    # The Open311 service code city platforms know it by; a new category's defaults to its code.
+    service_code: Mapped[str] = mapped_column(
+        String(32), unique=True, default=lambda context: context.get_current_parameters()["code"]
+    )
+    # The national digital city management standard's class (大类) and subclass (小类), if one fits.
+    national_class: Mapped[str | None] = mapped_column(String(8))
+    national_subclass: Mapped[str | None] = mapped_column(String(8))
+    national_class_name: Mapped[str | None] = mapped_column(String(32))
+    national_subclass_name: Mapped[str | None] = mapped_column(String(32))
     name_zh: Mapped[str] = mapped_column(String(64))
     name_en: Mapped[str] = mapped_column(String(64))
     accept_minutes: Mapped[int] = mapped_column(Integer)
@@ -148,7 +157,7 @@ class Case(Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    submitted_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
     accept_due_at: Mapped[datetime | None]
     resolve_due_at: Mapped[datetime | None]
     accepted_at: Mapped[datetime | None]
