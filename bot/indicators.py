@@ -26,7 +26,7 @@ class Counts:
     on_time: int = 0  # valid cases resolved by their deadline
     closed: int = 0
     closed_on_time: int = 0
-    resolved: int = 0
+    resolved: int = 0  # resolved at least once (resolved now, or sent back since)
     reworked: int = 0
     rated: int = 0
     rating_sum: int = 0

@@ -12,13 +12,15 @@ drafts, within the scope (an area and the areas inside it, or the whole street).
 | on-time handling rate | 按期处置率 | valid with `resolved_at <= resolve_due_at` / valid due (¹) |
 | closure rate | 结案率 | CLOSED / valid |
 | on-time closure rate | 按期结案率 | CLOSED with `resolved_at <= resolve_due_at` / valid |
-| rework rate | 返工率 | cases with `rework_count > 0` / cases with `resolved_at` set |
+| rework rate | 返工率 | cases with `rework_count > 0` / cases resolved at least once (²) |
 | time to accept | 受理用时 | median of `accepted_at - submitted_at`, minutes |
 | time to resolve | 处置用时 | median of `resolved_at - submitted_at`, minutes |
 | satisfaction | 满意度 | mean `rating` (1–5) of rated cases |
 | share rated | 评价率 | rated / CLOSED |
 
 (¹) due: resolved, or `resolve_due_at` before min(now, period end).
+(²) `resolved_at` set, or sent back (a reopened case's `resolved_at` is cleared until it is
+resolved again), so the rate never exceeds 100 %.
 
 A rate with a zero denominator is "no data" (None), never 0 % or 100 %.
 
@@ -176,7 +178,7 @@ async def tally(
         _number(valid & on_time),
         _number(closed),
         _number(closed & on_time),
-        func.count(Case.resolved_at),
+        _number(Case.resolved_at.is_not(None) | (Case.rework_count > 0)),
         _number(Case.rework_count > 0),
         func.count(Case.rating),
         func.coalesce(func.sum(Case.rating), 0),

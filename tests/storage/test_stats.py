@@ -180,3 +180,18 @@ async def test_only_the_cohort_of_the_month_counts(database: Database, month: in
     report = await stats.report(database, month_of(2026, month, TZ), None, tree, now=LATER)
     # September holds only the case of 09-30 23:30 (local); the draft and 11-01 are nowhere
     assert report.total.counts.filed == {9: 1, 10: 10}[month]
+
+
+async def test_a_case_sent_back_and_not_yet_resolved_again_counts_as_handled(
+    database: Database,
+) -> None:
+    # One case only: resolved, reopened by the reporter (resolved_at cleared), not resolved
+    # again. It was handled once and reworked once: rework rate 1/1, not 1/0.
+    async with database.transaction() as session:
+        seed = Seeder(session)
+        await seed.start((("S", "街道", AreaLevel.STREET, None),))
+        await seed.case("S", "dog", at(10, 5, 8), S.ACCEPTED, at(10, 5, 9), at(10, 9, 8), rework=1)
+    tree = await stats.load_tree(database)
+    report = await stats.report(database, OCTOBER, None, tree, now=LATER)
+    assert (report.total.counts.resolved, report.total.counts.reworked) == (1, 1)
+    assert report.total.counts.rework_rate == 1.0

@@ -30,7 +30,7 @@ def test_both_languages_have_the_same_keys_and_placeholders(catalogue: Catalogue
 def test_every_key_used_in_code_exists(catalogue: Catalogue) -> None:
     used: set[str] = set()
     pattern = re.compile(
-        r"""\b(?:t|translate|get)\(\s*(?:[a-z_]+,\s*)?["']([a-z_]+\.[a-z_]+)["']"""
+        r"""\b(?:t|translate|get)\(\s*(?:[a-z_]+,\s*)?["']([a-z_0-9]+(?:\.[a-z_0-9]+)+)["']"""
     )
     for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
         used |= set(pattern.findall(path.read_text()))
