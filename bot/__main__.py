@@ -75,7 +75,9 @@ def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     export.add_argument(
         "--reporters", action="store_true", help="add reporters' names and Telegram ids"
     )
-    export.add_argument("--language", choices=["zh", "en"], default="zh")
+    export.add_argument(
+        "--language", choices=["zh", "en"], help="of headers and names (default: DEFAULT_LANGUAGE)"
+    )
 
 
 def _configure_logging(level: str) -> None:
@@ -147,12 +149,13 @@ def _database_command(args: argparse.Namespace) -> Callable[[Database], Awaitabl
     if args.command == "export":
         from bot import export_cli
 
-        tz, request = load_settings(LocalSettings).tz, _export_request(args)
-        return lambda db: export_cli.write_register(db, tz, request)
+        local = load_settings(LocalSettings)
+        request = _export_request(args, args.language or local.default_language)
+        return lambda db: export_cli.write_register(db, local.tz, request)
     return None
 
 
-def _export_request(args: argparse.Namespace) -> export_cli.Request:
+def _export_request(args: argparse.Namespace, language: str) -> export_cli.Request:
     from bot import export_cli
     from bot.export import Format
 
@@ -163,7 +166,7 @@ def _export_request(args: argparse.Namespace) -> export_cli.Request:
         kind=Format(args.format),
         out=args.out,
         with_reporters=args.reporters,
-        language=args.language,
+        language=language,
     )
 
 
@@ -180,14 +183,17 @@ def main(argv: list[str] | None = None) -> int:
             _configure_logging("WARNING")
             asyncio.run(_with_database(db_settings, work))
             return 0
+        if args.command == "serve-api":
+            from bot.open311 import serve_api
+
+            local = load_settings(LocalSettings)
+            _configure_logging(local.log_level)
+            asyncio.run(serve_api(local))
+            return 0
         settings = load_settings(Settings)
         _configure_logging(settings.log_level)
         if args.command == "run":
             asyncio.run(_run(settings, args.webhook))
-        elif args.command == "serve-api":
-            from bot.open311 import serve_api
-
-            asyncio.run(serve_api(settings))
         elif args.command == "replay-failed":
             asyncio.run(_replay(settings))
         elif args.command == "invite":

@@ -51,9 +51,13 @@ class DatabaseSettings(BaseSettings):
 
 
 class LocalSettings(DatabaseSettings):
-    """The database and the time zone: what offline commands that show times (`export`) need."""
+    """What commands without Telegram need: the database, the time zone, the language, and the
+    API's address (`export`, `serve-api`)."""
 
     timezone: str = "Asia/Shanghai"
+    default_language: Literal["zh", "en"] = "zh"
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8081, ge=1, le=65535)
 
     @field_validator("timezone")
     @classmethod
@@ -76,14 +80,11 @@ class Settings(LocalSettings):
     telegram_api_url: str | None = None
     redis_url: str | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
-    default_language: Literal["zh", "en"] = "zh"
     media_dir: Path = Path("./data/media")
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
-    api_host: str = "127.0.0.1"
-    api_port: int = Field(default=8081, ge=1, le=65535)
     open311_enabled: bool = True
     broadcast_rate: float = Field(default=25.0, gt=0, le=30)
     outbox_claim_seconds: int = Field(default=120, ge=1)

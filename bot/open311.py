@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from multidict import MultiMapping
 
-from bot.config import Settings
+from bot.config import LocalSettings
 from bot.errors import PoliteError
 from bot.open311_feed import STATUSES, Feed, Query, window
 from bot.signals import wait_for_signal
@@ -43,7 +43,7 @@ BARE_OFFSET = re.compile(r" (\d{2}:?\d{2})$")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-async def serve_api(settings: Settings) -> None:
+async def serve_api(settings: LocalSettings) -> None:
     """Serve only the API on API_HOST:API_PORT until SIGINT or SIGTERM (python -m bot serve-api).
 
     Without aiogram: this process never talks to Telegram."""
