@@ -9,6 +9,7 @@ import logging
 import sys
 
 BENCHMARKS = {
+    "broadcast": "a notice to N subscribers (default 100,000) within Telegram's limits, and raw",
     "pipeline": "N residents file whole reports (default 200), against a bare echo bot",
     "routing": "point lookups against N grids (default 10,000)",
 }

@@ -8,13 +8,13 @@ fresh `Figure`, never on pyplot's global state, so threads do not share a figure
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-
-from bot.fonts import use_cjk_font
 from bot.stats_view import View, category_name, scope_name
 from bot.texts import Translator
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 WIDTH_IN = 10
 DPI = 100
@@ -23,6 +23,10 @@ GRID_ROW_IN = 0.32
 
 def render(t: Translator, view: View) -> bytes:
     """The PNG of the view, labelled in the reader's language."""
+    from matplotlib.figure import Figure  # loaded on first use: it is big (~60 MB of RSS)
+
+    from bot.fonts import use_cjk_font
+
     use_cjk_font()
     grids = view.tree.grids(view.scope)
     grid_height = max(2.5, GRID_ROW_IN * len(grids) + 1.2)

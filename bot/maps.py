@@ -11,21 +11,22 @@ import io
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import shapely
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 
 from bot.cases import OPEN
 from bot.errors import PoliteError
-from bot.fonts import use_cjk_font
 from bot.scope import area_ids
 from bot.texts import TextRef, Translator
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseStatus, Category
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 # matplotlib's tab10 without its red, which marks overdue cases.
 PALETTE = (
@@ -124,6 +125,10 @@ async def load(database: Database, area: Area | None, language: str, now: dateti
 
 def render(case_map: CaseMap, t: Translator, title: str) -> bytes:
     """The map as PNG bytes (CPU-bound: call it in a worker thread)."""
+    from matplotlib.figure import Figure  # loaded on first use: it is big (~60 MB of RSS)
+
+    from bot.fonts import use_cjk_font
+
     use_cjk_font()
     figure = Figure(figsize=FIGURE_INCHES, dpi=DPI)
     axes = figure.add_subplot()

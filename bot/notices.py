@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audience, outbox
@@ -139,8 +139,8 @@ async def _run(
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             return None  # another instance ran it
-        people = await audience.resolve(session, Audience.from_json(plan.audience))
-        notice = await outbox.add_notice(session, _notice_of(plan), people)
+        recipients = await audience.people_query(session, Audience.from_json(plan.audience))
+        notice = await outbox.add_notice(session, _notice_of(plan), recipients)
         return notice.id
 
 
@@ -279,8 +279,7 @@ async def _remind(database: Database, notice_id: int) -> int | None:
             Delivery.state == DeliveryState.SENT,
             Delivery.acked_at.is_(None),
         )
-        people = list((await session.scalars(select(Person).where(Person.id.in_(silent)))).all())
-        if not people:
+        if not await session.scalar(select(exists(silent))):
             return None
         reminder = Notice(
             author_id=original.author_id,
@@ -292,7 +291,8 @@ async def _remind(database: Database, notice_id: int) -> int | None:
             media_kind=original.media_kind,
             media_file_id=original.media_file_id,
         )
-        return (await outbox.add_notice(session, reminder, people)).id
+        recipients = select(Person).where(Person.id.in_(silent))
+        return (await outbox.add_notice(session, reminder, recipients)).id
 
 
 @dataclass(frozen=True)

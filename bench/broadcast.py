@@ -1,0 +1,217 @@
+"""Broadcast: one notice to N subscribers (default 100,000) through the emulator.
+
+The bot is the real `python -m bot run` process (its peak RSS is read from /proc), the emulator
+runs here. Three runs, each on a fresh copy of one seeded SQLite database:
+
+1. Telegram's limits enforced (30 messages/s, 1/s per chat), BROADCAST_RATE=30, for a bounded
+   window after the first message: `sent_per_s`, `limit_fraction` of 30/s, 429s, duplicates.
+2. The same with the default BROADCAST_RATE=25: `default_rate_sent_per_s`.
+3. Limits off, every recipient: the sender's raw rate (`raw_sent_per_s`), `missing` and
+   `duplicates` over the whole audience, and the time to resolve the audience and queue it.
+
+Sending 100,000 messages at 30/s takes 56 minutes; the limited runs stop after `WINDOW_S`
+seconds of sending (the rate is steady by then), and the raw run sends them all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from bench.common import report
+from bot import notices
+from bot.audience import Audience, Kind
+from storage import migrate
+from storage.db import Database
+from storage.models import Area, AreaLevel, Person, Role, Subscription
+from tests.emulator import TelegramEmulator
+from tests.emulator.limits import Limits
+
+FIRST_ID = 20_000_000
+AUTHOR_ID = 900_001
+WINDOW_S = 60.0
+CHUNK = 5_000
+TELEGRAM_LIMIT_PER_S = 30
+TEXT = "【江南街道】本周六 9:00–12:00 在社区广场开展犬只免疫登记，请携带犬只和证件。"
+
+
+async def _seed(path: Path, recipients: int) -> None:
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    await migrate.upgrade(database)
+    async with database.transaction() as session:
+        street = Area(code="JN", name="江南街道", level=AreaLevel.STREET)
+        session.add(street)
+        session.add(Person(tg_id=AUTHOR_ID, name="admin", role=Role.ADMIN))
+        await session.flush()
+        street_id = street.id
+    for start in range(0, recipients, CHUNK):
+        ids = range(start, min(start + CHUNK, recipients))
+        async with database.transaction() as session:
+            await session.execute(
+                insert(Person), [{"tg_id": FIRST_ID + n, "name": f"居民{n}"} for n in ids]
+            )
+    async with database.transaction() as session:
+        await session.execute(
+            insert(Subscription).from_select(
+                ["person_id", "area_id"],
+                Person.__table__.select()
+                .with_only_columns(Person.id, Area.id)
+                .where(Person.role == Role.RESIDENT, Area.id == street_id),
+            )
+        )
+    await database.dispose()
+
+
+async def _plan_now(path: Path) -> None:
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    draft = notices.Draft(TEXT, Audience(Kind.RESIDENTS), notices.NOW)
+    async with database.transaction() as session:
+        await notices.save_plan(session, draft, None, AUTHOR_ID, tz=time_zone())
+    await database.dispose()
+
+
+def time_zone() -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Asia/Shanghai")
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+async def _run_bot(
+    emu: TelegramEmulator, database: Path, rate: float, recipients: int, window_s: float | None
+) -> dict[str, Any]:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK_"))},
+        "BOT_TOKEN": emu.token,
+        "TELEGRAM_API_URL": emu.url,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "MEDIA_DIR": str(database.parent / "media"),
+        "BROADCAST_RATE": str(rate),
+        "REDIS_URL": "",
+        "ADMIN_IDS": str(AUTHOR_ID),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
+    started = time.monotonic()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, stdout=asyncio.subprocess.DEVNULL
+    )
+    first = await _wait(lambda: _sent(emu), 1, 120)
+    first_at = time.monotonic()
+    peak = 0.0
+    deadline = first_at + window_s if window_s else None
+    while True:
+        peak = max(peak, _peak_rss_mb(process.pid))
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+        if deadline is None and len(_sent(emu)) >= recipients:
+            break
+        if process.returncode is not None:
+            break
+        await asyncio.sleep(0.5)
+    ended = time.monotonic()
+    counts = Counter(_sent(emu))
+    peak = max(peak, _peak_rss_mb(process.pid))
+    process.send_signal(signal.SIGTERM)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(process.wait(), 30)
+    if process.returncode is None:
+        process.kill()
+    sent = sum(counts.values())
+    return {
+        "sent": sent,
+        "unique": len(counts),
+        "duplicates": sent - len(counts),
+        "per_s": sent / max(ended - first_at, 1e-9),
+        "first_message_s": round(first_at - started, 2),
+        "peak_rss_mb": peak,
+        "first": first,
+    }
+
+
+def _sent(emu: TelegramEmulator) -> list[int]:
+    return [
+        int(call.params["chat_id"])
+        for call in emu.calls_of("sendMessage")
+        if call.status == 200 and int(call.params["chat_id"]) >= FIRST_ID
+    ]
+
+
+async def _wait(probe: Any, count: int, timeout: float) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len(found := probe()) >= count:
+            return found
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the bot sent nothing")
+
+
+async def _one_run(
+    seeded: Path,
+    folder: Path,
+    recipients: int,
+    rate: float,
+    limits: Limits | None,
+    window: float | None,
+) -> dict[str, Any]:
+    run_dir = Path(tempfile.mkdtemp(dir=folder))
+    database = run_dir / "bot.db"
+    shutil.copy(seeded, database)
+    await _plan_now(database)
+    async with TelegramEmulator(limits=limits) as emu:
+        emu.user(AUTHOR_ID, "admin")
+        for n in range(recipients):
+            emu.user(FIRST_ID + n, f"r{n}")
+        figures = await _run_bot(emu, database, rate, recipients, window)
+        figures["retry_after_429"] = emu.retry_after_sent
+    shutil.rmtree(run_dir, ignore_errors=True)
+    return figures
+
+
+async def run(size: int | None) -> None:
+    recipients = size or 100_000
+    window = float(os.environ.get("BENCH_WINDOW_S", WINDOW_S))
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        seeded = folder / "seed.db"
+        await _seed(seeded, recipients)
+        limited = await _one_run(seeded, folder, recipients, 30, Limits(), window)
+        default = await _one_run(seeded, folder, recipients, 25, Limits(), window)
+        raw = await _one_run(seeded, folder, recipients, 30, None, None)
+    report(
+        "broadcast",
+        {
+            "recipients": recipients,
+            "window_s": window,
+            "sent_per_s": round(limited["per_s"], 2),
+            "limit_per_s": TELEGRAM_LIMIT_PER_S,
+            "limit_fraction": round(limited["per_s"] / TELEGRAM_LIMIT_PER_S, 3),
+            "default_rate_sent_per_s": round(default["per_s"], 2),
+            "default_rate_fraction": round(default["per_s"] / TELEGRAM_LIMIT_PER_S, 3),
+            "retry_after_429": limited["retry_after_429"] + default["retry_after_429"],
+            "raw_sent_per_s": round(raw["per_s"], 1),
+            "raw_sent": raw["sent"],
+            "duplicates": limited["duplicates"] + default["duplicates"] + raw["duplicates"],
+            "missing": recipients - raw["unique"],
+            "peak_rss_mb": max(limited["peak_rss_mb"], default["peak_rss_mb"], raw["peak_rss_mb"]),
+            "first_message_s": limited["first_message_s"],
+            "raw_first_message_s": raw["first_message_s"],
+        },
+    )
