@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 
 from storage import migrate
 from storage.db import Database
 from storage.models import Base, Category
+from tests.conftest import reset_postgres
 
 
 async def test_models_and_migrations_agree(database: Database) -> None:
@@ -71,3 +76,20 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> Non
         assert (await session.execute(text("PRAGMA foreign_keys"))).scalar() == 1
     await database.dispose()
     assert sqlite_url.endswith("bot.db")
+
+
+@pytest.mark.postgres
+async def test_concurrent_upgrades_of_a_fresh_postgres_database_all_succeed() -> None:
+    """Instances that start together on an empty database take turns: none fails, one migrates."""
+    url = await reset_postgres()
+    databases = [Database(url) for _ in range(4)]
+    try:
+        await asyncio.gather(*(migrate.upgrade(db) for db in databases))
+        head = ScriptDirectory.from_config(migrate.alembic_config(url)).get_current_head()
+        assert head is not None
+        assert [await migrate.current_revision(db) for db in databases] == [head] * 4
+        async with databases[0].sessions() as session:
+            assert await session.scalar(select(text("count(*)")).select_from(Category)) == 5
+    finally:
+        for db in databases:
+            await db.dispose()
