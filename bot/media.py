@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import uuid
 import logging
 from io import BytesIO
 from pathlib import Path
@@ -32,7 +33,9 @@ def _store(media_dir: Path, data: bytes) -> str:
     path = media_path(media_dir, sha256)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".part")
+        # A name of its own per writer: instances sharing MEDIA_DIR may store the same photo at
+        # once; each renames a complete file, and the last rename wins with the same bytes.
+        partial = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")
         partial.write_bytes(data)
         partial.replace(path)
     return sha256
