@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import uuid
 import logging
+import uuid
 from io import BytesIO
 from pathlib import Path
 
