@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from bot import notices, outbox
 from bot.escalation import in_quiet_hours
 from bot.metrics import Metrics
+from bot.sender_lock import SenderLock
 from bot.telegram import broadcasting
 from bot.texts import Catalogue, Translator
 from storage.db import Database
@@ -53,6 +54,7 @@ class Sender:
         metrics: Metrics | None = None,
     ) -> None:
         self.metrics = metrics
+        self.lock = SenderLock(database)
         self.bot = bot
         self.database = database
         self.catalogue = catalogue
@@ -84,16 +86,21 @@ class Sender:
         return len(claimed)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        """Until `stop` is set: send what is claimable, else wait a moment."""
-        while not stop.is_set():
-            try:
-                handled = await self.run_once()
-            except Exception:
-                log.exception("the sender failed a batch; it will be claimed again")
+        """Until `stop` is set: while this instance is the sender, send what is claimable; else
+        wait a moment."""
+        try:
+            while not stop.is_set():
                 handled = 0
-            if not handled:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), IDLE_S)
+                try:
+                    if await self.lock.held():
+                        handled = await self.run_once()
+                except Exception:
+                    log.exception("the sender failed a batch; it will be claimed again")
+                if not handled:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), IDLE_S)
+        finally:
+            await self.lock.release()
 
     async def _send(self, delivery: Delivery, notice: Notice, t: Translator) -> None:
         state, error = DeliveryState.SENT, None
