@@ -6,12 +6,14 @@ with the demo street (so cards go to grid officers). Then a bare aiogram echo bo
 no database) handles the same number of updates from the same number of users. Telegram's
 30 messages/s limit is lifted in the bot's throttle too: this measures the bot, not the limit.
 Handling latency is measured inside the bot (the update journal middleware's timer).
+`BENCH_DATABASE_URL` runs it on another database (an empty PostgreSQL one, say).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -55,7 +57,8 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, float]:
         settings = Settings(
             bot_token=emu.token,
             telegram_api_url=emu.url,
-            database_url=f"sqlite+aiosqlite:///{folder / 'bench.db'}",
+            database_url=os.environ.get("BENCH_DATABASE_URL")
+            or f"sqlite+aiosqlite:///{folder / 'bench.db'}",
             media_dir=folder / "media",
             _env_file=None,
         )
