@@ -1,19 +1,25 @@
 """aiogram FSM storage in the database, so a conversation survives a restart.
 
 On SQLite one process owns the database, so the storage also keeps every row it read or wrote
-in memory: reads cost nothing and a write is one statement. On PostgreSQL several instances may
-share the rows (without Redis), so every read goes to the database.
+in memory: reads cost nothing. Within an update (`deferred()`, opened by the update journal) the
+changes wait and are written in the transaction that marks the update handled: one write per
+update, and a failed update leaves the conversation where it was, ready for a replay. On
+PostgreSQL several instances may share the rows (without Redis), so every read and write goes to
+the database at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StorageKey
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.models import ConversationState
@@ -28,6 +34,22 @@ class _Row:
     @property
     def empty(self) -> bool:
         return self.state is None and not self.data
+
+
+@dataclass
+class Pending:
+    """The changes of one update, written when it is marked handled."""
+
+    owner: DatabaseStorage
+    rows: dict[str, _Row] = field(default_factory=dict)
+    open: bool = True
+
+    def holds(self, storage: DatabaseStorage) -> bool:
+        """Whether `storage`'s changes are held here now."""
+        return self.open and self.owner is storage
+
+
+_pending: ContextVar[Pending | None] = ContextVar("fsm_pending", default=None)
 
 
 class DatabaseStorage(BaseStorage):
@@ -60,8 +82,38 @@ class DatabaseStorage(BaseStorage):
     async def close(self) -> None:
         """The database is closed by its owner, not by the storage."""
 
+    @contextmanager
+    def deferred(self) -> Iterator[Pending | None]:
+        """Hold this update's changes (cached storage only) until `write_pending` writes them."""
+        if not self.cached:
+            yield None
+            return
+        pending = Pending(self)
+        token = _pending.set(pending)
+        try:
+            yield pending
+        finally:
+            pending.open = False  # a task the update left behind writes through from now on
+            _pending.reset(token)
+
+    async def write_pending(self, session: AsyncSession, pending: Pending | None) -> None:
+        """Write the held changes in the caller's transaction."""
+        if pending is None:
+            return
+        for storage_key, row in pending.rows.items():
+            await self._write_row(session, storage_key, row)
+
+    def keep_pending(self, pending: Pending | None) -> None:
+        """The transaction committed: the held changes are the stored ones now."""
+        if pending is not None:
+            self._rows.update(pending.rows)
+            pending.rows.clear()
+
     async def _read(self, key: StorageKey) -> _Row:
         storage_key = self.key_builder.build(key)
+        pending = _pending.get()
+        if pending is not None and pending.holds(self) and storage_key in pending.rows:
+            return pending.rows[storage_key]
         if storage_key in self._rows:
             return self._rows[storage_key]
         async with self.database.sessions() as session:
@@ -78,15 +130,23 @@ class DatabaseStorage(BaseStorage):
             await self._write_through(storage_key, changes)
             return
         row = replace(await self._read(key), **changes)
+        pending = _pending.get()
+        if pending is not None and pending.holds(self):
+            pending.rows[storage_key] = row
+            return
         async with self.database.transaction() as session:
-            if row.empty:
-                await session.execute(
-                    delete(ConversationState).where(ConversationState.key == storage_key)
-                )
-            else:
-                values = {"key": storage_key, "state": row.state, "data": row.data}
-                await upsert(session, ConversationState, values, ["key"])
+            await self._write_row(session, storage_key, row)
         self._rows[storage_key] = row  # only once written: a failed write changes nothing
+
+    @staticmethod
+    async def _write_row(session: AsyncSession, storage_key: str, row: _Row) -> None:
+        if row.empty:
+            await session.execute(
+                delete(ConversationState).where(ConversationState.key == storage_key)
+            )
+        else:
+            values = {"key": storage_key, "state": row.state, "data": row.data}
+            await upsert(session, ConversationState, values, ["key"])
 
     async def _write_through(self, storage_key: str, changes: dict[str, Any]) -> None:
         async with self.database.transaction() as session:

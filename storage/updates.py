@@ -6,11 +6,12 @@ instance) is not handled twice. A failed update keeps its payload and error for 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.models import UpdateRecord, UpdateState
@@ -48,14 +49,22 @@ async def claim(database: Database, bot_id: int, update_id: int) -> bool:
         return bool(result.rowcount)
 
 
-async def mark_handled(database: Database, bot_id: int, update_id: int) -> None:
-    """Record that the update was handled; its payload and error are dropped."""
+async def mark_handled(
+    database: Database,
+    bot_id: int,
+    update_id: int,
+    also: Callable[[AsyncSession], Awaitable[None]] | None = None,
+) -> None:
+    """Record that the update was handled (its payload and error are dropped), with `also`'s
+    writes in the same transaction."""
     async with database.transaction() as session:
         await session.execute(
             update(UpdateRecord)
             .where(UpdateRecord.bot_id == bot_id, UpdateRecord.update_id == update_id)
             .values(state=UpdateState.HANDLED, payload=None, error=None, updated_at=utcnow())
         )
+        if also is not None:
+            await also(session)
 
 
 async def mark_failed(

@@ -12,17 +12,20 @@ import logging
 import time
 import traceback
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import TelegramObject, Update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import PoliteError
 from bot.metrics import Metrics
 from storage import updates as journal
 from storage.db import Database
+from storage.fsm import DatabaseStorage, Pending
 
 log = logging.getLogger(__name__)
 
@@ -87,24 +90,46 @@ class UpdateJournalMiddleware(BaseMiddleware):
         bot_id: int,
         outcome: UpdateOutcome,
     ) -> Any:
-        try:
-            result = await handler(event, data)
-        except PoliteError:
-            # The person's own mistake, answered by the error router: handled, not failed.
-            await journal.mark_handled(self.database, bot_id, event.update_id)
-            raise
-        except TelegramForbiddenError:
-            # The person blocked the bot (now marked unreachable): nothing to retry.
-            log.info("update %s: the chat is unreachable", event.update_id)
-            await journal.mark_handled(self.database, bot_id, event.update_id)
-            return None
-        except Exception as error:
-            outcome.failed = True
-            outcome.attempts = await self._keep_failed(bot_id, event, error)
-            data["failure_attempt"] = outcome.attempts
-            raise
-        await journal.mark_handled(self.database, bot_id, event.update_id)
-        return result
+        storage = data.get("fsm_storage")
+        conversation = storage if isinstance(storage, DatabaseStorage) else None
+        with conversation.deferred() if conversation else nullcontext() as pending:
+            try:
+                result = await handler(event, data)
+            except PoliteError:
+                # The person's own mistake, answered by the error router: handled, not failed.
+                await self._mark_handled(bot_id, event.update_id, conversation, pending)
+                raise
+            except TelegramForbiddenError:
+                # The person blocked the bot (now marked unreachable): nothing to retry.
+                log.info("update %s: the chat is unreachable", event.update_id)
+                await self._mark_handled(bot_id, event.update_id, conversation, pending)
+                return None
+            except Exception as error:
+                # The conversation's changes are dropped: a replay starts where this one did.
+                outcome.failed = True
+                outcome.attempts = await self._keep_failed(bot_id, event, error)
+                data["failure_attempt"] = outcome.attempts
+                raise
+            await self._mark_handled(bot_id, event.update_id, conversation, pending)
+            return result
+
+    async def _mark_handled(
+        self,
+        bot_id: int,
+        update_id: int,
+        conversation: DatabaseStorage | None,
+        pending: Pending | None,
+    ) -> None:
+        """The update is handled, and its conversation changes written, in one transaction."""
+        if conversation is None or pending is None:
+            await journal.mark_handled(self.database, bot_id, update_id)
+            return
+
+        async def write_conversation(session: AsyncSession) -> None:
+            await conversation.write_pending(session, pending)
+
+        await journal.mark_handled(self.database, bot_id, update_id, also=write_conversation)
+        conversation.keep_pending(pending)
 
     async def _keep_failed(self, bot_id: int, event: Update, error: Exception) -> int:
         text = "".join(traceback.format_exception(error, limit=-8))[-8000:]

@@ -35,6 +35,39 @@ async def test_state_and_data_survive_a_new_connection(database: Database) -> No
     await restarted.database.dispose()
 
 
+async def fresh_read(database: Database) -> str | None:
+    """What another process (or a restart) would read now."""
+    return await DatabaseStorage(database, cached=False).get_state(KEY)
+
+
+async def test_an_updates_changes_are_written_with_it_or_not_at_all(database: Database) -> None:
+    storage = DatabaseStorage(database, cached=True)
+    await storage.set_state(KEY, "Report:category")
+    with storage.deferred() as pending:
+        await storage.set_state(KEY, "Report:text")
+        await storage.update_data(KEY, {"category": "fire"})
+        assert await storage.get_state(KEY) == "Report:text"  # the update sees its changes
+        assert await fresh_read(database) == "Report:category"  # nothing written yet
+        async with database.transaction() as session:  # the journal's "handled" transaction
+            await storage.write_pending(session, pending)
+        storage.keep_pending(pending)
+    assert await fresh_read(database) == "Report:text"
+    assert await DatabaseStorage(database, cached=False).get_data(KEY) == {"category": "fire"}
+
+    with storage.deferred():  # an update that fails: its changes are dropped
+        await storage.set_state(KEY, "Report:photos")
+    assert await storage.get_state(KEY) == "Report:text"
+    assert await fresh_read(database) == "Report:text"
+
+
+async def test_a_write_after_the_update_ended_goes_through(database: Database) -> None:
+    storage = DatabaseStorage(database, cached=True)
+    with storage.deferred():
+        pass
+    await storage.set_state(KEY, "Report:text")  # e.g. a task the update left running
+    assert await fresh_read(database) == "Report:text"
+
+
 async def test_clearing_removes_the_row(database: Database) -> None:
     storage = DatabaseStorage(database)
     await storage.set_state(KEY, "Language:choose")
