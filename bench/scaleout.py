@@ -305,8 +305,10 @@ async def _against_bots(
             raise RuntimeError(f"a bot process exited at start; see {folder}/bot*.log")
         first_update = emu._next_update_id
         await _plan_notice(database)
+        started = time.monotonic()
         with Stopwatch() as watch:
             numbers, acted = await _load(emu, residents, subscribers)
+        sent = _bot_messages(emu, started, started + watch.seconds)
         update_ids = set(range(first_update, emu._next_update_id))
         await _wait(lambda: _answered_once(emu, update_ids), DRAIN_TIMEOUT_S, "every answer")
         await _wait(
@@ -320,7 +322,6 @@ async def _against_bots(
             await asyncio.sleep(0.2)
         forwarded = list(proxy.forwarded)
     counts = _notice_counts(emu, subscribers)
-    sent = sum(1 for c in emu.calls if c.method.startswith(("send", "edit")) and c.status == 200)
     return {
         "processes": processes,
         "reports": len(numbers),
@@ -336,6 +337,17 @@ async def _against_bots(
         "seconds": round(watch.seconds, 2),
         "forwarded_per_process": forwarded,
     }
+
+
+def _bot_messages(emu: TelegramEmulator, start: float, end: float) -> int:
+    """Messages the bots sent or edited between `start` and `end` (the emulator's clock)."""
+    return sum(
+        1
+        for call in emu.calls
+        if call.method.startswith(("send", "edit"))
+        and call.status == 200
+        and start <= call.at <= end
+    )
 
 
 async def _people(database: Database) -> list[int]:
