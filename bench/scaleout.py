@@ -11,6 +11,7 @@ database (`BENCH_PROCESSES=2` runs only K=2).
 Checked per run: every report filed made one case with its own number, every update was
 answered 2xx once and journalled handled once, every subscriber got the notice exactly once.
 The bot's own throttle (30 messages/s per instance) stays on: this is the product as deployed.
+The emulator's limits are off unless `BENCH_TELEGRAM_LIMIT` is set (see `_telegram_limits`).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from storage.models import (
     UpdateState,
 )
 from tests.emulator import TelegramEmulator
+from tests.emulator.limits import Limits
 
 ROOT = str(Path(__file__).resolve().parents[1])
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/test"
@@ -66,6 +68,7 @@ START_TIMEOUT_S = 60.0
 DRAIN_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 15.0
 NOTICE = "【江南街道】本周六上午在社区广场开展消防安全宣传，欢迎居民参加。"
+UNLIMITED = 1_000_000
 NAMES = {1: "one_process", 2: "two_processes"}
 
 
@@ -118,6 +121,14 @@ async def _plan_notice(database: Database) -> None:
     async with database.transaction() as session:
         author = await session.scalar(select(Person).where(Person.tg_id == ADMIN_ID))
         await notices.save_plan(session, draft, author, ADMIN_ID, tz=_tz())
+
+
+def _telegram_limits() -> Limits | None:
+    """Off by default; `BENCH_TELEGRAM_LIMIT=30` makes the emulator refuse more than 30
+    messages a second overall with 429, as Telegram does (the per-chat limit stays off: a
+    reply of two messages into a private chat is a burst Telegram tolerates)."""
+    limit = os.environ.get("BENCH_TELEGRAM_LIMIT")
+    return Limits(global_per_s=int(limit), chat_per_s=UNLIMITED) if limit else None
 
 
 def _tz() -> Any:
@@ -262,7 +273,7 @@ async def _one_run(
     database = Database(url.replace("postgresql://", "postgresql+asyncpg://", 1))
     try:
         await _seed(database, subscribers)
-        async with TelegramEmulator() as emu:
+        async with TelegramEmulator(limits=_telegram_limits()) as emu:
             return await _against_bots(emu, database, url, processes, residents, folder)
     finally:
         await database.dispose()
@@ -335,6 +346,7 @@ async def _against_bots(
         "reports_per_s": round(len(numbers) / watch.seconds, 1),
         "bot_messages_per_s": round(sent / watch.seconds, 1),
         "seconds": round(watch.seconds, 2),
+        "retry_after_429": emu.retry_after_sent,
         "forwarded_per_process": forwarded,
     }
 
