@@ -143,7 +143,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _bot_env(emu: TelegramEmulator, url: str, proxy_url: str, port: int, media: Path) -> dict:
+def _bot_env(
+    emu: TelegramEmulator, url: str, proxy_url: str, port: int, media: Path
+) -> dict[str, str]:
     kept = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK_"))}
     return {
         **kept,
@@ -189,9 +191,7 @@ async def _wait(probe: Callable[[], Any], within_s: float, what: str) -> Any:
     raise TimeoutError(f"waited {within_s:.0f} s in vain for {what}")
 
 
-async def _load(
-    emu: TelegramEmulator, residents: int, subscribers: int
-) -> tuple[list[str], list[int]]:
+async def _load(emu: TelegramEmulator, residents: int) -> tuple[list[str], list[int]]:
     """The mixed load: the reports and officers' work; returns the case numbers and how many
     cases each officer acted on."""
     grids = await mixed_load.demo_grids()
@@ -318,7 +318,7 @@ async def _against_bots(
         await _plan_notice(database)
         started = time.monotonic()
         with Stopwatch() as watch:
-            numbers, acted = await _load(emu, residents, subscribers)
+            numbers, acted = await _load(emu, residents)
         sent = _bot_messages(emu, started, started + watch.seconds)
         update_ids = set(range(first_update, emu._next_update_id))
         await _wait(lambda: _answered_once(emu, update_ids), DRAIN_TIMEOUT_S, "every answer")
