@@ -12,6 +12,8 @@ BENCHMARKS = {
     "broadcast": "a notice to N subscribers (default 100,000) within Telegram's limits, and raw",
     "pipeline": "N residents file whole reports (default 200), against a bare echo bot",
     "routing": "point lookups against N grids (default 10,000)",
+    "scaleout": "N residents' reports, officers and a notice against 1 then 2 webhook processes"
+    " on PostgreSQL and Redis behind a proxy (default 100)",
 }
 
 
