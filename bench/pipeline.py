@@ -21,28 +21,22 @@ from pathlib import Path
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.types import Message
-from shapely.geometry import shape
 from sqlalchemy import select
 
 from bench.common import Stopwatch, peak_rss_mb, percentile, report
-from bot import admin_cli, areas
+from bench.mixed_load import CASE_NUMBER, PatientUser, assign_places, demo_grids
+from bot import admin_cli
 from bot.app import create_app
 from bot.config import Settings
 from bot.runner import run_polling
 from bot.telegram import api_server
 from bot.throttle import Throttle
 from storage.db import Database
-from storage.models import AreaLevel, Person, Role
+from storage.models import Person, Role
 from tests.e2e.flows import file_report
 from tests.emulator import TelegramEmulator
 
 UNLIMITED = 1_000_000
-
-
-async def _inside_a_grid() -> tuple[float, float]:
-    grid = next(f for f in await areas.read_file(admin_cli.DEMO_FILE) if f.level == AreaLevel.GRID)
-    point = shape(grid.boundary).representative_point()
-    return point.y, point.x
 
 
 async def _staff_ids(database: Database) -> list[int]:
@@ -67,14 +61,20 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, float]:
         for staff_id in await _staff_ids(app.database):
             emu.user(staff_id, f"staff {staff_id}")  # their chats exist: cards reach them
         app.retry.throttle = Throttle(UNLIMITED, global_per_s=UNLIMITED, chat_interval_s=0)
-        place = await _inside_a_grid()
+        places = assign_places(await demo_grids(), residents)  # apart: no duplicate prompts
         polling = asyncio.create_task(run_polling(app, handle_signals=False, polling_timeout=1))
         try:
-            users = [emu.user(700_000 + n, f"居民{n}") for n in range(residents)]
+            users = [PatientUser(emu, 700_000 + n, f"居民{n}") for n in range(residents)]
             first_update = emu._next_update_id
             with Stopwatch() as watch:
-                await asyncio.gather(*(file_report(user, place=place) for user in users))
+                confirmations = await asyncio.gather(
+                    *(
+                        file_report(user, place=place)
+                        for user, (_, place) in zip(users, places, strict=True)
+                    )
+                )
             updates = emu._next_update_id - first_update
+            filed = sum(bool(CASE_NUMBER.search(c.text or "")) for c in confirmations)
         finally:
             with contextlib.suppress(RuntimeError):
                 await app.dispatcher.stop_polling()
@@ -83,7 +83,8 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, float]:
     latencies = [s * 1000 for s in app.metrics.recent_latencies]
     return {
         "residents": residents,
-        "reports_per_s": round(residents / watch.seconds, 1),
+        "reports_filed": filed,
+        "reports_per_s": round(filed / watch.seconds, 1),
         "updates": updates,
         "updates_per_s": round(updates / watch.seconds, 1),
         "p50_ms": round(percentile(latencies, 0.5), 2),
