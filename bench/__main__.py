@@ -11,6 +11,8 @@ import sys
 BENCHMARKS = {
     "pipeline": "N residents file whole reports (default 200), against a bare echo bot",
     "routing": "point lookups against N grids (default 10,000)",
+    "stats": "/stats, the red/black list and the register over N cases (default 1,000,000)"
+    " on PostgreSQL",
 }
 
 
