@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -32,7 +32,9 @@ class Counts:
     rating_sum: int = 0
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+        # Not dataclasses.astuple: it deep-copies every field, and a street's report adds
+        # a few thousand of these.
+        return Counts(*(getattr(self, name) + getattr(other, name) for name in COUNT_FIELDS))
 
     @property
     def on_time_rate(self) -> float | None:
@@ -57,6 +59,9 @@ class Counts:
     @property
     def share_rated(self) -> float | None:
         return ratio(self.rated, self.closed)
+
+
+COUNT_FIELDS = tuple(field.name for field in fields(Counts))
 
 
 @dataclass(frozen=True)

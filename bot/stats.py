@@ -214,8 +214,10 @@ async def _medians_in_sql(
     session: AsyncSession, period: Period, scope_ids: set[int] | None, tree: Tree
 ) -> Medians:
     def minutes(later: Any) -> ColumnElement[Any]:
-        waited = func.extract("epoch", later - Case.submitted_at) / 60
-        return func.percentile_cont(0.5).within_group(waited)
+        # date_part is double precision; EXTRACT is numeric (PostgreSQL 14+), several times
+        # slower to sort, and percentile_cont sorts every group of every grouping set.
+        waited = func.date_part("epoch", later - Case.submitted_at)
+        return func.percentile_cont(0.5).within_group(waited) / 60
 
     # A literal, not a bound parameter: GROUP BY must repeat the selected expression exactly.
     community = case(

@@ -286,6 +286,9 @@ async def test_a_leads_register_has_no_reporters_and_only_the_community(
     sheet = load_workbook(outputs[Format.XLSX]).worksheets[0]
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["D"].width == 36
+    assert sheet["A1"].font.b  # the header row is bold, the rows are not
+    assert not sheet["A2"].font.b
+    assert sheet["E2"].number_format == "yyyy-mm-dd hh:mm:ss"  # a real datetime, shown whole
 
 
 async def test_english_headers_and_names(
