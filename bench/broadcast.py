@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from bench.common import report
+from bench.common import peak_rss_mb, report
 from bot import notices
 from bot.app import create_app
 from bot.audience import Audience, Kind
@@ -95,13 +95,6 @@ def time_zone() -> Any:
     return ZoneInfo("Asia/Shanghai")
 
 
-def _peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
-
-
 async def _run_bot(
     emu: TelegramEmulator, database: Path, rate: float, window_s: float
 ) -> dict[str, Any]:
@@ -126,13 +119,13 @@ async def _run_bot(
     peak = 0.0
     deadline = first_at + window_s
     while True:
-        peak = max(peak, _peak_rss_mb(process.pid))
+        peak = max(peak, peak_rss_mb(process.pid))
         if time.monotonic() >= deadline or process.returncode is not None:
             break
         await asyncio.sleep(0.5)
     ended = time.monotonic()
     counts = Counter(_sent(emu))
-    peak = max(peak, _peak_rss_mb(process.pid))
+    peak = max(peak, peak_rss_mb(process.pid))
     process.send_signal(signal.SIGTERM)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(process.wait(), 30)

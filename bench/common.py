@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 import platform
-import resource
 import statistics
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 
-def peak_rss_mb() -> float:
-    """The peak resident memory of this process so far (Linux reports KiB)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """The peak resident memory of a process so far (Linux's VmHWM; `getrusage` would carry a
+    parent's peak over fork and exec)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 def percentile(values: list[float], share: float) -> float:
