@@ -8,6 +8,8 @@ reads and then writes cannot fail half-way on a lock upgrade (see `transaction`)
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -79,6 +81,11 @@ class Database:
         self.sessions = async_sessionmaker(
             self.engine.execution_options(**{READS: True}), expire_on_commit=False
         )
+        # SQLite has one writer at a time. This process's writers queue here, in order and
+        # without holding a pooled connection, instead of in SQLite's busy handler, which sleeps
+        # in growing steps and, with more writers than the pool has connections, starved some
+        # past the pool's 30 s timeout (200 residents reporting at once, bench/pipeline.py).
+        self._writer = asyncio.Lock() if self.is_sqlite else contextlib.nullcontext()
 
     @property
     def is_sqlite(self) -> bool:
@@ -91,7 +98,7 @@ class Database:
         On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE), waiting for it
         up to the busy timeout; plain `sessions()` are for reads and never block a writer.
         """
-        async with self.sessions() as session, session.begin():
+        async with self._writer, self.sessions() as session, session.begin():
             await session.connection(execution_options={IMMEDIATE: True})
             yield session
 
