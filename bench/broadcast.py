@@ -28,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, literal, select
 
 from bench.common import peak_rss_mb, report
 from bot import notices
@@ -73,9 +73,7 @@ async def _seed(path: Path, recipients: int) -> None:
         await session.execute(
             insert(Subscription).from_select(
                 ["person_id", "area_id"],
-                Person.__table__.select()
-                .with_only_columns(Person.id, Area.id)
-                .where(Person.role == Role.RESIDENT, Area.id == street_id),
+                select(Person.id, literal(street_id)).where(Person.role == Role.RESIDENT),
             )
         )
     await database.dispose()
