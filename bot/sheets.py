@@ -16,8 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from xlsxwriter import Workbook
-
 Cell = str | int | datetime | None
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel reads a CSV as UTF-8 only when it starts with a byte order mark.
@@ -40,6 +38,8 @@ class XlsxSheet:
     def __init__(
         self, path: Path, title: str, headers: Sequence[str], widths: Sequence[int]
     ) -> None:
+        from xlsxwriter import Workbook  # loaded when a register is first written
+
         self.book = Workbook(str(path), {"constant_memory": True})
         self.sheet = self.book.add_worksheet(title[:31])  # Excel's longest sheet name
         self.moment = self.book.add_format({"num_format": DATETIME_FORMAT})
