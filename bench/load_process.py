@@ -1,0 +1,82 @@
+"""The other side of `bench pipeline`, in a process of its own: the emulator and the simulated
+people, so the bot's process spends its CPU on the bot alone.
+
+`python -m bench.load_process MODE N`: starts the emulator (limits off) and prints
+`{"url", "token"}`; after a line on stdin it runs the load and prints its figures as JSON, and
+after another it stops.
+MODE `report`: N residents file whole reports at distinct places of the demo street (the demo
+officers' and leads' chats exist, so their cards arrive). MODE `echo`: N users each send
+`UPDATES_EACH` messages and wait for each answer (`UPDATES_EACH` from the environment).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import time
+from typing import Any
+
+from bench.mixed_load import CASE_NUMBER, PatientUser, assign_places, demo_grids
+from bot import admin_cli, areas
+from storage.models import AreaLevel
+from tests.e2e.flows import file_report
+from tests.emulator import TelegramEmulator
+
+RESIDENT_IDS = 700_000
+ECHO_IDS = 800_000
+
+
+async def _staff_chats(emu: TelegramEmulator) -> None:
+    features = await areas.read_file(admin_cli.DEMO_FILE)
+    grids = [f for f in features if f.level == AreaLevel.GRID]
+    communities = [f for f in features if f.level == AreaLevel.COMMUNITY]
+    for number in range(1, len(grids) + 1):
+        emu.user(admin_cli.DEMO_OFFICER_IDS + number, f"officer {number}")
+    for number in range(1, len(communities) + 1):
+        emu.user(admin_cli.DEMO_LEAD_IDS + number, f"lead {number}")
+
+
+async def _reports(emu: TelegramEmulator, residents: int) -> dict[str, Any]:
+    places = assign_places(await demo_grids(), residents)
+    users = [PatientUser(emu, RESIDENT_IDS + n, f"居民{n}") for n in range(residents)]
+    started = time.perf_counter()
+    confirmations = await asyncio.gather(
+        *(file_report(user, place=place) for user, (_, place) in zip(users, places, strict=True))
+    )
+    seconds = time.perf_counter() - started
+    filed = sum(bool(CASE_NUMBER.search(c.text or "")) for c in confirmations)
+    return {"seconds": seconds, "filed": filed}
+
+
+async def _echo(emu: TelegramEmulator, users_count: int, each: int) -> dict[str, Any]:
+    users = [PatientUser(emu, ECHO_IDS + n, f"u{n}") for n in range(users_count)]
+
+    async def chat(user: PatientUser) -> None:
+        for n in range(each):
+            await user.ask(f"hello {n}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(chat(user) for user in users))
+    return {"seconds": time.perf_counter() - started}
+
+
+async def main(mode: str, count: int) -> None:
+    async with TelegramEmulator() as emu:
+        if mode == "report":
+            await _staff_chats(emu)
+        print(json.dumps({"url": emu.url, "token": emu.token}), flush=True)
+        await asyncio.to_thread(sys.stdin.readline)  # the bot is polling
+        first_update = emu._next_update_id
+        if mode == "report":
+            figures = await _reports(emu, count)
+        else:
+            figures = await _echo(emu, count, int(os.environ["UPDATES_EACH"]))
+        figures["updates"] = emu._next_update_id - first_update
+        print(json.dumps(figures), flush=True)
+        await asyncio.to_thread(sys.stdin.readline)  # the bot has finished what it was doing
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], int(sys.argv[2])))
