@@ -3,7 +3,7 @@
 Grids are squares of about 300 m in a 100 × 100 lattice (100 communities of 10 × 10 grids) stored
 in a fresh SQLite database; lookups are random points inside the lattice, plus 1 % outside every
 grid that fall back to the nearest grid within 50 m. Measured: the in-memory index alone
-(`lookups_per_s`), and the bot's own path per lookup (`bot.reports.area_index`, which checks the
+(`lookups_per_s`), and the bot's own path per lookup (`bot.area_index.area_index`, which checks the
 areas' version in the database, then the index: `db_lookups_per_s`).
 """
 
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.common import Stopwatch, peak_rss_mb, percentile, report
-from bot import reports
+from bot.area_index import area_index
 from storage import migrate
 from storage.db import Database
 from storage.models import Area, AreaLevel
@@ -89,7 +89,7 @@ async def run(size: int | None) -> None:
         await migrate.upgrade(database)
         await _seed(database, side)
         with Stopwatch() as build:
-            index = await reports.area_index(database)
+            index = await area_index(database)
         points = _points(lookups, side)
         latencies, found = [], 0
         with Stopwatch() as pure:
@@ -100,7 +100,7 @@ async def run(size: int | None) -> None:
         db_count = lookups // 10
         with Stopwatch() as through_db:
             for lat, lon in points[:db_count]:
-                (await reports.area_index(database)).locate(lat, lon, TOLERANCE_M)
+                (await area_index(database)).locate(lat, lon, TOLERANCE_M)
         await database.dispose()
     report(
         "routing",

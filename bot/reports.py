@@ -7,8 +7,6 @@ see the same photos; the conversation state only says which step is being asked.
 from __future__ import annotations
 
 import html
-import time
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -18,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import cases
 from bot.errors import PoliteError
-from bot.geo import AreaIndex, Located, degrees_around, distance_m
+from bot.geo import Located, degrees_around, distance_m
 from bot.texts import Markup, Translator
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseMedia, CaseStatus, Category, MediaKind, Person
@@ -281,52 +279,6 @@ async def communities(database: Database) -> Sequence[Area]:
             select(Area).where(Area.level == AreaLevel.COMMUNITY).order_by(Area.code)
         )
         return rows.all()
-
-
-# Seconds between two checks that the areas are unchanged (their count and last update tell).
-# An import in this process forgets the index at once; another instance's import is seen within
-# this delay. Checking costs a scan of the areas (milliseconds at 10,000 grids), so not per point.
-AREAS_RECHECK_S = 5.0
-
-
-@dataclass
-class _CachedIndex:
-    version: tuple[object, ...]
-    index: AreaIndex
-    checked_at: float
-
-
-_INDEXES: weakref.WeakKeyDictionary[Database, _CachedIndex] = weakref.WeakKeyDictionary()
-
-
-async def area_index(database: Database) -> AreaIndex:
-    """The spatial index of grids and communities, rebuilt only when the areas changed."""
-    cached = _INDEXES.get(database)
-    if cached is not None and time.monotonic() - cached.checked_at < AREAS_RECHECK_S:
-        return cached.index
-    searchable = Area.level.in_([AreaLevel.GRID, AreaLevel.COMMUNITY])
-    async with database.sessions() as session:
-        version = tuple(
-            (
-                await session.execute(
-                    select(func.count(), func.max(Area.updated_at)).where(searchable)
-                )
-            ).one()
-        )
-        if cached is not None and cached.version == version:
-            cached.checked_at = time.monotonic()
-            return cached.index
-        rows = await session.execute(
-            select(Area.id, Area.level, Area.parent_id, Area.boundary).where(searchable)
-        )
-        index = AreaIndex((i, level.value, parent, boundary) for i, level, parent, boundary in rows)
-    _INDEXES[database] = _CachedIndex(version, index, time.monotonic())
-    return index
-
-
-def forget_area_index(database: Database) -> None:
-    """The areas changed here: build the index anew at the next lookup."""
-    _INDEXES.pop(database, None)
 
 
 async def next_allowed_at(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot import reports
+from bot.area_index import area_index
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, Person, Role
 
@@ -28,7 +28,7 @@ async def _area_of(database: Database, case: Case, tolerance_m: float) -> Area |
             return await session.get(Area, case.area_id)
     if case.latitude is None or case.longitude is None:
         return None
-    index = await reports.area_index(database)
+    index = await area_index(database)
     located = index.locate(case.latitude, case.longitude, tolerance_m)
     if located is None:
         return None

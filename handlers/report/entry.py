@@ -8,6 +8,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot import reports
+from bot.area_index import area_index
 from bot.geo import Located
 from handlers.callbacks import ReportAnswer, ReportCategory
 from handlers.filters import HasRole, MenuButton
@@ -89,7 +90,7 @@ async def locate(flow: Flow, message: Message) -> tuple[Located | None, bool]:
 
     While no areas are configured at all, every place is inside (the case goes to triage)."""
     assert message.location is not None
-    index = await reports.area_index(flow.database)
+    index = await area_index(flow.database)
     if index.empty:
         return None, True
     location = message.location
