@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from bot.stats_view import View, category_name, scope_name
+from bot.scope import area_name
+from bot.stats_view import View, category_name
 from bot.texts import Translator
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def render(t: Translator, view: View) -> bytes:
     grid_height = max(2.5, GRID_ROW_IN * len(grids) + 1.2)
     figure = Figure(figsize=(WIDTH_IN, 4 + grid_height), dpi=DPI, layout="constrained")
     daily_axes, grid_axes = figure.subplots(2, 1, height_ratios=[4, grid_height])
-    figure.suptitle(t("chart.title", period=view.period.label, scope=scope_name(t, view.scope)))
+    figure.suptitle(t("chart.title", period=view.period.label, scope=area_name(t, view.scope)))
     _daily(t, daily_axes, view)
     _grids(t, grid_axes, view)
     out = io.BytesIO()

@@ -114,7 +114,7 @@ async def load(database: Database, area: Area | None, language: str, now: dateti
         kinds = (await session.scalars(select(Category).order_by(Category.sort_order))).all()
     outlines = [Outline(a.name, a.level, shape(a.boundary)) for a in found if a.boundary]
     if not outlines:
-        where = area.name if area is not None else TextRef("export.whole_street")
+        where = area.name if area is not None else TextRef("staff.whole_street")
         raise PoliteError("map.no_boundaries", area=where)
     dots = [
         Dot(lat, lon, category, is_overdue(status, accept_due, resolve_due, now))

@@ -6,13 +6,19 @@ asking for no area means their own community.
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import periods
 from bot.audience import within
 from bot.errors import PoliteError
+from bot.periods import Period
+from bot.texts import Translator
 from storage.db import Database
 from storage.models import Area, Person, Role
+from storage.types import utcnow
 
 
 async def area_for(database: Database, person: Person, argument: str | None) -> Area | None:
@@ -35,6 +41,20 @@ async def area_for(database: Database, person: Person, argument: str | None) -> 
         if lead_area is not None and area.id in await within(session, [lead_area]):
             return area
         raise PoliteError("error.not_allowed")
+
+
+async def period_and_area(
+    database: Database, person: Person, argument: str | None, tz: tzinfo
+) -> tuple[Period, Area | None]:
+    """`[period] [area]` as commands take them (a period first, default this month)."""
+    today = utcnow().astimezone(tz).date()
+    period, rest = periods.parse((argument or "").split(), today, tz)
+    return period, await area_for(database, person, " ".join(rest) or None)
+
+
+def area_name(t: Translator, area: Area | None) -> str:
+    """The area's name, or "the whole street"."""
+    return area.name if area is not None else t("staff.whole_street")
 
 
 async def _own_area(session: AsyncSession, person: Person) -> Area | None:

@@ -45,10 +45,6 @@ async def gather(database: Database, period: Period, scope: Area | None) -> View
     return View(period, scope, tree, report, daily, list(categories))
 
 
-def scope_name(t: Translator, scope: Area | None) -> str:
-    return scope.name if scope is not None else t("stats.street")
-
-
 def category_name(t: Translator, categories: list[Category], category_id: int | None) -> str:
     found = [c for c in categories if c.id == category_id]
     return found[0].name(t.language) if found else t("stats.no_category")
@@ -111,7 +107,7 @@ def blocks(t: Translator, view: View) -> list[str]:
     """The title and total, then one block per area shown and per category with cases."""
     report, nothing = view.report, Figures(Counts())
     found = [
-        t("stats.title", period=view.period.label, scope=scope_name(t, view.scope)),
+        t("stats.title", period=view.period.label, scope=scopes.area_name(t, view.scope)),
         block(t, t("stats.total"), report.total),
         t("stats.by_area"),
     ]

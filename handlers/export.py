@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import FSInputFile, Message
 
-from bot import export, periods, scope
+from bot import export, scope
 from bot.errors import PoliteError
 from bot.export import Format, Register
 from bot.telegram import UPLOAD_LIMIT
@@ -32,13 +32,11 @@ async def send_register(
     tz: tzinfo,
 ) -> None:
     """Leads get their community without reporters; admins any area, with reporters."""
-    words = (command.args or "").split()
-    period, rest = periods.parse(words, datetime.now(tz).date(), tz)
-    area = await scope.area_for(database, person, " ".join(rest) or None)
+    period, area = await scope.period_and_area(database, person, command.args, tz)
     register = Register(
         period, await scope.area_ids(database, area), with_reporters=person.role == Role.ADMIN
     )
-    where = area.name if area is not None else t("export.whole_street")
+    where = scope.area_name(t, area)
     code = area.code if area is not None else None
     with tempfile.TemporaryDirectory(prefix="export-") as folder:
         outputs = {kind: Path(folder) / export.file_name(period, code, kind) for kind in Format}

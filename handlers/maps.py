@@ -29,7 +29,7 @@ async def send_map(
     area = await scope.area_for(database, person, command.args)
     now = utcnow()
     case_map = await maps.load(database, area, t.language, now)
-    where = area.name if area is not None else t("export.whole_street")
+    where = scope.area_name(t, area)
     when = now.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     title = t("map.title", area=where, when=when)
     picture = await asyncio.to_thread(maps.render, case_map, t, title)

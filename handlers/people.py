@@ -27,7 +27,7 @@ async def show_people(
     message: Message, command: CommandObject, person: Person, t: Translator, database: Database
 ) -> None:
     top = await scope.area_for(database, person, command.args)
-    lines = [t("people.title", area=top.name if top else t("staff.whole_street"))]
+    lines = [t("people.title", area=scope.area_name(t, top))]
     if top is None:
         lines.append(t("people.street_admins"))
         lines += [INDENT + _person_line(t, p) for p in await organisation.unbound_admins(database)]

@@ -34,11 +34,9 @@ async def show_stats(
     database: Database,
     tz: tzinfo,
 ) -> None:
-    today = utcnow().astimezone(tz).date()
-    period, rest = periods.parse((command.args or "").split(), today, tz)
-    area = await scope.area_for(database, person, " ".join(rest) or None)
+    period, area = await scope.period_and_area(database, person, command.args, tz)
     view = await stats_view.gather(database, period, area)
-    where = stats_view.scope_name(t, area)
+    where = scope.area_name(t, area)
     if view.empty:
         await message.answer(t("stats.empty", period=period.label, scope=where))
         return
