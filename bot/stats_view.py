@@ -11,7 +11,6 @@ from bot import scope as scopes
 from bot import stats
 from bot.indicators import Counts, Figures
 from bot.periods import Period
-from bot.telegram import MESSAGE_LIMIT
 from bot.texts import Translator
 from storage.db import Database
 from storage.models import Area, Category
@@ -121,17 +120,4 @@ def blocks(t: Translator, view: View) -> list[str]:
     for category_id in listed:
         name = category_name(t, view.categories, category_id)
         found.append(block(t, name, report.by_category[category_id]))
-    return found
-
-
-def pages(parts: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """The parts joined by blank lines into as few messages as fit `limit` (a part longer
-    than the limit is cut)."""
-    found: list[str] = []
-    for part in parts:
-        part = part[:limit]
-        if found and len(found[-1]) + 2 + len(part) <= limit:
-            found[-1] += "\n\n" + part
-        else:
-            found.append(part)
     return found

@@ -9,20 +9,19 @@ from aiogram.types import Message
 from bot.telegram import MESSAGE_LIMIT
 
 
-def chunks(lines: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """The lines joined into as few texts as fit `limit`, never cutting a line (or its tags)."""
+def chunks(lines: Iterable[str], limit: int = MESSAGE_LIMIT, separator: str = "\n") -> list[str]:
+    """The lines (or blocks) joined by `separator` into as few texts as fit `limit`, never
+    cutting one that fits a message by itself (nor its tags)."""
     texts: list[str] = []
-    current = ""
     for line in lines:
         line = line[:limit]
-        if current and len(current) + 1 + len(line) > limit:
-            texts.append(current)
-            current = line
+        if texts and len(texts[-1]) + len(separator) + len(line) <= limit:
+            texts[-1] += separator + line
         else:
-            current = f"{current}\n{line}" if current else line
-    return [*texts, current] if current else texts
+            texts.append(line)
+    return texts
 
 
-async def answer_lines(message: Message, lines: Iterable[str]) -> None:
-    for text in chunks(lines):
+async def answer_lines(message: Message, lines: Iterable[str], separator: str = "\n") -> None:
+    for text in chunks(lines, separator=separator):
         await message.answer(text)

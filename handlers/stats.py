@@ -21,6 +21,7 @@ from bot.errors import PoliteError
 from bot.texts import Translator
 from handlers.callbacks import RankingPublish
 from handlers.filters import HasRole
+from handlers.long_text import answer_lines
 from storage.db import Database
 from storage.models import Person, Role
 from storage.types import utcnow
@@ -40,8 +41,7 @@ async def show_stats(
     if view.empty:
         await message.answer(t("stats.empty", period=period.label, scope=where))
         return
-    for page in stats_view.pages(stats_view.blocks(t, view)):
-        await message.answer(page)
+    await answer_lines(message, stats_view.blocks(t, view), separator="\n\n")
     png = await asyncio.to_thread(charts.render, t, view)
     caption = t("chart.caption", period=period.label, scope=where)
     await message.answer_photo(BufferedInputFile(png, "stats.png"), caption=caption)

@@ -10,8 +10,9 @@ import pytest
 from bot import ranking, stats
 from bot.indicators import Counts, median
 from bot.periods import month_of
-from bot.stats_view import duration, pages, percent
+from bot.stats_view import duration, percent
 from bot.texts import Catalogue, Translator
+from handlers.long_text import chunks
 from storage.models import Area, AreaLevel
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -81,8 +82,9 @@ def test_figures_are_written_short(zh: Translator) -> None:
 
 def test_pages_keep_blocks_whole_and_within_the_limit() -> None:
     parts = ["a" * 40, "b" * 40, "c" * 40, "d" * 200]
-    assert pages(parts, limit=100) == ["a" * 40 + "\n\n" + "b" * 40, "c" * 40, "d" * 100]
-    assert pages(["x"], limit=100) == ["x"]
+    pages = chunks(parts, limit=100, separator="\n\n")
+    assert pages == ["a" * 40 + "\n\n" + "b" * 40, "c" * 40, "d" * 100]
+    assert chunks(["x"], limit=100, separator="\n\n") == ["x"]
 
 
 def grid(n: int) -> Area:
