@@ -14,6 +14,7 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from bot import commands
 from bot.config import Settings
 from bot.desk import Desk
+from bot.lean_aiogram import build_hot_types
 from bot.media import MediaStore
 from bot.metrics import Metrics
 from bot.notify import Notifier
@@ -115,6 +116,7 @@ def build_dispatcher(
 
 async def create_app(settings: Settings, *, apply_migrations: bool = True) -> App:
     """Connect to the database (migrating it first) and build the bot."""
+    build_hot_types()
     database = Database(settings.database_url)
     if apply_migrations:
         await migrate.upgrade(database)

@@ -1,0 +1,57 @@
+"""Import aiogram without building every Telegram type's validator up front.
+
+`aiogram.types` ends by calling `model_rebuild()` on each of its ~440 pydantic models, which builds
+every validator at import: ~105 MB of a 170 MB process and ~1.4 s (aiogram issue #1513). The bot
+uses a few dozen of those types. Imported before aiogram, this module lets that import record the
+types' namespace instead of building, and puts the names into each type module's globals (what
+its `TYPE_CHECKING` imports would have been), so pydantic builds a type the first time it is used
+(the models already say `defer_build=True`) and resolves its forward references wherever that
+happens. If aiogram changes how it rebuilds, the recorder is never called and aiogram builds as
+before. `tests/unit/test_lean_aiogram.py` builds every type and method this way.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from pydantic import BaseModel
+
+# The types every update and reply goes through: built at start, not during the first update.
+HOT_TYPES = ("Update", "Message", "CallbackQuery", "File")
+
+
+def import_aiogram() -> None:
+    """Import `aiogram.types` lazily (no-op if aiogram is already imported)."""
+    if "aiogram" in sys.modules:
+        return
+    namespace: dict[str, Any] = {}
+    original = BaseModel.model_rebuild.__func__  # type: ignore[attr-defined]
+
+    def record(cls: type[BaseModel], **kwargs: Any) -> bool | None:
+        types_namespace = kwargs.get("_types_namespace")
+        if types_namespace is not None and cls.__module__.startswith("aiogram.types."):
+            namespace.update(types_namespace)
+            return None
+        return original(cls, **kwargs)
+
+    BaseModel.model_rebuild = classmethod(record)  # type: ignore[method-assign,assignment]
+    try:
+        import aiogram.types  # noqa: F401
+    finally:
+        BaseModel.model_rebuild = classmethod(original)  # type: ignore[method-assign]
+    for name, module in list(sys.modules.items()):
+        if name.startswith("aiogram.types.") and module is not None:
+            for key, value in namespace.items():
+                module.__dict__.setdefault(key, value)
+
+
+def build_hot_types() -> None:
+    """Build the validators every update needs now, so the first update does not pay for them."""
+    import aiogram.types
+    from aiogram.methods.base import Response
+
+    for name in HOT_TYPES:
+        model = getattr(aiogram.types, name)
+        model.model_rebuild(_parent_namespace_depth=0)
+        Response[model].model_rebuild(_parent_namespace_depth=0)  # type: ignore[valid-type]

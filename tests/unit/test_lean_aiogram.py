@@ -1,0 +1,96 @@
+"""aiogram imported through bot/lean_aiogram.py: types built on first use, and built the same.
+
+Each check runs in a fresh interpreter: whether aiogram is imported lazily is decided once per
+process, and this test process has imported it long ago.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+UPDATE = {
+    "update_id": 7,
+    "message": {
+        "message_id": 3,
+        "date": 1_790_000_000,
+        "chat": {"id": 42, "type": "private", "first_name": "李"},
+        "from": {"id": 42, "is_bot": False, "first_name": "李", "language_code": "zh-hans"},
+        "caption": "楼道堆放杂物",
+        "photo": [{"file_id": "a", "file_unique_id": "b", "width": 90, "height": 60}],
+        "reply_to_message": {
+            "message_id": 2,
+            "date": 1_789_999_000,
+            "chat": {"id": 42, "type": "private"},
+            "location": {"latitude": 30.25, "longitude": 120.16},
+            "reply_markup": {
+                "inline_keyboard": [[{"text": "受理", "callback_data": "case:accept:1"}]]
+            },
+        },
+    },
+}
+
+# Prints whether Message was built by the import, then the update as aiogram parses it.
+PARSE = """
+import json, sys
+{importer}
+import aiogram.types as types
+print(json.dumps(types.Message.__pydantic_complete__))
+update = types.Update.model_validate(json.loads(sys.argv[1]))
+print(update.model_dump_json(exclude_none=True))
+"""
+
+# Builds every type, every method and every method's response the lazy way.
+BUILD_ALL = """
+import bot
+import aiogram.methods as methods
+import aiogram.types as types
+from aiogram.methods.base import Response
+
+failed = []
+for module in (types, methods):
+    for name in module.__all__:
+        model = getattr(module, name)
+        if not hasattr(model, "model_rebuild"):
+            continue
+        if module is methods and not isinstance(getattr(model, "__api_method__", None), str):
+            continue  # Request, Response, TelegramMethod: bases, not methods
+        try:
+            model.model_rebuild(_parent_namespace_depth=0)
+            if module is methods:
+                Response[model.__returning__].model_rebuild(_parent_namespace_depth=0)
+        except Exception as error:
+            failed.append(f"{name}: {error!r}")
+print("\\n".join(failed) or "ok")
+"""
+
+
+def _run(code: str, *args: str) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_importing_the_bot_builds_no_type_and_parses_updates_as_aiogram_does() -> None:
+    sample = json.dumps(UPDATE)
+    lazy_built, lazy = _run(PARSE.format(importer="import bot"), sample)
+    eager_built, eager = _run(PARSE.format(importer="import aiogram"), sample)
+
+    assert (lazy_built, eager_built) == ("false", "true")
+    assert lazy == eager
+    assert json.loads(lazy)["message"]["reply_to_message"]["location"]["latitude"] == 30.25
+
+
+def test_every_type_method_and_response_builds_on_first_use() -> None:
+    assert _run(BUILD_ALL) == ["ok"]
