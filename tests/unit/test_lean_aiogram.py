@@ -94,3 +94,23 @@ def test_importing_the_bot_builds_no_type_and_parses_updates_as_aiogram_does() -
 
 def test_every_type_method_and_response_builds_on_first_use() -> None:
     assert _run(BUILD_ALL) == ["ok"]
+
+
+# aiogram parses each answer as Response[returning type]; those classes must outlive a collection.
+RESPONSES_KEPT = """
+import gc
+import aiogram.methods as methods
+from aiogram.methods.base import Response
+from bot.lean_aiogram import HOT_METHODS, build_hot_types
+
+build_hot_types()
+def ids():
+    return [id(Response[getattr(methods, name).__returning__]) for name in HOT_METHODS]
+before = ids()
+gc.collect()
+print(before == ids())
+"""
+
+
+def test_the_answers_generic_classes_survive_garbage_collection() -> None:
+    assert _run(RESPONSES_KEPT) == ["True"]
