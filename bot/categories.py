@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
@@ -22,6 +25,19 @@ SWITCH = {"on": True, "off": False, "开": True, "关": False}
 NO_DEPARTMENT = {"-", "none", "无"}
 DEPARTMENT_LIMIT = 32
 FIELDS = ("accept", "resolve", "urgent", "department", "active")
+# Seconds a process keeps the categories it read. Each report step looks them up several times
+# (bench/pipeline.py: ~1.8 reads an update); a change here is seen at once, another instance's
+# within this delay.
+CATEGORIES_RECHECK_S = 5.0
+
+
+@dataclass(frozen=True)
+class _Cached:
+    by_id: dict[int, Category]
+    read_at: float
+
+
+_CACHE: weakref.WeakKeyDictionary[Database, _Cached] = weakref.WeakKeyDictionary()
 
 
 async def every(database: Database) -> Sequence[Category]:
@@ -29,6 +45,15 @@ async def every(database: Database) -> Sequence[Category]:
     async with database.sessions() as session:
         rows = await session.scalars(select(Category).order_by(Category.sort_order, Category.id))
         return rows.all()
+
+
+async def by_id(database: Database) -> dict[int, Category]:
+    """Every category by id, read again at most every CATEGORIES_RECHECK_S (read-only objects)."""
+    cached = _CACHE.get(database)
+    if cached is None or time.monotonic() - cached.read_at >= CATEGORIES_RECHECK_S:
+        cached = _Cached({c.id: c for c in await every(database)}, time.monotonic())
+        _CACHE[database] = cached
+    return cached.by_id
 
 
 async def change(database: Database, code: str, field: str, value: str, by: Person) -> Category:
@@ -45,6 +70,7 @@ async def change(database: Database, code: str, field: str, value: str, by: Pers
         before = getattr(category, _column(field))
         _apply(category, field, value.strip())
         after = getattr(category, _column(field))
+    _CACHE.pop(database, None)
     log.info("category %s: %s %r -> %r by person %s", category.code, field, before, after, by.id)
     return category
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import cases
+from bot import categories as all_categories
 from bot.errors import PoliteError
 from bot.geo import Located, degrees_around, distance_m
 from bot.texts import Markup, Translator
@@ -39,18 +40,14 @@ class PhotoAdded:
 
 
 async def categories(database: Database) -> Sequence[Category]:
-    async with database.sessions() as session:
-        rows = await session.scalars(
-            select(Category).where(Category.active.is_(True)).order_by(Category.sort_order)
-        )
-        return rows.all()
+    """The categories residents can pick, in their order."""
+    return [c for c in (await all_categories.by_id(database)).values() if c.active]
 
 
 async def category(database: Database, category_id: int | None) -> Category | None:
     if category_id is None:
         return None
-    async with database.sessions() as session:
-        return await session.get(Category, category_id)
+    return (await all_categories.by_id(database)).get(category_id)
 
 
 async def draft_of(database: Database, person_id: int) -> Case | None:
@@ -87,8 +84,8 @@ async def _update(database: Database, case_id: int, **values: object) -> Case:
 
 
 async def choose_category(database: Database, case_id: int, category_id: int) -> Case:
+    chosen = await category(database, category_id)
     async with database.sessions() as session:
-        chosen = await session.get(Category, category_id)
         current = await session.get(Case, case_id)
     if chosen is None or not chosen.active:
         raise ReportError("report.bad_choice")
@@ -101,7 +98,7 @@ async def answer(database: Database, case_id: int, key: str, option: str) -> tup
     """Record an answer to a quick question; True when it means danger now."""
     async with database.sessions() as session:
         draft = await session.get(Case, case_id)
-        chosen = await session.get(Category, draft.category_id) if draft else None
+    chosen = await category(database, draft.category_id) if draft else None
     if draft is None or chosen is None:
         raise ReportError("report.gone")
     question = next((q for q in chosen.questions if q["key"] == key), None)
