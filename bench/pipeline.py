@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,9 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, Any]:
         app.retry.throttle = Throttle(UNLIMITED, global_per_s=UNLIMITED, chat_interval_s=0)
         polling = asyncio.create_task(run_polling(app, handle_signals=False, polling_timeout=1))
         try:
+            cpu_started = time.process_time()
             figures = await go()
+            cpu_s = time.process_time() - cpu_started
         finally:
             with contextlib.suppress(RuntimeError):
                 await app.dispatcher.stop_polling()
@@ -107,11 +110,13 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, Any]:
         "p50_ms": round(percentile(latencies, 0.5), 2),
         "p99_ms": round(percentile(latencies, 0.99), 2),
         "seconds": round(seconds, 2),
+        # The bot process's CPU (all its threads) per update: steadier than rates on a busy machine.
+        "cpu_ms_per_update": round(cpu_s * 1000 / max(1, figures["updates"]), 2),
     }
 
 
-async def _bare_echo(users_count: int, updates: int) -> float:
-    """Updates per second of a bare aiogram bot that echoes each message."""
+async def _bare_echo(users_count: int, updates: int) -> tuple[float, float]:
+    """Updates per second of a bare aiogram bot that echoes each message, and its CPU ms each."""
     each = max(1, updates // users_count)
     async with _load("echo", users_count, UPDATES_EACH=str(each)) as (emulator, go):
         bot = Bot(emulator["token"], session=AiohttpSession(api=api_server(emulator["url"])))
@@ -127,20 +132,23 @@ async def _bare_echo(users_count: int, updates: int) -> float:
             dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
         )
         try:
+            cpu_started = time.process_time()
             figures = await go()
+            cpu_s = time.process_time() - cpu_started
         finally:
             await dispatcher.stop_polling()
             await asyncio.wait_for(polling, 30)
             await bot.session.close()
-    return figures["updates"] / figures["seconds"]
+    return figures["updates"] / figures["seconds"], cpu_s * 1000 / max(1, figures["updates"])
 
 
 async def run(size: int | None) -> None:
     residents = size or 200
     with tempfile.TemporaryDirectory() as folder:
         figures = await _pipeline(residents, Path(folder))
-    bare = await _bare_echo(residents, int(figures["updates"]))
+    bare, bare_cpu_ms = await _bare_echo(residents, int(figures["updates"]))
     figures["bare_echo_updates_per_s"] = round(bare, 1)
+    figures["bare_echo_cpu_ms_per_update"] = round(bare_cpu_ms, 2)
     figures["ratio_to_bare_echo"] = round(figures["updates_per_s"] / bare, 3)
     figures["peak_rss_mb"] = peak_rss_mb()
     report("pipeline", figures)
