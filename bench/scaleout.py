@@ -10,7 +10,8 @@ database (`BENCH_PROCESSES=2` runs only K=2).
 
 Checked per run: every report filed made one case with its own number, every update was
 answered 2xx once and journalled handled once, every subscriber got the notice exactly once.
-The bot's own throttle (30 messages/s per instance) stays on: this is the product as deployed.
+The bot's own throttle (30 messages/s for all instances together, through Redis) stays on: this
+is the product as deployed.
 The emulator's limits are off unless `BENCH_TELEGRAM_LIMIT` is set (see `_telegram_limits`).
 """
 
