@@ -97,7 +97,7 @@ def conversation_storage(
     return DatabaseStorage(database), SimpleEventIsolation()
 
 
-def throttle(settings: Settings, redis: Redis | None) -> Throttle:
+def outgoing_throttle(settings: Settings, redis: Redis | None) -> Throttle:
     """The outgoing throttle; with Redis, its budget is shared by every process of the bot."""
     if redis is None:
         return Throttle(settings.broadcast_rate)
@@ -150,7 +150,7 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
         await mark_unreachable(database, chat_id)
 
     redis = redis_client(settings)
-    retry = RetryMiddleware(on_blocked=on_blocked, throttle=throttle(settings, redis))
+    retry = RetryMiddleware(on_blocked=on_blocked, throttle=outgoing_throttle(settings, redis))
     bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url, retry)
     metrics = Metrics()
     metrics.count_retry_after(retry)

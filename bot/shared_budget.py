@@ -118,6 +118,7 @@ class SharedBudget:
             group_per_min,
             round(MINUTE_S * 1e6),
         ]
+        self.redis = redis
         self.retry_s = retry_s
         self.clock = clock
         self._reserve = redis.register_script(RESERVE)

@@ -12,8 +12,11 @@ import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
+from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 
+from bot.app import create_app
+from bot.config import Settings
 from bot.shared_budget import SharedBudget
 from bot.throttle import SECOND_S, Throttle
 from tests.helpers import Clock
@@ -172,6 +175,23 @@ async def test_a_throttle_waits_for_what_another_process_sent(make_budget: MakeB
     await one.wait(7)
     await other.wait(7)  # its own throttle has seen nothing of chat 7
     assert 0.9 < sum(slept) <= 1.1
+
+
+async def test_the_app_shares_its_one_redis_client_with_the_budget(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = await create_app(make_settings(redis_url=REDIS_URL))
+    try:
+        budget = app.retry.throttle.budget
+        assert isinstance(budget, SharedBudget)
+        assert isinstance(app.dispatcher.storage, RedisStorage)
+        assert budget.redis is app.dispatcher.storage.redis
+        assert f"{{{app.bot.id}}}" in budget.key("sent")
+    finally:
+        await app.close()
+    alone = await create_app(make_settings())
+    await alone.close()
+    assert alone.retry.throttle.budget is None
 
 
 def closed_port() -> int:
