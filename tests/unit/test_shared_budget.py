@@ -88,6 +88,21 @@ async def test_two_processes_together_keep_to_the_overall_window(make_budget: Ma
         assert len([at for at in stamps if first <= at < first + SECOND_S]) <= 10
 
 
+async def test_the_second_goes_in_sixths_not_in_one_burst(make_budget: MakeBudget) -> None:
+    budgets = [await make_budget(), await make_budget()]
+    stamps: list[float] = []
+    for chat in range(1, 100):
+        if len(stamps) == 12:
+            break
+        answer = await budgets[chat % 2].reserve(chat, is_group=False, interactive=True)
+        if answer.delay == 0:
+            stamps.append(answer.at)
+        else:
+            await asyncio.sleep(answer.delay)
+    sixth = SECOND_S * 5 / 30 - 1e-6  # 5 of the 30 at a time (stamps are whole µs)
+    assert all(later - first >= sixth for first, later in zip(stamps, stamps[5:], strict=False))
+
+
 async def test_the_broadcast_share_leaves_replies_their_headroom(
     make_budget: MakeBudget,
 ) -> None:
