@@ -10,6 +10,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from aiogram.utils.token import extract_bot_id
+from redis.asyncio import Redis
 
 from bot import commands
 from bot.config import Settings
@@ -21,6 +23,7 @@ from bot.notify import Notifier
 from bot.people import mark_unreachable
 from bot.scheduler import create_scheduler
 from bot.sender import Sender, SenderTask
+from bot.shared_budget import SharedBudget
 from bot.telegram import RetryMiddleware, create_bot
 from bot.texts import Catalogue
 from bot.throttle import Throttle
@@ -38,6 +41,9 @@ log = logging.getLogger(__name__)
 
 # Telegram redelivers an update for at most a day; handled ids are kept a little longer.
 JOURNAL_RETENTION = timedelta(days=2)
+# Redis answers in microseconds: a call that takes seconds means it is gone, and a message
+# waiting on the shared send budget should fall back to the local throttle instead.
+REDIS_TIMEOUT_S = 5.0
 
 
 @dataclass
@@ -64,22 +70,41 @@ class App:
         await self.media.wait()
 
     async def close(self) -> None:
-        await self.dispatcher.storage.close()
+        await self.dispatcher.storage.close()  # and the Redis client, if any (see redis_client)
         await self.dispatcher.fsm.events_isolation.close()
         await self.bot.session.close()
         await self.database.dispose()
 
 
+def redis_client(settings: Settings) -> Redis | None:
+    """The process's one Redis client (conversation state, per-user locks, the send budget),
+    when REDIS_URL is set; the conversation storage closes it."""
+    if not settings.redis_url:
+        return None
+    return Redis.from_url(
+        settings.redis_url,
+        socket_connect_timeout=REDIS_TIMEOUT_S,
+        socket_timeout=REDIS_TIMEOUT_S,
+    )
+
+
 def conversation_storage(
-    settings: Settings, database: Database
+    database: Database, redis: Redis | None
 ) -> tuple[BaseStorage, BaseEventIsolation]:
-    """Redis (state and per-user locks shared by instances) when REDIS_URL is set, else the DB."""
-    if settings.redis_url:
-        storage = RedisStorage.from_url(
-            settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True)
-        )
-        return storage, RedisEventIsolation(redis=storage.redis)
+    """Redis (state and per-user locks shared by instances) when there is one, else the DB."""
+    if redis is not None:
+        storage = RedisStorage(redis, key_builder=DefaultKeyBuilder(with_destiny=True))
+        return storage, RedisEventIsolation(redis=redis)
     return DatabaseStorage(database), SimpleEventIsolation()
+
+
+def outgoing_throttle(settings: Settings, redis: Redis | None) -> Throttle:
+    """The outgoing throttle; with Redis, its budget is shared by every process of the bot."""
+    if redis is None:
+        return Throttle(settings.broadcast_rate)
+    bot_id = extract_bot_id(settings.bot_token.get_secret_value())
+    budget = SharedBudget(redis, bot_id, broadcast_rate=settings.broadcast_rate)
+    return Throttle(settings.broadcast_rate, budget=budget)
 
 
 def build_dispatcher(
@@ -87,10 +112,11 @@ def build_dispatcher(
     database: Database,
     catalogue: Catalogue,
     journal: UpdateJournalMiddleware,
+    redis: Redis | None,
     **services: object,
 ) -> Dispatcher:
     """The Dispatcher with its dependencies by name, middlewares and routers."""
-    storage, isolation = conversation_storage(settings, database)
+    storage, isolation = conversation_storage(database, redis)
     dispatcher = Dispatcher(
         storage=storage,
         events_isolation=isolation,
@@ -125,7 +151,8 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
     async def on_blocked(chat_id: int) -> None:
         await mark_unreachable(database, chat_id)
 
-    retry = RetryMiddleware(on_blocked=on_blocked, throttle=Throttle(settings.broadcast_rate))
+    redis = redis_client(settings)
+    retry = RetryMiddleware(on_blocked=on_blocked, throttle=outgoing_throttle(settings, redis))
     bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url, retry)
     metrics = Metrics()
     metrics.count_retry_after(retry)
@@ -136,7 +163,7 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
         bot, database, catalogue, notifier, card_buttons, settings.tz, settings.routing_tolerance_m
     )
     dispatcher = build_dispatcher(
-        settings, database, catalogue, journal, media=media, notifier=notifier, desk=desk
+        settings, database, catalogue, journal, redis, media=media, notifier=notifier, desk=desk
     )
     scheduler = create_scheduler(database, desk, media, settings, publish_button)
     metrics.watch(scheduler)

@@ -83,7 +83,7 @@ class RetryMiddleware(BaseRequestMiddleware):
                 return await make_request(bot, method)
             except TelegramRetryAfter as error:
                 self.retry_after_count += 1
-                self.throttle.pause(error.retry_after)
+                await self.throttle.pause_everyone(error.retry_after)
                 if attempt == self.attempts or error.retry_after > self.max_retry_after_s:
                     raise
                 log.warning("429 on %s: waiting %ss", method.__api_method__, error.retry_after)

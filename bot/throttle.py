@@ -6,6 +6,10 @@ wait whenever someone who is waiting for an answer (an interactive message) is q
 always go first. A reply of two or three messages into one private chat goes as a burst, which
 Telegram tolerates (its per-chat limit is about sustained sending). A 429 pauses every sender
 until its retry_after has passed.
+
+Telegram's budget is the token's, not the process's: with several processes a `SharedBudget`
+(bot/shared_budget.py) counts the same limits for all of them, and this throttle keeps the order
+within its process (replies first) and decides alone while the shared budget is unreachable.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 GLOBAL_PER_S = 30
 # Our stamps are taken when a request leaves; Telegram counts when it arrives, and requests sent
@@ -23,6 +28,16 @@ GLOBAL_PER_S = 30
 SECOND_S = 1.03
 CHAT_INTERVAL_S = 1.0
 GROUP_PER_MIN = 20
+
+
+class Budget(Protocol):
+    """The limits as counted for every process of the bot (see bot/shared_budget.py)."""
+
+    async def take(self, chat_id: int, is_group: bool, interactive: bool) -> float:
+        """Count the message and return 0, or return the seconds to wait before asking again."""
+        ...
+
+    async def pause(self, seconds: float) -> None: ...
 
 
 class Throttle:
@@ -35,6 +50,7 @@ class Throttle:
         group_per_min: int = GROUP_PER_MIN,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        budget: Budget | None = None,
     ) -> None:
         self.broadcast_rate = broadcast_rate
         self.global_per_s = global_per_s
@@ -42,6 +58,7 @@ class Throttle:
         self.group_per_min = group_per_min
         self.clock = clock
         self.sleep = sleep
+        self.budget = budget
         self._sent: deque[float] = deque()
         self._broadcast_sent: deque[float] = deque()
         self._last_in_chat: dict[int, float] = {}
@@ -53,6 +70,12 @@ class Throttle:
         """Telegram said 429: nobody sends until `seconds` have passed."""
         self._paused_until = max(self._paused_until, self.clock() + seconds)
 
+    async def pause_everyone(self, seconds: float) -> None:
+        """Telegram said 429: this process and, through the shared budget, every other waits."""
+        self.pause(seconds)
+        if self.budget is not None:
+            await self.budget.pause(seconds)
+
     async def wait(
         self, chat_id: int, *, is_group: bool = False, interactive: bool = False
     ) -> None:
@@ -60,12 +83,19 @@ class Throttle:
         if interactive:
             self._interactive_waiting += 1
         try:
-            while (delay := self.delay(chat_id, is_group, interactive)) > 0:
+            while (delay := await self._combined_delay(chat_id, is_group, interactive)) > 0:
                 await self.sleep(delay)
             self._record(chat_id, is_group, interactive)
         finally:
             if interactive:
                 self._interactive_waiting -= 1
+
+    async def _combined_delay(self, chat_id: int, is_group: bool, interactive: bool) -> float:
+        """The local delay, then (once it is 0) the shared budget's, which counts the message."""
+        delay = self.delay(chat_id, is_group, interactive)
+        if delay > 0 or self.budget is None:
+            return delay
+        return await self.budget.take(chat_id, is_group, interactive)
 
     def delay(self, chat_id: int, is_group: bool, interactive: bool) -> float:
         """Seconds to wait before this message may go (0: now)."""

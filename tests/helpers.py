@@ -45,3 +45,17 @@ async def eventually(check: Callable[[], Awaitable[bool]], within: float = 3.0) 
             return False
         await asyncio.sleep(0.05)
     return True
+
+
+class Clock:
+    """A clock the throttle sleeps on: sleeping moves time forward at once."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        await asyncio.sleep(0)

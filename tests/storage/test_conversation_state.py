@@ -6,7 +6,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
 
-from bot.app import conversation_storage
+from bot.app import conversation_storage, redis_client
 from bot.config import Settings
 from storage.db import Database
 from storage.fsm import DatabaseStorage
@@ -81,14 +81,14 @@ async def test_clearing_removes_the_row(database: Database) -> None:
 @pytest.mark.redis
 async def test_redis_is_used_when_redis_url_is_set(database: Database) -> None:
     settings = Settings(bot_token=TOKEN, redis_url=REDIS_URL, _env_file=None)
-    storage, isolation = conversation_storage(settings, database)
+    storage, isolation = conversation_storage(database, redis_client(settings))
     assert isinstance(storage, RedisStorage)
     await storage.redis.flushdb()
     await storage.set_state(KEY, "Report:where")
     await storage.set_data(KEY, {"lat": 30.1})
     await storage.close()
 
-    again, isolation_again = conversation_storage(settings, database)
+    again, isolation_again = conversation_storage(database, redis_client(settings))
     assert await again.get_state(KEY) == "Report:where"
     assert await again.get_data(KEY) == {"lat": 30.1}
     async with isolation_again.lock(KEY):

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bot.throttle import Throttle
-
-
-class Clock:
-    """A clock the throttle sleeps on: sleeping moves time forward at once."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-        await asyncio.sleep(0)
+from tests.helpers import Clock
 
 
 def throttle(clock: Clock, rate: float = 25) -> Throttle:

@@ -1,0 +1,203 @@
+"""The send budget of one bot token, shared in Redis by every process that sends for it.
+
+Telegram counts a token's messages wherever they come from, so with several instances the
+overall window, the broadcast share, the per-chat interval, the per-group window and a 429 pause
+live in Redis, and the overall 30 per SECOND_S are spent evenly (see SPREAD). One Lua script
+checks every limit and reserves the message in one round trip, on Redis's clock (instances on
+machines whose clocks disagree still agree on it); every key expires by itself. When Redis cannot be reached, the local throttle decides alone for a while.
+Needs Redis 5 or newer (a script that writes after reading TIME).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from bot.throttle import CHAT_INTERVAL_S, GLOBAL_PER_S, GROUP_PER_MIN, SECOND_S
+
+log = logging.getLogger(__name__)
+
+PREFIX = "minqing:budget"
+# After a failure the local throttle decides alone this long before Redis is asked again.
+RETRY_S = 5.0
+WARN_EVERY_S = 60.0
+MINUTE_S = 60.0
+# Messages counted together leave together but reach Telegram spread over tens of ms (each
+# process sends them one by one, instances over different routes), so a whole second's budget
+# counted in one burst overlaps the next second as Telegram counts it (SECOND_S leaves 30 ms).
+# Counting it in sixths keeps the sending even: at most 5 in any 0.17 s, and 30 in 1.03 s
+# (measured with 2 instances: 33 × 429 in 60 s without it, 1 with it; bench/RESULTS.md 5).
+SPREAD = 6
+
+# KEYS: overall window, broadcast window, chat interval, group window, pause.
+# ARGV: member, interactive, is_group, overall allowed, second (µs), burst allowed, burst span
+#       (µs), broadcast allowed, chat interval (ms), group allowed, group span (µs).
+# Returns {delay, now} in µs of Redis's clock: delay 0 means the message was counted.
+RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interactive = ARGV[2] == '1'
+local is_group = ARGV[3] == '1'
+local second = tonumber(ARGV[5])
+local group_span = tonumber(ARGV[11])
+
+local function trim(key, span)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - span)
+end
+
+-- Until the oldest of the newest `allowed` stamps leaves `span` (stamps are whole µs).
+local function window_delay(key, allowed, span)
+  if redis.call('ZCOUNT', key, now - span + 1, '+inf') < allowed then return 0 end
+  local first = redis.call('ZCARD', key) - allowed
+  local oldest = redis.call('ZRANGE', key, first, first, 'WITHSCORES')
+  return tonumber(oldest[2]) + span - now
+end
+
+local function add(key, span)
+  redis.call('ZADD', key, now, ARGV[1])
+  redis.call('PEXPIRE', key, math.ceil(span / 1000))
+end
+
+trim(KEYS[1], second)
+local delay = redis.call('PTTL', KEYS[5]) * 1000
+delay = math.max(delay, window_delay(KEYS[1], tonumber(ARGV[4]), second))
+delay = math.max(delay, window_delay(KEYS[1], tonumber(ARGV[6]), tonumber(ARGV[7])))
+if not interactive then
+  trim(KEYS[2], second)
+  delay = math.max(delay, window_delay(KEYS[2], tonumber(ARGV[8]), second))
+end
+if is_group or not interactive then
+  delay = math.max(delay, redis.call('PTTL', KEYS[3]) * 1000)
+end
+if is_group then
+  trim(KEYS[4], group_span)
+  delay = math.max(delay, window_delay(KEYS[4], tonumber(ARGV[10]), group_span))
+end
+if delay > 0 then return {delay, now} end
+
+add(KEYS[1], second)
+if not interactive then add(KEYS[2], second) end
+if tonumber(ARGV[9]) > 0 then redis.call('SET', KEYS[3], '1', 'PX', ARGV[9]) end
+if is_group then add(KEYS[4], group_span) end
+return {0, now}
+"""
+
+# A longer pause wins over a shorter one; KEYS: pause, ARGV: milliseconds.
+PAUSE = """
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+end
+"""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the shared budget said about one message."""
+
+    delay: float  # seconds to wait before asking again; 0: the message is counted
+    at: float  # Redis's clock when it answered, in seconds
+
+
+class SharedBudget:
+    """Telegram's limits for one bot token, counted in Redis for all its processes."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        bot_id: int,
+        *,
+        broadcast_rate: float = 25,
+        global_per_s: int = GLOBAL_PER_S,
+        chat_interval_s: float = CHAT_INTERVAL_S,
+        group_per_min: int = GROUP_PER_MIN,
+        prefix: str = PREFIX,
+        retry_s: float = RETRY_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        # The bot id as a hash tag: one bot's keys share a Redis Cluster slot, as a script needs.
+        self.prefix = f"{prefix}:{{{bot_id}}}"
+        burst = math.ceil(global_per_s / SPREAD)
+        self._limit_args = [  # ARGV 4 to 11 of RESERVE
+            global_per_s,
+            round(SECOND_S * 1e6),
+            burst,
+            round(SECOND_S * burst / global_per_s * 1e6),
+            max(1, int(broadcast_rate)),
+            math.ceil(chat_interval_s * 1000),
+            group_per_min,
+            round(MINUTE_S * 1e6),
+        ]
+        self.redis = redis
+        self.retry_s = retry_s
+        self.clock = clock
+        self._reserve = redis.register_script(RESERVE)
+        self._pause = redis.register_script(PAUSE)
+        self._members = (f"{secrets.token_hex(4)}:{n}" for n in itertools.count())
+        self._down_until: float | None = None
+        self._warned_at = -math.inf
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}:{name}"
+
+    async def reserve(self, chat_id: int, is_group: bool, interactive: bool) -> Answer:
+        """Count the message if no shared limit holds it back; raises if Redis is unreachable."""
+        keys = [
+            self.key("sent"),
+            self.key("broadcast"),
+            self.key(f"chat:{chat_id}"),
+            self.key(f"group:{chat_id}"),
+            self.key("pause"),
+        ]
+        args = [next(self._members), int(interactive), int(is_group), *self._limit_args]
+        delay_us, now_us = await self._reserve(keys=keys, args=args)
+        return Answer(delay_us / 1e6, now_us / 1e6)
+
+    async def take(self, chat_id: int, is_group: bool, interactive: bool) -> float:
+        """Seconds to wait before asking again; 0 when the message is counted, or when Redis
+        is unreachable and the local throttle alone decides."""
+        if self._resting():
+            return 0.0
+        try:
+            answer = await self.reserve(chat_id, is_group, interactive)
+        except (RedisError, OSError) as error:
+            self._failed(error)
+            return 0.0
+        self._recovered()
+        return answer.delay
+
+    async def pause(self, seconds: float) -> None:
+        """Telegram said 429: every process of this bot waits until `seconds` have passed."""
+        if self._resting():
+            return
+        try:
+            await self._pause(keys=[self.key("pause")], args=[math.ceil(seconds * 1000)])
+        except (RedisError, OSError) as error:
+            self._failed(error)
+
+    def _resting(self) -> bool:
+        return self._down_until is not None and self.clock() < self._down_until
+
+    def _failed(self, error: Exception) -> None:
+        now = self.clock()
+        self._down_until = now + self.retry_s
+        if now - self._warned_at >= WARN_EVERY_S:
+            self._warned_at = now
+            log.warning(
+                "shared send budget: Redis unreachable (%s); this process counts alone "
+                "and asks Redis again in %.0f s",
+                error,
+                self.retry_s,
+            )
+
+    def _recovered(self) -> None:
+        if self._down_until is not None:
+            self._down_until = None
+            log.info("shared send budget: Redis reachable again")
