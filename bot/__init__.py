@@ -1,5 +1,5 @@
 """The application: settings, wiring, the domain services and the texts."""
 
-from bot.lean_aiogram import import_aiogram
+from bot.lean_aiogram import defer_aiogram_types
 
-import_aiogram()  # before anything imports aiogram: see bot/lean_aiogram.py
+defer_aiogram_types()  # before anything imports aiogram: see bot/lean_aiogram.py

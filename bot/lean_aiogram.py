@@ -2,12 +2,14 @@
 
 `aiogram.types` ends by calling `model_rebuild()` on each of its ~440 pydantic models, which builds
 every validator at import: ~105 MB of a 170 MB process and ~1.4 s (aiogram issue #1513). The bot
-uses a few dozen of those types. Imported before aiogram, this module lets that import record the
-types' namespace instead of building, and puts the names into each type module's globals (what
-its `TYPE_CHECKING` imports would have been), so pydantic builds a type the first time it is used
-(the models already say `defer_build=True`) and resolves its forward references wherever that
-happens. If aiogram changes how it rebuilds, the recorder is never called and aiogram builds as
-before. `tests/unit/test_lean_aiogram.py` builds every type and method this way.
+uses a few dozen of those types. Installed before aiogram is imported (by `bot/__init__.py`),
+`defer_aiogram_types` lets that loop record the types' namespace instead of building, and puts the
+names into each type module's globals (what its `TYPE_CHECKING` imports would have been), so
+pydantic builds a type the first time it is used (the models already say `defer_build=True`) and
+resolves its forward references wherever that happens. Only calls from that loop (an
+`aiogram.types` model with `_types_namespace`) are caught; every other `model_rebuild` passes
+through. If aiogram changes how it rebuilds, nothing is caught and aiogram builds as before.
+`tests/unit/test_lean_aiogram.py` builds every type and method this way.
 """
 
 from __future__ import annotations
@@ -41,27 +43,37 @@ HOT_METHODS = (
     "SetWebhook",
 )
 _responses: list[type[BaseModel]] = []
+_original: Any = None
+_shared: dict[str, Any] | None = None
 
 
-def import_aiogram() -> None:
-    """Import `aiogram.types` lazily (no-op if aiogram is already imported)."""
-    if "aiogram" in sys.modules:
+def defer_aiogram_types() -> None:
+    """Make a later `import aiogram` record its types' namespace instead of building them.
+
+    Imports nothing of aiogram itself: the processes that never use it (`serve-api`, `export`)
+    do not pay for it. Until aiogram is imported, the wrapper only passes calls through.
+    """
+    global _original
+    if _original is not None or "aiogram" in sys.modules:
         return
-    namespace: dict[str, Any] = {}
-    original = BaseModel.model_rebuild.__func__  # type: ignore[attr-defined]
+    _original = original = BaseModel.model_rebuild.__func__  # type: ignore[attr-defined]
 
-    def record(cls: type[BaseModel], **kwargs: Any) -> bool | None:
+    def model_rebuild(cls: type[BaseModel], **kwargs: Any) -> bool | None:
         types_namespace = kwargs.get("_types_namespace")
         if types_namespace is not None and cls.__module__.startswith("aiogram.types."):
-            namespace.update(types_namespace)
+            _share_namespace(types_namespace)
             return None
         return original(cls, **kwargs)
 
-    BaseModel.model_rebuild = classmethod(record)  # type: ignore[method-assign,assignment]
-    try:
-        import aiogram.types  # noqa: F401
-    finally:
-        BaseModel.model_rebuild = classmethod(original)  # type: ignore[method-assign]
+    BaseModel.model_rebuild = classmethod(model_rebuild)  # type: ignore[method-assign,assignment]
+
+
+def _share_namespace(namespace: dict[str, Any]) -> None:
+    """Give every aiogram type module the names its annotations use (once: the same dict)."""
+    global _shared
+    if _shared is namespace:
+        return
+    _shared = namespace
     for name, module in list(sys.modules.items()):
         if name.startswith("aiogram.types.") and module is not None:
             for key, value in namespace.items():

@@ -4,7 +4,8 @@ Telegram counts a token's messages wherever they come from, so with several inst
 overall window, the broadcast share, the per-chat interval, the per-group window and a 429 pause
 live in Redis, and the overall 30 per SECOND_S are spent evenly (see SPREAD). One Lua script
 checks every limit and reserves the message in one round trip, on Redis's clock (instances on
-machines whose clocks disagree still agree on it); every key expires by itself. When Redis cannot be reached, the local throttle decides alone for a while.
+machines whose clocks disagree still agree on it); every key expires by itself. When Redis
+cannot be reached, the local throttle decides alone for a while.
 Needs Redis 5 or newer (a script that writes after reading TIME).
 """
 

@@ -114,3 +114,15 @@ print(before == ids())
 
 def test_the_answers_generic_classes_survive_garbage_collection() -> None:
     assert _run(RESPONSES_KEPT) == ["True"]
+
+
+# The commands that never talk to Telegram must not load aiogram at all.
+WITHOUT_TELEGRAM = """
+import sys
+import bot.__main__, bot.export_cli, bot.open311
+print("aiogram" in sys.modules)
+"""
+
+
+def test_serving_the_api_and_exporting_do_not_load_aiogram() -> None:
+    assert _run(WITHOUT_TELEGRAM) == ["False"]
