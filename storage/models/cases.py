@@ -55,6 +55,9 @@ class Person(Base):
     """Anyone who wrote to the bot; staff roles are set by admins, ADMIN_IDS or invites."""
 
     __tablename__ = "people"
+    # The staff of an area (routing, escalation, notices to staff): role first, so the admins,
+    # who have no area, are found by it too.
+    __table_args__ = (Index("ix_people_role_area", "role", "area_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tg_id: Mapped[int] = mapped_column(BigInteger, unique=True)
@@ -141,7 +144,8 @@ class Case(Base):
     reporter_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
-    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # Indexed so that deleting a case (a cancelled draft) does not scan all cases for duplicates.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     latitude: Mapped[float | None] = mapped_column(Float)

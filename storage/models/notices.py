@@ -147,7 +147,8 @@ class Delivery(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    # Indexed for a person's received notices (/notices).
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     state: Mapped[DeliveryState] = mapped_column(
         str_enum(DeliveryState, "delivery_state"), default=DeliveryState.PENDING

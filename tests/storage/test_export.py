@@ -20,6 +20,7 @@ from bot import export
 from bot.export import Format, Register
 from bot.periods import month_of
 from bot.texts import Catalogue
+from storage import migrate
 from storage.db import Database
 from storage.models import (
     Area,
@@ -328,3 +329,21 @@ async def test_rows_come_in_chunks_and_none_is_lost(
     assert [row[0] for row in rows[1:]] == NUMBERS_IN_OCTOBER
     assert rows[2] == FIRST_ZH
     assert [row[0] for row in csv_rows(outputs[Format.CSV])[1:]] == NUMBERS_IN_OCTOBER
+
+
+@pytest.mark.postgres
+async def test_postgres_counts_followers_without_a_subquery_per_case(postgres_url: str) -> None:
+    """A subquery per row made PostgreSQL cost a month of 85,000 cases at ~700,000, past
+    jit_above_cost: ~170 ms of JIT compiling before the first row (bench/RESULTS.md, 4)."""
+    database = Database(postgres_url)
+    try:
+        await migrate.upgrade(database)
+        query = export._query(Register(OCTOBER, with_reporters=True))
+        async with database.engine.connect() as connection:
+            literal = query.compile(
+                dialect=connection.dialect, compile_kwargs={"literal_binds": True}
+            )
+            plan = (await connection.exec_driver_sql(f"EXPLAIN {literal}")).scalars().all()
+    finally:
+        await database.dispose()
+    assert not [line for line in plan if "SubPlan" in line], "\n".join(plan)
