@@ -2,19 +2,24 @@
 
 `aiogram.types` ends by calling `model_rebuild()` on each of its ~440 pydantic models, which builds
 every validator at import: ~105 MB of a 170 MB process and ~1.4 s (aiogram issue #1513). The bot
-uses a few dozen of those types. Installed before aiogram is imported (by `bot/__init__.py`),
-`defer_aiogram_types` lets that loop record the types' namespace instead of building, and puts the
-names into each type module's globals (what its `TYPE_CHECKING` imports would have been), so
-pydantic builds a type the first time it is used (the models already say `defer_build=True`) and
-resolves its forward references wherever that happens. Only calls from that loop (an
-`aiogram.types` model with `_types_namespace`) are caught; every other `model_rebuild` passes
-through. If aiogram changes how it rebuilds, nothing is caught and aiogram builds as before.
+uses a few dozen of those types. `defer_aiogram_types` (called by `bot/__init__.py`, before
+anything imports aiogram) hooks the import of aiogram: while its package code runs, that loop
+records the types' namespace instead of building (only calls from it, an `aiogram.types` model
+with `_types_namespace`, are caught); then the names go into each type module's globals (what its
+`TYPE_CHECKING` imports would have been), so pydantic builds a type the first time it is used (the
+models already say `defer_build=True`) and resolves its forward references wherever that happens.
+If aiogram changes how it rebuilds, nothing is caught and aiogram builds as before.
 `tests/unit/test_lean_aiogram.py` builds every type and method this way.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from importlib.abc import MetaPathFinder
+from importlib.machinery import ModuleSpec
+from importlib.util import find_spec
+from types import ModuleType
 from typing import Any
 
 from pydantic import BaseModel
@@ -43,41 +48,55 @@ HOT_METHODS = (
     "SetWebhook",
 )
 _responses: list[type[BaseModel]] = []
-_original: Any = None
-_shared: dict[str, Any] | None = None
 
 
 def defer_aiogram_types() -> None:
-    """Make a later `import aiogram` record its types' namespace instead of building them.
+    """Make a later `import aiogram` lean (see above). Imports nothing of aiogram itself, so the
+    processes that never use it (`serve-api`, `export`) do not pay for it."""
+    if "aiogram" not in sys.modules and not any(
+        isinstance(finder, _LeanImport) for finder in sys.meta_path
+    ):
+        sys.meta_path.insert(0, _LeanImport())
 
-    Imports nothing of aiogram itself: the processes that never use it (`serve-api`, `export`)
-    do not pay for it. Until aiogram is imported, the wrapper only passes calls through.
-    """
-    global _original
-    if _original is not None or "aiogram" in sys.modules:
-        return
-    _original = original = BaseModel.model_rebuild.__func__  # type: ignore[attr-defined]
 
-    def model_rebuild(cls: type[BaseModel], **kwargs: Any) -> bool | None:
+class _LeanImport(MetaPathFinder):
+    """Finds aiogram as usual, and runs its package's code the lean way."""
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> ModuleSpec | None:
+        if fullname != "aiogram":
+            return None
+        sys.meta_path.remove(self)  # once: the search below goes to the usual finders
+        spec = find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            run = spec.loader.exec_module
+            spec.loader.exec_module = lambda module: _import_lean(run, module)  # type: ignore[method-assign]
+        return spec
+
+
+def _import_lean(run: Callable[[ModuleType], None], module: ModuleType) -> None:
+    """Run aiogram's package code with the types' rebuild loop recording instead of building,
+    then give every type module the names its annotations use. The names are given only after
+    the whole package ran: earlier, the method classes defined meanwhile would build their
+    validators (~26 MB) instead of leaving them for their first use."""
+    namespace: dict[str, Any] = {}
+    original = BaseModel.model_rebuild.__func__  # type: ignore[attr-defined]
+
+    def record(cls: type[BaseModel], **kwargs: Any) -> bool | None:
         types_namespace = kwargs.get("_types_namespace")
         if types_namespace is not None and cls.__module__.startswith("aiogram.types."):
-            _share_namespace(types_namespace)
+            namespace.update(types_namespace)
             return None
         return original(cls, **kwargs)
 
-    BaseModel.model_rebuild = classmethod(model_rebuild)  # type: ignore[method-assign,assignment]
-
-
-def _share_namespace(namespace: dict[str, Any]) -> None:
-    """Give every aiogram type module the names its annotations use (once: the same dict)."""
-    global _shared
-    if _shared is namespace:
-        return
-    _shared = namespace
-    for name, module in list(sys.modules.items()):
-        if name.startswith("aiogram.types.") and module is not None:
+    BaseModel.model_rebuild = classmethod(record)  # type: ignore[method-assign,assignment]
+    try:
+        run(module)
+    finally:
+        BaseModel.model_rebuild = classmethod(original)  # type: ignore[method-assign]
+    for name, loaded in list(sys.modules.items()):
+        if name.startswith("aiogram.types.") and loaded is not None:
             for key, value in namespace.items():
-                module.__dict__.setdefault(key, value)
+                loaded.__dict__.setdefault(key, value)
 
 
 def build_hot_types() -> None:

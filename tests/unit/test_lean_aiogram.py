@@ -34,12 +34,13 @@ UPDATE = {
     },
 }
 
-# Prints whether Message was built by the import, then the update as aiogram parses it.
+# Prints whether Message and SendMessage were built by the import, then the update as parsed.
 PARSE = """
 import json, sys
 {importer}
+import aiogram.methods as methods
 import aiogram.types as types
-print(json.dumps(types.Message.__pydantic_complete__))
+print(json.dumps([types.Message.__pydantic_complete__, methods.SendMessage.__pydantic_complete__]))
 update = types.Update.model_validate(json.loads(sys.argv[1]))
 print(update.model_dump_json(exclude_none=True))
 """
@@ -87,7 +88,7 @@ def test_importing_the_bot_builds_no_type_and_parses_updates_as_aiogram_does() -
     lazy_built, lazy = _run(PARSE.format(importer="import bot"), sample)
     eager_built, eager = _run(PARSE.format(importer="import aiogram"), sample)
 
-    assert (lazy_built, eager_built) == ("false", "true")
+    assert (lazy_built, eager_built) == ("[false, false]", "[true, true]")
     assert lazy == eager
     assert json.loads(lazy)["message"]["reply_to_message"]["location"]["latitude"] == 30.25
 
