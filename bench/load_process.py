@@ -2,10 +2,11 @@
 people, so the bot's process spends its CPU on the bot alone.
 
 `python -m bench.load_process MODE N`: starts the emulator (limits off) and prints
-`{"url", "token"}`; after a line on stdin it runs the load and prints its figures as JSON, and
-after another it stops.
-MODE `report`: N residents file whole reports at distinct places of the demo street (the demo
-officers' and leads' chats exist, so their cards arrive). MODE `echo`: N users each send
+`{"url", "token"}`; after a line on stdin it runs the load and prints its figures as JSON (in
+MODE `report`, after another line, the lone residents' figures too), and after another it stops.
+MODE `report`: N residents file whole reports at once at distinct places of the demo street
+(the demo officers' and leads' chats exist, so their cards arrive); then LONE_REPORTS more, one
+after another. MODE `echo`: N users each send
 `UPDATES_EACH` messages and wait for each answer (`UPDATES_EACH` from the environment).
 """
 
@@ -26,6 +27,10 @@ from tests.emulator import TelegramEmulator
 
 RESIDENT_IDS = 700_000
 ECHO_IDS = 800_000
+LONE_IDS = 750_000
+# After the crowd, a few residents report one after another on the warm bot, each alone.
+LONE_REPORTS = 5
+LONE_PAUSE_S = 3.0  # for the crowd's photo downloads to finish first
 
 
 async def _staff_chats(emu: TelegramEmulator) -> None:
@@ -38,16 +43,32 @@ async def _staff_chats(emu: TelegramEmulator) -> None:
         emu.user(admin_cli.DEMO_LEAD_IDS + number, f"lead {number}")
 
 
-async def _reports(emu: TelegramEmulator, residents: int) -> dict[str, Any]:
-    places = assign_places(await demo_grids(), residents)
+async def _reports(emu: TelegramEmulator, residents: int) -> list[tuple[float, float]]:
+    """The crowd's reports, at once; returns the places left for the lone residents."""
+    places = [place for _, place in assign_places(await demo_grids(), residents + LONE_REPORTS)]
     users = [PatientUser(emu, RESIDENT_IDS + n, f"居民{n}") for n in range(residents)]
+    first_update = emu._next_update_id
     started = time.perf_counter()
     confirmations = await asyncio.gather(
-        *(file_report(user, place=place) for user, (_, place) in zip(users, places, strict=True))
+        *(file_report(user, place=place) for user, place in zip(users, places, strict=False))
     )
-    seconds = time.perf_counter() - started
-    filed = sum(bool(CASE_NUMBER.search(c.text or "")) for c in confirmations)
-    return {"seconds": seconds, "filed": filed}
+    figures = {
+        "seconds": time.perf_counter() - started,
+        "filed": sum(bool(CASE_NUMBER.search(c.text or "")) for c in confirmations),
+        "updates": emu._next_update_id - first_update,
+    }
+    print(json.dumps(figures), flush=True)
+    return places[residents:]
+
+
+async def _lone_reports(emu: TelegramEmulator, places: list[tuple[float, float]]) -> None:
+    """Residents reporting one after another, each alone on the warm bot."""
+    await asyncio.sleep(LONE_PAUSE_S)
+    first_update, filed = emu._next_update_id, 0
+    for n, place in enumerate(places):
+        user = PatientUser(emu, LONE_IDS + n, f"独自{n}")
+        filed += bool(CASE_NUMBER.search((await file_report(user, place=place)).text or ""))
+    print(json.dumps({"filed": filed, "updates": emu._next_update_id - first_update}), flush=True)
 
 
 async def _echo(emu: TelegramEmulator, users_count: int, each: int) -> dict[str, Any]:
@@ -68,13 +89,15 @@ async def main(mode: str, count: int) -> None:
             await _staff_chats(emu)
         print(json.dumps({"url": emu.url, "token": emu.token}), flush=True)
         await asyncio.to_thread(sys.stdin.readline)  # the bot is polling
-        first_update = emu._next_update_id
         if mode == "report":
-            figures = await _reports(emu, count)
+            places = await _reports(emu, count)
+            await asyncio.to_thread(sys.stdin.readline)  # go on with the lone residents
+            await _lone_reports(emu, places)
         else:
+            first_update = emu._next_update_id
             figures = await _echo(emu, count, int(os.environ["UPDATES_EACH"]))
-        figures["updates"] = emu._next_update_id - first_update
-        print(json.dumps(figures), flush=True)
+            figures["updates"] = emu._next_update_id - first_update
+            print(json.dumps(figures), flush=True)
         await asyncio.to_thread(sys.stdin.readline)  # the bot has finished what it was doing
 
 
