@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot import categories
 from bot.errors import PoliteError
 from storage.db import Database
 from storage.models import Case, Category, DepartmentGroup
@@ -41,9 +42,9 @@ async def bind(
 
 async def group_of(database: Database, case: Case) -> int | None:
     """The chat of the department of the case's category, if bound."""
+    category = (await categories.by_id(database)).get(case.category_id or 0)
+    if category is None or not category.department:
+        return None
     async with database.sessions() as session:
-        category = await session.get(Category, case.category_id) if case.category_id else None
-        if category is None or not category.department:
-            return None
         group = await session.get(DepartmentGroup, category.department)
         return group.chat_id if group else None

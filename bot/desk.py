@@ -26,7 +26,6 @@ from storage.models import (
     CaseCard,
     CaseFollower,
     CaseMedia,
-    Category,
     Person,
     Role,
 )
@@ -70,7 +69,9 @@ class Desk:
         """Everything that follows a lifecycle action: notices, cards, relays."""
         await self.notifier.tell(outcome, actor_id)
         # Existing cards first: a case's new cards (submit, transfer) are current already.
-        await self.refresh_cards(outcome.case.id)
+        # A case just submitted has none: it was a draft, and drafts are shown to no one.
+        if outcome.action is not Action.SUBMIT:
+            await self.refresh_cards(outcome.case.id)
         if outcome.action in (Action.SUBMIT, Action.TRANSFER):
             await self.dispatch(outcome.case.id)
         if outcome.action in (Action.ADD_INFO, Action.REOPEN):
@@ -82,7 +83,8 @@ class Desk:
         if case is None:
             return 0
         route = await routing.route(self.database, case, self.tolerance_m)
-        case = await self._case(case_id) or case  # routing may have set the grid
+        if route.grid is not None and case.area_id != route.grid.id:  # routing set the grid
+            case = await self._case(case_id) or case
         sent = 0
         for person in route.people:
             if person.reachable and await self._send_card(person, case):
@@ -233,8 +235,8 @@ class Desk:
                     await self.bot.send_message(card.chat_id, text)
 
     async def card_text(self, case: Case, t: Translator, show_reporter: bool) -> str:
+        category = await reports.category(self.database, case.category_id)
         async with self.database.sessions() as session:
-            category = await session.get(Category, case.category_id) if case.category_id else None
             area = await session.get(Area, case.area_id) if case.area_id else None
             reporter = await session.get(Person, case.reporter_id)
             followers = await session.scalar(

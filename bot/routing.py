@@ -60,10 +60,12 @@ async def route(database: Database, case: Case, tolerance_m: float) -> Route:
     on_duty = [p for p in grid_staff if p.on_duty]
     # The grid's own officers; while none of them is on duty, its backups; then the lead.
     officers = [p for p in on_duty if not p.backup] or [p for p in on_duty if p.backup]
-    leads = await staff_of(database, Role.LEAD, community.id) if community else []
-    admins = await staff_of(database, Role.ADMIN, None)
-    # Urgent: everyone at once. Otherwise the first level that has someone.
-    people = (officers + leads + admins) if case.urgent else (officers or leads or admins)
+    # Urgent: everyone at once. Otherwise the first level that has someone (asked in turn).
+    people = list(officers)
+    if case.urgent or not people:
+        people += await staff_of(database, Role.LEAD, community.id) if community else []
+    if case.urgent or not people:
+        people += await staff_of(database, Role.ADMIN, None)
     unique = list({person.id: person for person in people}.values())
     return Route(grid, community, unique, triage=grid is None)
 

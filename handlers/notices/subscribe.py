@@ -138,10 +138,7 @@ async def offer_after_first_report(
     t: Translator, database: Database, person: Person, case: Case
 ) -> str:
     """After a resident's first report, a line offering the notices of its community."""
-    if (
-        person.role != Role.RESIDENT
-        or (await subscriptions.choices(database, person.id)).subscribed
-    ):
+    if person.role != Role.RESIDENT:
         return ""
     async with database.sessions() as session:
         filed = await session.scalar(
@@ -149,10 +146,11 @@ async def offer_after_first_report(
                 Case.reporter_id == person.id, Case.status != CaseStatus.DRAFT
             )
         )
-        community_id = await routing.community_of(database, case)
-        community = await session.get(Area, community_id) if community_id else None
-    if filed != 1:
+    if filed != 1 or (await subscriptions.choices(database, person.id)).subscribed:
         return ""
+    community_id = await routing.community_of(database, case)
+    async with database.sessions() as session:
+        community = await session.get(Area, community_id) if community_id else None
     if community is None:
         return t("subscribe.offer_line")
     return t("subscribe.offer_line_area", area=community.name)
