@@ -29,7 +29,7 @@ from aiogram.types import Message
 
 from bench.common import peak_rss_mb, percentile, report
 from bot import admin_cli
-from bot.app import create_app, settle
+from bot.app import create_app
 from bot.config import Settings
 from bot.runner import run_polling
 from bot.telegram import api_server
@@ -88,7 +88,6 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, Any]:
         )
         app = await create_app(settings)
         await admin_cli.demo_data(app.database)
-        settle()  # as `python -m bot run` does
         app.retry.throttle = Throttle(UNLIMITED, global_per_s=UNLIMITED, chat_interval_s=0)
         polling = asyncio.create_task(run_polling(app, handle_signals=False, polling_timeout=1))
         try:

@@ -87,11 +87,10 @@ def _configure_logging(level: str) -> None:
 
 
 async def _run(settings: Settings, webhook: bool) -> None:
-    from bot.app import create_app, settle
+    from bot.app import create_app
     from bot.runner import run_polling, run_webhook
 
     app = await create_app(settings)
-    settle()
     try:
         await (run_webhook(app) if webhook else run_polling(app))
     finally:

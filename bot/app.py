@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -206,15 +205,3 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
         sending,
         metrics,
     )
-
-
-def settle() -> None:
-    """Keep the garbage collector off what was built at start: it lives as long as the process.
-
-    Full collections otherwise walk every object of the modules, aiogram's types and the ORM's
-    mappings again and again: pauses of ~120 ms under load, and ~10 % of the CPU an update
-    (`python -m bench pipeline`, bench/RESULTS.md). Garbage made so far is collected first, so
-    none of it is kept forever. Called once, by the process that runs the bot.
-    """
-    gc.collect()
-    gc.freeze()
