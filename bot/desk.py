@@ -73,18 +73,16 @@ class Desk:
         if outcome.action is not Action.SUBMIT:
             await self.refresh_cards(outcome.case.id)
         if outcome.action in (Action.SUBMIT, Action.TRANSFER):
-            await self.dispatch(outcome.case.id)
+            await self.dispatch(outcome.case)
         if outcome.action in (Action.ADD_INFO, Action.REOPEN):
             await self.relay(outcome)
 
-    async def dispatch(self, case_id: int) -> int:
-        """Send the case's card to the people routing names; returns how many got it."""
-        case = await self._case(case_id)
-        if case is None:
-            return 0
+    async def dispatch(self, case: Case) -> int:
+        """Send the case's card (as the lifecycle action left it) to the people routing names;
+        returns how many got it."""
         route = await routing.route(self.database, case, self.tolerance_m)
         if route.grid is not None and case.area_id != route.grid.id:  # routing set the grid
-            case = await self._case(case_id) or case
+            case = await self._case(case.id) or case
         sent = 0
         for person in route.people:
             if person.reachable and await self._send_card(person, case):
