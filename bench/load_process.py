@@ -23,7 +23,7 @@ from bench.mixed_load import CASE_NUMBER, PatientUser, assign_places, demo_grids
 from bot import admin_cli, areas
 from storage.models import AreaLevel
 from tests.e2e.flows import file_report
-from tests.emulator import TelegramEmulator
+from tests.emulator import BotMessage, TelegramEmulator
 
 RESIDENT_IDS = 700_000
 ECHO_IDS = 800_000
@@ -49,16 +49,24 @@ async def _reports(emu: TelegramEmulator, residents: int) -> list[tuple[float, f
     users = [PatientUser(emu, RESIDENT_IDS + n, f"居民{n}") for n in range(residents)]
     first_update = emu._next_update_id
     started = time.perf_counter()
-    confirmations = await asyncio.gather(
-        *(file_report(user, place=place) for user, place in zip(users, places, strict=False))
+    timed = await asyncio.gather(
+        *(_timed_report(user, place) for user, place in zip(users, places, strict=False))
     )
     figures = {
         "seconds": time.perf_counter() - started,
-        "filed": sum(bool(CASE_NUMBER.search(c.text or "")) for c in confirmations),
+        "filed": sum(bool(CASE_NUMBER.search(c.text or "")) for c, _ in timed),
         "updates": emu._next_update_id - first_update,
+        "report_seconds": sorted(seconds for _, seconds in timed),
     }
     print(json.dumps(figures), flush=True)
     return places[residents:]
+
+
+async def _timed_report(user: PatientUser, place: tuple[float, float]) -> tuple[BotMessage, float]:
+    """A resident's whole report and how long it took them, first message to confirmation."""
+    started = time.perf_counter()
+    confirmation = await file_report(user, place=place)
+    return confirmation, time.perf_counter() - started
 
 
 async def _lone_reports(emu: TelegramEmulator, places: list[tuple[float, float]]) -> None:

@@ -113,6 +113,10 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, Any]:
         "p50_ms": round(percentile(latencies, 0.5), 2),
         "p99_ms": round(percentile(latencies, 0.99), 2),
         "seconds": round(seconds, 2),
+        # A resident's whole report as they wait for it, first message to confirmation: the
+        # 8 handling times and the time their updates queued behind the crowd's.
+        "report_p50_s": round(percentile(figures["report_seconds"], 0.5), 2),
+        "report_p99_s": round(percentile(figures["report_seconds"], 0.99), 2),
         # The bot process's CPU (all its threads) per update: steadier than rates on a busy machine.
         "cpu_ms_per_update": round(cpu_s * 1000 / max(1, figures["updates"]), 2),
         # A resident alone on the warm bot (after the crowd): the handling time nobody queues for.

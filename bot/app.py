@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
@@ -62,6 +63,11 @@ class App:
     desk: Desk
     sending: SenderTask
     metrics: Metrics
+    # Webhook calls beyond UPDATE_CONCURRENCY wait here (polling waits in aiogram, see runner).
+    update_slots: asyncio.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.update_slots = asyncio.Semaphore(self.settings.update_concurrency)
 
     async def drain(self, grace_s: float = 20) -> None:
         """Let updates being handled finish (polling does not wait for them when it stops)."""

@@ -68,6 +68,11 @@ class Metrics:
             buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300),
             registry=self.registry,
         )
+        self.in_progress = Gauge(
+            "minqing_updates_in_progress",
+            "Updates being handled now (at most UPDATE_CONCURRENCY)",
+            registry=self.registry,
+        )
         self.cases = Gauge(
             "minqing_cases", "Cases by status (all instances)", ["status"], registry=self.registry
         )

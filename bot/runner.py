@@ -25,6 +25,7 @@ async def run_polling(app: App, *, handle_signals: bool = True, polling_timeout:
         close_bot_session=False,
         handle_signals=handle_signals,
         polling_timeout=polling_timeout,
+        tasks_concurrency_limit=app.settings.update_concurrency,
     )
     await app.drain()
 

@@ -44,7 +44,8 @@ async def handle_update(request: web.Request) -> web.Response:
         return web.json_response({"ok": False}, status=400)
     outcome = UpdateOutcome()
     try:
-        await app.dispatcher.feed_update(app.bot, update, update_outcome=outcome)
+        async with app.update_slots:
+            await app.dispatcher.feed_update(app.bot, update, update_outcome=outcome)
     except Exception:
         log.exception("update %s could not be handled", update.update_id)
         return web.json_response({"ok": False}, status=500)

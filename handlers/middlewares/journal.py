@@ -70,8 +70,10 @@ class UpdateJournalMiddleware(BaseMiddleware):
             return None
         done = asyncio.get_running_loop().create_future()
         self.in_flight.add(done)
+        in_progress = self.metrics.in_progress.track_inprogress() if self.metrics else nullcontext()
         try:
-            return await self._handle(handler, event, data, bot_id, outcome)
+            with in_progress:
+                return await self._handle(handler, event, data, bot_id, outcome)
         finally:
             done.set_result(None)
             self.in_flight.discard(done)
