@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_driver
+
 SQLITE_BUSY_TIMEOUT_S = 15
 IMMEDIATE = "sqlite_begin_immediate"
 # Read sessions on SQLite run without BEGIN: each SELECT reads the latest committed data by
@@ -64,6 +66,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_S})
+        if make_url(url).get_driver_name() == "aiosqlite":
+            kwargs.setdefault("module", sqlite_driver.dbapi())
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine

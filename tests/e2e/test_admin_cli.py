@@ -90,7 +90,8 @@ async def test_an_invite_link_works_once(
         person = await session.scalar(select(Person).where(Person.tg_id == 8101))
     assert person is not None
     assert person.role == Role.OFFICER
-    assert ("chat:8101", "") in emulator.commands
+    # The menu is set right after the welcome is sent.
+    await emulator.wait_for(lambda: ("chat:8101", "") in emulator.commands, 5)
 
     thief = emulator.user(8102, "路人")
     assert (
