@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import cases
@@ -74,39 +74,41 @@ async def start(database: Database, person_id: int) -> Case:
 
 
 async def _update(database: Database, case_id: int, **values: object) -> Case:
+    """Change the draft in one statement; a draft submitted or cancelled meanwhile is refused."""
     async with database.transaction() as session:
-        draft = await session.get(Case, case_id, with_for_update=True)
-        if draft is None or draft.status != CaseStatus.DRAFT:
-            raise ReportError("report.gone")
-        for name, value in values.items():
-            setattr(draft, name, value)
-        return draft
+        draft = await session.scalar(
+            update(Case)
+            .where(Case.id == case_id, Case.status == CaseStatus.DRAFT)
+            .values(**values)
+            .returning(Case)
+        )
+    if draft is None:
+        raise ReportError("report.gone")
+    return draft
 
 
-async def choose_category(database: Database, case_id: int, category_id: int) -> Case:
+# `choose_category` and `answer` start from the draft as the update found it: a person's updates
+# are handled one at a time (the dispatcher's event isolation), so it is current.
+async def choose_category(database: Database, draft: Case, category_id: int) -> Case:
     chosen = await category(database, category_id)
-    async with database.sessions() as session:
-        current = await session.get(Case, case_id)
     if chosen is None or not chosen.active:
         raise ReportError("report.bad_choice")
-    if current is not None and current.category_id == category_id:
-        return current
-    return await _update(database, case_id, category_id=category_id, answers={}, urgent=False)
+    if draft.category_id == category_id:
+        return draft
+    return await _update(database, draft.id, category_id=category_id, answers={}, urgent=False)
 
 
-async def answer(database: Database, case_id: int, key: str, option: str) -> tuple[Case, bool]:
+async def answer(database: Database, draft: Case, key: str, option: str) -> tuple[Case, bool]:
     """Record an answer to a quick question; True when it means danger now."""
-    async with database.sessions() as session:
-        draft = await session.get(Case, case_id)
-    chosen = await category(database, draft.category_id) if draft else None
-    if draft is None or chosen is None:
+    chosen = await category(database, draft.category_id)
+    if chosen is None:
         raise ReportError("report.gone")
     question = next((q for q in chosen.questions if q["key"] == key), None)
     if question is None or option not in {o["key"] for o in question["options"]}:
         raise ReportError("report.bad_choice")
     answers = {**draft.answers, key: option}
     urgent = cases.urgent_answer(chosen, answers)
-    return await _update(database, case_id, answers=answers, urgent=urgent), urgent
+    return await _update(database, draft.id, answers=answers, urgent=urgent), urgent
 
 
 def category_text(t: Translator, chosen: Category | None, answers: dict[str, str]) -> Markup:

@@ -110,7 +110,7 @@ async def cancel(message: Message, flow: Flow) -> None:
 
 async def choose_category(query: CallbackQuery, callback_data: ReportCategory, flow: Flow) -> None:
     draft = await flow.own_draft(callback_data.case_id)
-    draft = await reports.choose_category(flow.database, draft.id, callback_data.category_id)
+    draft = await reports.choose_category(flow.database, draft, callback_data.category_id)
     await query.answer()
     await steps.advance(flow, draft)
 
@@ -119,7 +119,7 @@ async def answer_question(query: CallbackQuery, callback_data: ReportAnswer, flo
     draft = await flow.own_draft(callback_data.case_id)
     already_urgent = draft.urgent
     draft, urgent = await reports.answer(
-        flow.database, draft.id, callback_data.key, callback_data.option
+        flow.database, draft, callback_data.key, callback_data.option
     )
     await query.answer()
     if urgent and not already_urgent:

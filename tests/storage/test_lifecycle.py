@@ -30,7 +30,7 @@ async def people(database: Database) -> tuple[Person, Person, Person]:
 
 async def draft(database: Database, reporter: Person, category_id: int = 1) -> Case:
     case = await reports.start(database, reporter.id)
-    await reports.choose_category(database, case.id, category_id)
+    await reports.choose_category(database, case, category_id)
     return await reports.describe(database, case.id, "楼道堆物")
 
 
