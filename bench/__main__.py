@@ -10,6 +10,8 @@ import sys
 
 BENCHMARKS = {
     "broadcast": "a notice to N subscribers (default 100,000) within Telegram's limits, and raw",
+    "migration": "how long writes wait while migration 0013 builds its indexes over N cases"
+    " (default 1,000,000) on PostgreSQL",
     "pipeline": "N residents file whole reports (default 200), against a bare echo bot",
     "routing": "point lookups against N grids (default 10,000)",
     "scaleout": "N residents' reports, officers and a notice against 1 then 2 webhook processes"

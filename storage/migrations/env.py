@@ -19,6 +19,9 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # A transaction per revision where Alembic opens them (PostgreSQL, see storage.migrate):
+        # a revision with an autocommit block (0013) commits only what came before it in itself.
+        transaction_per_migration=True,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -26,7 +29,8 @@ def _run(connection: Connection) -> None:
 
 async def _run_with_own_engine(url: str) -> None:
     engine = create_engine(url)
-    async with engine.begin() as connection:
+    connect = engine.begin if engine.dialect.name == "sqlite" else engine.connect
+    async with connect() as connection:
         await connection.run_sync(_run)
     await engine.dispose()
 
@@ -39,6 +43,7 @@ elif context.is_offline_mode():
         url=context.config.get_main_option("sqlalchemy.url"),
         target_metadata=target_metadata,
         literal_binds=True,
+        transaction_per_migration=True,
     )
     with context.begin_transaction():
         context.run_migrations()

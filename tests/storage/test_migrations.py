@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -55,14 +54,7 @@ async def test_five_default_categories_with_both_names(database: Database) -> No
 async def test_upgrade_is_idempotent_and_reversible(database: Database) -> None:
     await migrate.upgrade(database)  # again: nothing to do
     assert await migrate.current_revision(database) is not None
-    config = migrate.alembic_config(database.url)
-
-    def downgrade(connection: Connection) -> None:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "base")
-
-    async with database.engine.begin() as connection:
-        await connection.run_sync(downgrade)
+    await migrate.downgrade(database, "base")
     assert await migrate.current_revision(database) is None
     await migrate.upgrade(database)
     async with database.sessions() as session:
