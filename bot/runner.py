@@ -68,6 +68,9 @@ async def replay_failed(app: App) -> tuple[int, int]:
     """Handle again every kept failed update; returns (handled now, still failing)."""
     handled = failing = 0
     for record in await journal.failed_updates(app.database, app.bot.id, limit=10_000):
+        if record.payload is None:  # claimed before claims kept payloads: nothing to replay
+            failing += 1
+            continue
         update = Update.model_validate(record.payload, context={"bot": app.bot})
         await app.dispatcher.feed_update(app.bot, update)
         after = await journal.get_record(app.database, app.bot.id, record.update_id)

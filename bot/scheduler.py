@@ -19,6 +19,7 @@ from bot.escalation import sla_tick
 from bot.media import MediaStore
 from bot.notices import remind_unacknowledged
 from bot.ranking import PublishButton, send_monthly
+from storage import updates as journal
 from storage.db import Database
 from storage.types import utcnow
 
@@ -30,6 +31,7 @@ RANKING_AT = (1, 9, 0)  # day of the month, local hour and minute
 AUTO_CLOSE_EVERY_MIN = 10
 MEDIA_RETRY_EVERY_MIN = 5
 ACK_REMINDER_EVERY_MIN = 10
+INTERRUPTED_EVERY_MIN = 5
 
 
 async def auto_close(
@@ -49,6 +51,14 @@ async def auto_close(
     if closed:
         log.info("auto-closed %s resolved cases", closed)
     return closed
+
+
+async def keep_interrupted(database: Database) -> int:
+    """Updates whose process stopped while handling them become failed ones, for `/failed`."""
+    kept = await journal.give_up_interrupted(database)
+    if kept:
+        log.warning("%s updates were interrupted by a stopped process: kept as failed", kept)
+    return kept
 
 
 def create_scheduler(
@@ -104,6 +114,15 @@ def create_scheduler(
         minutes=ACK_REMINDER_EVERY_MIN,
         args=[database],
         id="ack_reminders",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        keep_interrupted,
+        "interval",
+        minutes=INTERRUPTED_EVERY_MIN,
+        args=[database],
+        id="interrupted_updates",
         max_instances=1,
         coalesce=True,
     )

@@ -1,5 +1,6 @@
 """Webhook mode: an aiohttp server that checks Telegram's secret token and handles each update
-before answering, so a failed update is answered 500 and Telegram delivers it again."""
+before answering, so a failed update is answered 500 and Telegram delivers it again, and so is one
+another instance claimed (503): if that instance died, a later delivery takes it over."""
 
 from __future__ import annotations
 
@@ -51,6 +52,8 @@ async def handle_update(request: web.Request) -> web.Response:
         return web.json_response({"ok": False}, status=500)
     if outcome.failed and outcome.attempts < MAX_ATTEMPTS:
         return web.json_response({"ok": False}, status=500)
+    if outcome.busy:  # another instance has it, or had it and died: Telegram asks again later
+        return web.json_response({"ok": False}, status=503)
     return web.json_response({"ok": True})
 
 

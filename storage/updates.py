@@ -1,11 +1,14 @@
 """The update journal: which updates were handled, which failed, and their payloads.
 
 An update is claimed before it is handled, so a redelivered update (a webhook retry, a second
-instance) is not handled twice. A failed update keeps its payload and error for a replay.
+instance) is not handled twice. The claim keeps the update's payload until it is handled: a failed
+update keeps it with its error for a replay, and so does one whose process stopped while handling
+it (`give_up_interrupted`), so nothing is lost.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -20,15 +23,29 @@ from storage.upsert import insert_if_absent
 
 # A claim older than this is taken to belong to a process that died while handling it.
 STALE_CLAIM = timedelta(minutes=5)
+INTERRUPTED = "interrupted: the process handling it stopped before it finished"
 
 
-async def claim(database: Database, bot_id: int, update_id: int) -> bool:
-    """Claim an update for handling; False when it was handled or is being handled elsewhere."""
+class Claim(enum.Enum):
+    TAKEN = "taken"  # handle it
+    DONE = "done"  # handled already: a redelivery to skip
+    BUSY = "busy"  # being handled elsewhere (or by a process that died): ask again later
+
+
+async def claim(
+    database: Database, bot_id: int, update_id: int, payload: dict[str, Any] | None = None
+) -> Claim:
+    """Claim an update for handling, keeping its payload until it is handled."""
     now = utcnow()
     async with database.transaction() as session:
-        values = {"bot_id": bot_id, "update_id": update_id, "state": UpdateState.HANDLING}
+        values = {
+            "bot_id": bot_id,
+            "update_id": update_id,
+            "state": UpdateState.HANDLING,
+            "payload": payload,
+        }
         if await insert_if_absent(session, UpdateRecord, values, ["bot_id", "update_id"]):
-            return True
+            return Claim.TAKEN
         result = await session.execute(
             update(UpdateRecord)
             .where(
@@ -46,7 +63,14 @@ async def claim(database: Database, bot_id: int, update_id: int) -> bool:
                 updated_at=now,
             )
         )
-        return bool(result.rowcount)
+        if result.rowcount:
+            return Claim.TAKEN
+        state = await session.scalar(
+            select(UpdateRecord.state).where(
+                UpdateRecord.bot_id == bot_id, UpdateRecord.update_id == update_id
+            )
+        )
+        return Claim.DONE if state == UpdateState.HANDLED else Claim.BUSY
 
 
 async def mark_handled(
@@ -67,18 +91,32 @@ async def mark_handled(
             await also(session)
 
 
-async def mark_failed(
-    database: Database, bot_id: int, update_id: int, payload: dict[str, Any], error: str
-) -> int:
-    """Keep the failed update with its error; returns how many times it has been tried."""
+async def mark_failed(database: Database, bot_id: int, update_id: int, error: str) -> int:
+    """Keep the failed update (its payload is kept since the claim) with its error; returns how
+    many times it has been tried."""
     async with database.transaction() as session:
         await session.execute(
             update(UpdateRecord)
             .where(UpdateRecord.bot_id == bot_id, UpdateRecord.update_id == update_id)
-            .values(state=UpdateState.FAILED, payload=payload, error=error, updated_at=utcnow())
+            .values(state=UpdateState.FAILED, error=error, updated_at=utcnow())
         )
         record = await session.get(UpdateRecord, (bot_id, update_id))
         return record.attempts if record else 1
+
+
+async def give_up_interrupted(database: Database) -> int:
+    """Claims older than STALE_CLAIM belong to processes that stopped while handling them: keep
+    those updates as failed (with their payload) for `/failed` and a replay. Returns how many."""
+    async with database.transaction() as session:
+        result = await session.execute(
+            update(UpdateRecord)
+            .where(
+                UpdateRecord.state == UpdateState.HANDLING,
+                UpdateRecord.updated_at < utcnow() - STALE_CLAIM,
+            )
+            .values(state=UpdateState.FAILED, error=INTERRUPTED, updated_at=utcnow())
+        )
+        return int(result.rowcount or 0)
 
 
 async def failed_updates(

@@ -26,6 +26,7 @@ from bot.metrics import Metrics
 from storage import updates as journal
 from storage.db import Database
 from storage.fsm import DatabaseStorage, Pending
+from storage.updates import Claim
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class UpdateOutcome:
     """What happened to one update, for whoever fed it in."""
 
     duplicate: bool = False
+    busy: bool = False  # claimed by another process, which may have died: ask again later
     failed: bool = False
     attempts: int = 0
 
@@ -63,9 +65,11 @@ class UpdateJournalMiddleware(BaseMiddleware):
         started = time.perf_counter()
         bot_id = data["bot"].id
         outcome: UpdateOutcome = data.setdefault("update_outcome", UpdateOutcome())
-        if not await journal.claim(self.database, bot_id, event.update_id):
-            log.info("update %s skipped: already handled or being handled", event.update_id)
-            outcome.duplicate = True
+        payload = event.model_dump(mode="json", exclude_none=True)
+        claim = await journal.claim(self.database, bot_id, event.update_id, payload)
+        if claim is not Claim.TAKEN:
+            log.info("update %s skipped: %s", event.update_id, claim.value)
+            outcome.duplicate, outcome.busy = True, claim is Claim.BUSY
             self._count(outcome, started)
             return None
         done = asyncio.get_running_loop().create_future()
@@ -135,9 +139,8 @@ class UpdateJournalMiddleware(BaseMiddleware):
 
     async def _keep_failed(self, bot_id: int, event: Update, error: Exception) -> int:
         text = "".join(traceback.format_exception(error, limit=-8))[-8000:]
-        payload = event.model_dump(mode="json", exclude_none=True)
         try:
-            return await journal.mark_failed(self.database, bot_id, event.update_id, payload, text)
+            return await journal.mark_failed(self.database, bot_id, event.update_id, text)
         except Exception:
             log.exception("update %s failed and could not be kept", event.update_id)
             return 1

@@ -9,12 +9,15 @@ from collections.abc import AsyncIterator, Callable
 import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import update
 
 from bot.app import App, create_app
 from bot.config import Settings
-from bot.runner import start_webhook, stop_webhook
+from bot.runner import replay_failed, start_webhook, stop_webhook
+from bot.scheduler import keep_interrupted
 from storage import updates as journal
-from storage.models import Case, CaseStatus, Person, UpdateState
+from storage.models import Case, CaseStatus, Person, UpdateRecord, UpdateState
+from storage.types import utcnow
 from tests.emulator import TelegramEmulator
 
 SECRET = "webhook-secret_123"
@@ -130,6 +133,39 @@ async def test_a_failure_that_persists_is_kept_after_three_attempts(
     record = await journal.get_record(webhook_app.database, webhook_app.bot.id, 1)
     assert record is not None
     assert (record.state, record.attempts) == (UpdateState.FAILED, 3)
+
+
+async def test_an_update_another_instance_died_handling_is_not_lost(
+    emulator: TelegramEmulator, webhook_app: App
+) -> None:
+    """An instance claimed update 1 and died. Its deliveries are answered 503 (it may still be
+    alive), not 200 as if handled; once the claim is stale the update is kept as failed, with its
+    payload, and a replay answers the resident."""
+    database, bot_id = webhook_app.database, webhook_app.bot.id
+    user = emulator.user(3004, "秦")
+    dead_ones = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 3004, "type": "private"},
+            "from": user.user,
+            "text": "/start",
+        },
+    }
+    assert await journal.claim(database, bot_id, 1, dead_ones) is journal.Claim.TAKEN
+    await user.send("/start")
+    await emulator.wait_for(lambda: len(emulator.webhook_log) == emulator.webhook_max_attempts, 20)
+    assert {status for _, status in emulator.webhook_log} == {503}
+    await user.expect_silence(0.3)
+
+    async with database.transaction() as session:  # five minutes later
+        await session.execute(
+            update(UpdateRecord).values(updated_at=utcnow() - journal.STALE_CLAIM * 2)
+        )
+    assert await keep_interrupted(database) == 1
+    assert await replay_failed(webhook_app) == (1, 0)
+    assert "您好，秦" in ((await user.next_message()).text or "")
 
 
 async def test_metrics_count_updates_and_read_cases(
