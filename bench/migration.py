@@ -10,7 +10,6 @@ to 0013 runs (`upgrade_s`); `longest_write_ms` is the longest write to each tabl
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import time
 from datetime import UTC, datetime
@@ -18,11 +17,10 @@ from datetime import UTC, datetime
 import asyncpg
 
 from bench.common import Stopwatch, report
-from bench.stats_seed import seed
+from bench.stats_seed import scratch_database, seed
 from storage import migrate
 from storage.db import Database
 
-DSN = os.environ.get("BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 WRITES = {
     "cases": "UPDATE cases SET rework_count = rework_count WHERE id = $1",
     "people": "UPDATE people SET last_seen_at = now() WHERE id = $1",
@@ -46,20 +44,9 @@ async def _writer(
         await connection.close()
 
 
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(DSN)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 async def run(size: int | None) -> None:
     cases = size or 1_000_000
-    name = f"minqing_bench_mig_{os.getpid()}"
-    dsn = f"{DSN.rsplit('/', 1)[0]}/{name}"
-    await _admin(f"CREATE DATABASE {name}")
-    try:
+    async with scratch_database("minqing_bench_mig") as dsn:
         database = Database(dsn.replace("postgresql://", "postgresql+asyncpg://", 1))
         await migrate.upgrade(database, "0012")
         await seed(database, dsn, cases, datetime.now(UTC))
@@ -73,8 +60,6 @@ async def run(size: int | None) -> None:
         stop.set()
         await writer
         await database.dispose()
-    finally:
-        await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     report(
         "migration",
         {"cases": cases, "upgrade_s": round(upgrading.seconds, 2),

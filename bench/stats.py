@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import statistics
 import sys
 from collections.abc import Awaitable, Callable
@@ -25,11 +24,10 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
 from sqlalchemy import select
 
 from bench.common import Stopwatch, report
-from bench.stats_seed import seed
+from bench.stats_seed import scratch_database, seed
 from bot import ranking, scope, stats, stats_view
 from bot.export import Format
 from bot.periods import Period, previous_month
@@ -37,7 +35,6 @@ from storage import migrate
 from storage.db import Database
 from storage.models import Area, AreaLevel
 
-DSN = os.environ.get("BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 TZ = ZoneInfo("Asia/Shanghai")
 RUNS = 5
 EXPORT_RUNS = 3
@@ -103,21 +100,10 @@ async def _first_community(database: Database) -> Area:
     return found
 
 
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(DSN)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 async def run(size: int | None) -> None:
     cases = size or 1_000_000
-    name = f"minqing_bench_{os.getpid()}"
-    dsn = f"{DSN.rsplit('/', 1)[0]}/{name}"
-    url = dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
-    await _admin(f"CREATE DATABASE {name}")
-    try:
+    async with scratch_database("minqing_bench") as dsn:
+        url = dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
         database = Database(url)
         await migrate.upgrade(database)
         now = datetime.now(UTC)
@@ -128,8 +114,6 @@ async def run(size: int | None) -> None:
         figures = await _queries(database, period, community)
         await database.dispose()
         figures |= await _exports(url, period)
-    finally:
-        await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     report(
         "stats",
         {"cases": cases, "month": period.first_day.strftime("%Y-%m"),

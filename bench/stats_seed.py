@@ -13,8 +13,10 @@ community instead of a grid, 3 % have a follower. Rows go in batches through asy
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import random
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,6 +27,8 @@ from storage.db import Database
 from storage.models import AreaLevel
 from storage.models import CaseStatus as S
 
+# The PostgreSQL server the benchmarks create their databases on (any database of it).
+DSN = os.environ.get("BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 BATCH = 50_000
 CASES_PER_RESIDENT = 20
 SPAN = timedelta(days=365)
@@ -209,3 +213,22 @@ class _Cases:
         if closed > now:
             return S.RESOLVED, accepted, resolved, None, rework
         return S.CLOSED, accepted, resolved, closed, rework
+
+
+@contextlib.asynccontextmanager
+async def scratch_database(prefix: str) -> AsyncIterator[str]:
+    """A new database `<prefix>_<pid>` on the server of DSN, dropped afterwards; yields its DSN."""
+    name = f"{prefix}_{os.getpid()}"
+    await _admin(f"CREATE DATABASE {name}")
+    try:
+        yield f"{DSN.rsplit('/', 1)[0]}/{name}"
+    finally:
+        await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+async def _admin(statement: str) -> None:
+    connection = await asyncpg.connect(DSN)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()

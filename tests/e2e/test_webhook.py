@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import aiohttp
 import pytest
@@ -21,6 +22,12 @@ from storage.types import utcnow
 from tests.emulator import TelegramEmulator
 
 SECRET = "webhook-secret_123"
+
+
+def start_update(update_id: int, chat_id: int, sender: dict[str, Any] | None) -> dict[str, Any]:
+    """The update Telegram sends for "/start" in a private chat."""
+    message = {"message_id": 1, "date": 0, "chat": {"id": chat_id, "type": "private"}}
+    return {"update_id": update_id, "message": {**message, "from": sender, "text": "/start"}}
 
 
 @pytest.fixture
@@ -58,15 +65,7 @@ async def test_updates_arrive_by_webhook(emulator: TelegramEmulator, webhook_app
 
 @pytest.mark.parametrize("secret", [None, "wrong", SECRET + "x"])
 async def test_a_wrong_secret_is_refused(webhook_app: App, secret: str | None) -> None:
-    update = {
-        "update_id": 99,
-        "message": {
-            "message_id": 1,
-            "date": 0,
-            "chat": {"id": 1, "type": "private"},
-            "text": "/start",
-        },
-    }
+    update = start_update(99, 1, None)
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
     async with aiohttp.ClientSession() as http:
         response = await http.post(
@@ -102,16 +101,7 @@ async def test_a_failure_is_redelivered_and_handled_once(
     assert (record.state, record.attempts) == (UpdateState.HANDLED, 2)
 
     # A redelivery of an update already handled (e.g. the 200 was lost) is skipped.
-    update = {
-        "update_id": 1,
-        "message": {
-            "message_id": 1,
-            "date": 0,
-            "chat": {"id": 3002, "type": "private"},
-            "from": user.user,
-            "text": "/start",
-        },
-    }
+    update = start_update(1, 3002, user.user)
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     async with aiohttp.ClientSession() as http:
         response = await http.post(
@@ -143,17 +133,10 @@ async def test_an_update_another_instance_died_handling_is_not_lost(
     payload, and a replay answers the resident."""
     database, bot_id = webhook_app.database, webhook_app.bot.id
     user = emulator.user(3004, "秦")
-    dead_ones = {
-        "update_id": 1,
-        "message": {
-            "message_id": 1,
-            "date": 0,
-            "chat": {"id": 3004, "type": "private"},
-            "from": user.user,
-            "text": "/start",
-        },
-    }
-    assert await journal.claim(database, bot_id, 1, dead_ones) is journal.Claim.TAKEN
+    assert (
+        await journal.claim(database, bot_id, 1, start_update(1, 3004, user.user))
+        is journal.Claim.TAKEN
+    )
     await user.send("/start")
     await emulator.wait_for(lambda: len(emulator.webhook_log) == emulator.webhook_max_attempts, 20)
     assert {status for _, status in emulator.webhook_log} == {503}
