@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.throttle import CHAT_INTERVAL_S, GLOBAL_PER_S, GROUP_PER_MIN, SECOND_S
+from bot.throttle import CHAT_INTERVAL_S, GLOBAL_PER_S, GROUP_PER_MIN, SECOND_S, Hold
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,8 @@ SPREAD = 6
 # KEYS: overall window, broadcast window, chat interval, group window, pause.
 # ARGV: member, interactive, is_group, overall allowed, second (µs), burst allowed, burst span
 #       (µs), broadcast allowed, chat interval (ms), group allowed, group span (µs).
-# Returns {delay, now} in µs of Redis's clock: delay 0 means the message was counted.
+# Returns {line, own, now} in µs of Redis's clock: line and own as in bot.throttle.Hold (what
+# holds every message of this kind, what holds only this chat); both 0: the message was counted.
 RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -68,27 +69,28 @@ local function add(key, span)
 end
 
 trim(KEYS[1], second)
-local delay = redis.call('PTTL', KEYS[5]) * 1000
-delay = math.max(delay, window_delay(KEYS[1], tonumber(ARGV[4]), second))
-delay = math.max(delay, window_delay(KEYS[1], tonumber(ARGV[6]), tonumber(ARGV[7])))
+local line = redis.call('PTTL', KEYS[5]) * 1000
+line = math.max(line, window_delay(KEYS[1], tonumber(ARGV[4]), second))
+line = math.max(line, window_delay(KEYS[1], tonumber(ARGV[6]), tonumber(ARGV[7])))
 if not interactive then
   trim(KEYS[2], second)
-  delay = math.max(delay, window_delay(KEYS[2], tonumber(ARGV[8]), second))
+  line = math.max(line, window_delay(KEYS[2], tonumber(ARGV[8]), second))
 end
+local own = 0
 if is_group or not interactive then
-  delay = math.max(delay, redis.call('PTTL', KEYS[3]) * 1000)
+  own = math.max(own, redis.call('PTTL', KEYS[3]) * 1000)
 end
 if is_group then
   trim(KEYS[4], group_span)
-  delay = math.max(delay, window_delay(KEYS[4], tonumber(ARGV[10]), group_span))
+  own = math.max(own, window_delay(KEYS[4], tonumber(ARGV[10]), group_span))
 end
-if delay > 0 then return {delay, now} end
+if line > 0 or own > 0 then return {line, own, now} end
 
 add(KEYS[1], second)
 if not interactive then add(KEYS[2], second) end
 if tonumber(ARGV[9]) > 0 then redis.call('SET', KEYS[3], '1', 'PX', ARGV[9]) end
 if is_group then add(KEYS[4], group_span) end
-return {0, now}
+return {0, 0, now}
 """
 
 # A longer pause wins over a shorter one; KEYS: pause, ARGV: milliseconds.
@@ -103,8 +105,12 @@ end
 class Answer:
     """What the shared budget said about one message."""
 
-    delay: float  # seconds to wait before asking again; 0: the message is counted
+    hold: Hold  # seconds to wait before asking again; Hold(): the message is counted
     at: float  # Redis's clock when it answered, in seconds
+
+    @property
+    def delay(self) -> float:
+        return max(self.hold)
 
 
 class SharedBudget:
@@ -158,21 +164,21 @@ class SharedBudget:
             self.key("pause"),
         ]
         args = [next(self._members), int(interactive), int(is_group), *self._limit_args]
-        delay_us, now_us = await self._reserve(keys=keys, args=args)
-        return Answer(delay_us / 1e6, now_us / 1e6)
+        line_us, own_us, now_us = await self._reserve(keys=keys, args=args)
+        return Answer(Hold(line_us / 1e6, own_us / 1e6), now_us / 1e6)
 
-    async def take(self, chat_id: int, is_group: bool, interactive: bool) -> float:
-        """Seconds to wait before asking again; 0 when the message is counted, or when Redis
-        is unreachable and the local throttle alone decides."""
+    async def take(self, chat_id: int, is_group: bool, interactive: bool) -> Hold:
+        """How long to wait before asking again; Hold() when the message is counted, or when
+        Redis is unreachable and the local throttle alone decides."""
         if self._resting():
-            return 0.0
+            return Hold()
         try:
             answer = await self.reserve(chat_id, is_group, interactive)
         except (RedisError, OSError) as error:
             self._failed(error)
-            return 0.0
+            return Hold()
         self._recovered()
-        return answer.delay
+        return answer.hold
 
     async def pause(self, seconds: float) -> None:
         """Telegram said 429: every process of this bot waits until `seconds` have passed."""

@@ -17,8 +17,8 @@ from redis.asyncio import Redis
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.shared_budget import SharedBudget
-from bot.throttle import SECOND_S, Throttle
+from bot.shared_budget import Answer, SharedBudget
+from bot.throttle import SECOND_S, Hold, Throttle
 from tests.helpers import Clock
 
 pytestmark = pytest.mark.redis
@@ -194,6 +194,33 @@ async def test_a_throttle_waits_for_what_another_process_sent(make_budget: MakeB
     assert 0.9 < sum(slept) <= 1.1
 
 
+def counted(budget: SharedBudget) -> list[Answer]:
+    """Every answer of the budget's Redis script from now on."""
+    answers: list[Answer] = []
+    reserve = budget.reserve
+
+    async def counting(chat_id: int, is_group: bool, interactive: bool) -> Answer:
+        answers.append(await reserve(chat_id, is_group, interactive))
+        return answers[-1]
+
+    budget.reserve = counting  # type: ignore[method-assign]
+    return answers
+
+
+async def test_waiting_messages_ask_redis_once_or_twice_each(make_budget: MakeBudget) -> None:
+    """Regression: every waiting message asked Redis whenever a slot freed (~20 calls a message
+    in the scale-out bench); only the first of each process's line asks now."""
+    budgets = [await make_budget(global_per_s=60), await make_budget(global_per_s=60)]
+    answers = [counted(budget) for budget in budgets]
+    throttles = [Throttle(budget=budget, global_per_s=60) for budget in budgets]
+    waiting = 60  # in each process: two seconds' worth for both (it was 11.6 calls a message)
+    chats = range(2 * waiting)
+    await asyncio.gather(*(throttles[c % 2].wait(c, interactive=True) for c in chats))
+    for side in answers:
+        assert len([a for a in side if a.delay == 0]) == waiting
+        assert len(side) <= 2 * waiting
+
+
 async def test_the_app_shares_its_one_redis_client_with_the_budget(
     make_settings: Callable[..., Settings],
 ) -> None:
@@ -266,12 +293,12 @@ async def test_redis_is_asked_again_after_a_failure(prefix: str, redis: Redis) -
     port = closed_port()
     client = Redis.from_url(f"redis://127.0.0.1:{port}/13")
     budget = SharedBudget(client, BOT_ID, prefix=prefix, retry_s=5, clock=clock)
-    assert await budget.take(7, is_group=False, interactive=False) == 0  # Redis is not there
+    assert await budget.take(7, is_group=False, interactive=False) == Hold()  # no Redis
     async with relay(port, 6379):
-        assert await budget.take(7, is_group=False, interactive=False) == 0
+        assert await budget.take(7, is_group=False, interactive=False) == Hold()
         assert await keys_of(redis, budget) == set()  # not asked again so soon
         clock.now += 5
-        assert await budget.take(7, is_group=False, interactive=False) == 0
+        assert await budget.take(7, is_group=False, interactive=False) == Hold()
         assert budget.key("chat:7") in await keys_of(redis, budget)
-        assert 0.9 < await budget.take(7, is_group=False, interactive=False) <= 1.0
+        assert 0.9 < (await budget.take(7, is_group=False, interactive=False)).own <= 1.0
         await client.aclose()
