@@ -17,12 +17,11 @@ import math
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.throttle import CHAT_INTERVAL_S, GLOBAL_PER_S, GROUP_PER_MIN, SECOND_S, Hold
+from bot.throttle import CHAT_INTERVAL_S, GLOBAL_PER_S, GROUP_PER_MIN, SECOND_S, Answer
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +40,8 @@ SPREAD = 6
 # KEYS: overall window, broadcast window, chat interval, group window, pause.
 # ARGV: member, interactive, is_group, overall allowed, second (µs), burst allowed, burst span
 #       (µs), broadcast allowed, chat interval (ms), group allowed, group span (µs).
-# Returns {line, own, now} in µs of Redis's clock: line and own as in bot.throttle.Hold (what
-# holds every message of this kind, what holds only this chat); both 0: the message was counted.
+# Returns {line, own, now} in µs of Redis's clock, as in bot.throttle.Answer: what holds every
+# message of this kind, what holds only this chat; both 0: the message was counted at `now`.
 RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -93,24 +92,25 @@ if is_group then add(KEYS[4], group_span) end
 return {0, 0, now}
 """
 
+# A message Telegram answered late is counted from now: its stamp moves (or, trimmed already, a
+# new one is added). KEYS: the windows it was counted in; ARGV: its stamp (µs), their span (µs),
+# a member for a new stamp.
+RECOUNT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+for _, key in ipairs(KEYS) do
+  local found = redis.call('ZRANGEBYSCORE', key, ARGV[1], ARGV[1], 'LIMIT', 0, 1)[1]
+  redis.call('ZADD', key, now, found or ARGV[3])
+  redis.call('PEXPIRE', key, math.ceil(tonumber(ARGV[2]) / 1000))
+end
+"""
+
 # A longer pause wins over a shorter one; KEYS: pause, ARGV: milliseconds.
 PAUSE = """
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 end
 """
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the shared budget said about one message."""
-
-    hold: Hold  # seconds to wait before asking again; Hold(): the message is counted
-    at: float  # Redis's clock when it answered, in seconds
-
-    @property
-    def delay(self) -> float:
-        return max(self.hold)
 
 
 class SharedBudget:
@@ -146,6 +146,7 @@ class SharedBudget:
         self.retry_s = retry_s
         self.clock = clock
         self._reserve = redis.register_script(RESERVE)
+        self._recount = redis.register_script(RECOUNT)
         self._pause = redis.register_script(PAUSE)
         self._members = (f"{secrets.token_hex(4)}:{n}" for n in itertools.count())
         self._down_until: float | None = None
@@ -165,20 +166,32 @@ class SharedBudget:
         ]
         args = [next(self._members), int(interactive), int(is_group), *self._limit_args]
         line_us, own_us, now_us = await self._reserve(keys=keys, args=args)
-        return Answer(Hold(line_us / 1e6, own_us / 1e6), now_us / 1e6)
+        return Answer(line_us / 1e6, own_us / 1e6, now_us / 1e6)
 
-    async def take(self, chat_id: int, is_group: bool, interactive: bool) -> Hold:
-        """How long to wait before asking again; Hold() when the message is counted, or when
-        Redis is unreachable and the local throttle alone decides."""
+    async def take(self, chat_id: int, is_group: bool, interactive: bool) -> Answer:
+        """Count the message if nothing holds it back; when Redis is unreachable, the local
+        throttle alone decides (an answer with nothing to wait for and no stamp)."""
         if self._resting():
-            return Hold()
+            return Answer()
         try:
             answer = await self.reserve(chat_id, is_group, interactive)
         except (RedisError, OSError) as error:
             self._failed(error)
-            return Hold()
+            return Answer()
         self._recovered()
-        return answer.hold
+        return answer
+
+    async def recount(self, at: float, interactive: bool) -> None:
+        """Telegram answered the message counted at `at` (Redis's clock) late: count it from
+        now, when it has surely arrived."""
+        if self._resting():
+            return
+        keys = [self.key("sent")] if interactive else [self.key("sent"), self.key("broadcast")]
+        args = [round(at * 1e6), self._limit_args[1], next(self._members)]
+        try:
+            await self._recount(keys=keys, args=args)
+        except (RedisError, OSError) as error:
+            self._failed(error)
 
     async def pause(self, seconds: float) -> None:
         """Telegram said 429: every process of this bot waits until `seconds` have passed."""

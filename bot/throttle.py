@@ -21,9 +21,10 @@ waiter asking whenever a slot freed cost ~20 a message: bench/RESULTS.md 5a).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import NamedTuple, Protocol
 
 GLOBAL_PER_S = 30
@@ -32,22 +33,45 @@ GLOBAL_PER_S = 30
 # longer keeps a full-speed broadcast from tripping the limit (measured: without it, 5 × 429 in
 # 20 s at 30/s; see bench/RESULTS.md).
 SECOND_S = 1.03
+# Telegram counts a message when it arrives, which can be much later than when we counted it (a
+# busy event loop, a slow network or a slow Telegram): a message answered later than the margin
+# above after it was counted is counted again from its answer (bench/RESULTS.md 5b).
+LATE_S = SECOND_S - 1.0
 CHAT_INTERVAL_S = 1.0
 GROUP_PER_MIN = 20
 
 
-class Hold(NamedTuple):
-    """How long a message must wait before the budget is asked again; both 0: it was counted."""
+class Answer(NamedTuple):
+    """How long a message must wait before the budget is asked again; nothing: it was counted
+    (at `at` on the budget's clock, if it has one)."""
 
     line: float = 0.0  # every message behind it waits as long: a pause, the overall rates
     own: float = 0.0  # only this message waits: its chat's interval, its group's minute
+    at: float | None = None
+
+    @property
+    def delay(self) -> float:
+        return max(self.line, self.own)
+
+
+class Counted(NamedTuple):
+    """A message counted as sent: when its count was asked for, and where it was counted."""
+
+    asked: float
+    stamp: float  # in this process's windows
+    at: float | None  # in the budget's windows
+    interactive: bool
 
 
 class Budget(Protocol):
     """The limits as counted for every process of the bot (see bot/shared_budget.py)."""
 
-    async def take(self, chat_id: int, is_group: bool, interactive: bool) -> Hold:
-        """Count the message and return Hold(), or how long to wait before asking again."""
+    async def take(self, chat_id: int, is_group: bool, interactive: bool) -> Answer:
+        """Count the message if nothing holds it back."""
+        ...
+
+    async def recount(self, at: float, interactive: bool) -> None:
+        """Count the message counted at `at` from now instead."""
         ...
 
     async def pause(self, seconds: float) -> None: ...
@@ -116,38 +140,63 @@ class Throttle:
         if self.budget is not None:
             await self.budget.pause(seconds)
 
+    @contextlib.asynccontextmanager
+    async def sending(
+        self, chat_id: int, *, is_group: bool = False, interactive: bool = False
+    ) -> AsyncIterator[None]:
+        """Wait until a message into `chat_id` may go, count it, and send it in the block; one
+        answered later than LATE_S after it was counted is counted again from its answer."""
+        counted = await self.wait(chat_id, is_group=is_group, interactive=interactive)
+        try:
+            yield
+        finally:
+            if self.clock() - counted.asked > LATE_S:
+                await self._recount(counted)
+
     async def wait(
         self, chat_id: int, *, is_group: bool = False, interactive: bool = False
-    ) -> None:
+    ) -> Counted:
         """Wait until a message into `chat_id` may go, and count it as sent."""
         while True:
             own = self.own_delay(chat_id, is_group, interactive)
             if own <= 0:
-                own = await self._in_line(chat_id, is_group, interactive)
-            if own <= 0:
-                return
+                counted = await self._in_line(chat_id, is_group, interactive)
+                if isinstance(counted, Counted):
+                    return counted
+                own = counted
             await self.sleep(own)
 
-    async def _in_line(self, chat_id: int, is_group: bool, interactive: bool) -> float:
-        """Wait for the first place, what holds everyone, then the budget; 0 once the message is
-        counted, else how long its own chat holds it (waited out of the line)."""
+    async def _in_line(self, chat_id: int, is_group: bool, interactive: bool) -> Counted | float:
+        """Wait for the first place, what holds everyone, then the budget: the message counted,
+        or how long its own chat holds it (waited out of the line)."""
         place = self._line.join(interactive)
         try:
             while True:
                 await self._line.first(place)
-                hold = Hold(
+                asked = self.clock()
+                answer = Answer(
                     self.line_delay(interactive), self.own_delay(chat_id, is_group, interactive)
                 )
-                if hold == Hold() and self.budget is not None:
-                    hold = await self.budget.take(chat_id, is_group, interactive)
-                if hold == Hold():
-                    self._record(chat_id, is_group, interactive)
-                    return 0.0
-                if hold.own >= hold.line:
-                    return hold.own
-                await self.sleep(hold.line)
+                if answer.delay == 0 and self.budget is not None:
+                    answer = await self.budget.take(chat_id, is_group, interactive)
+                if answer.delay == 0:
+                    stamp = self._record(chat_id, is_group, interactive)
+                    return Counted(asked, stamp, answer.at, interactive)
+                if answer.own >= answer.line:
+                    return answer.own
+                await self.sleep(answer.line)
         finally:
             self._line.leave(place, interactive)
+
+    async def _recount(self, counted: Counted) -> None:
+        now = self.clock()
+        windows = [self._sent] if counted.interactive else [self._sent, self._broadcast_sent]
+        for stamps in windows:
+            with contextlib.suppress(ValueError):  # already forgotten
+                stamps.remove(counted.stamp)
+            stamps.append(now)
+        if counted.at is not None and self.budget is not None:
+            await self.budget.recount(counted.at, counted.interactive)
 
     def line_delay(self, interactive: bool) -> float:
         """Seconds every message of this kind waits: a pause, the overall and broadcast rates."""
@@ -178,7 +227,7 @@ class Throttle:
             return 0.0
         return stamps[len(stamps) - allowed] + span - now
 
-    def _record(self, chat_id: int, is_group: bool, interactive: bool) -> None:
+    def _record(self, chat_id: int, is_group: bool, interactive: bool) -> float:
         now = self.clock()
         self._sent.append(now)
         if not interactive:
@@ -186,6 +235,7 @@ class Throttle:
         self._last_in_chat[chat_id] = now
         if is_group:
             self._group_sent.setdefault(chat_id, deque()).append(now)
+        return now
 
     def _forget(self, now: float) -> None:
         for stamps in (self._sent, self._broadcast_sent):

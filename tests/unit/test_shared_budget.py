@@ -17,8 +17,8 @@ from redis.asyncio import Redis
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.shared_budget import Answer, SharedBudget
-from bot.throttle import SECOND_S, Hold, Throttle
+from bot.shared_budget import SharedBudget
+from bot.throttle import SECOND_S, Answer, Throttle
 from tests.helpers import Clock
 
 pytestmark = pytest.mark.redis
@@ -172,6 +172,23 @@ async def test_every_key_expires_by_itself(make_budget: MakeBudget, redis: Redis
         assert 0 < await redis.pttl(key) <= most, key
 
 
+async def test_a_message_answered_late_counts_from_its_answer(
+    make_budget: MakeBudget, redis: Redis
+) -> None:
+    one, other = await make_budget(global_per_s=1), await make_budget(global_per_s=1)
+    first = await one.reserve(7, is_group=False, interactive=False)
+    assert first.at is not None
+    await asyncio.sleep(0.5)
+    await one.recount(first.at, interactive=False)  # Telegram answered only now
+    for key in ("sent", "broadcast"):
+        [(_, stamp)] = await redis.zrange(one.key(key), 0, -1, withscores=True)
+        assert stamp / 1e6 >= first.at + 0.5
+    second = await other.reserve(8, is_group=False, interactive=True)
+    assert second.at is not None
+    # Its place frees a second after the answer, not after the first count.
+    assert second.at + second.delay >= first.at + 0.5 + SECOND_S - 1e-6
+
+
 async def test_two_bots_on_one_redis_have_budgets_of_their_own(make_budget: MakeBudget) -> None:
     ours, theirs = await make_budget(), await make_budget(bot_id=BOT_ID + 1)
     assert (await ours.reserve(7, is_group=False, interactive=False)).delay == 0
@@ -293,12 +310,12 @@ async def test_redis_is_asked_again_after_a_failure(prefix: str, redis: Redis) -
     port = closed_port()
     client = Redis.from_url(f"redis://127.0.0.1:{port}/13")
     budget = SharedBudget(client, BOT_ID, prefix=prefix, retry_s=5, clock=clock)
-    assert await budget.take(7, is_group=False, interactive=False) == Hold()  # no Redis
+    assert await budget.take(7, is_group=False, interactive=False) == Answer()  # no Redis
     async with relay(port, 6379):
-        assert await budget.take(7, is_group=False, interactive=False) == Hold()
+        assert await budget.take(7, is_group=False, interactive=False) == Answer()
         assert await keys_of(redis, budget) == set()  # not asked again so soon
         clock.now += 5
-        assert await budget.take(7, is_group=False, interactive=False) == Hold()
+        assert (await budget.take(7, is_group=False, interactive=False)).delay == 0
         assert budget.key("chat:7") in await keys_of(redis, budget)
         assert 0.9 < (await budget.take(7, is_group=False, interactive=False)).own <= 1.0
         await client.aclose()

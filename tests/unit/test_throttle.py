@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.throttle import Throttle
+from bot.throttle import SECOND_S, Throttle
 from tests.helpers import Clock
 
 
@@ -88,6 +88,26 @@ async def test_a_message_held_by_its_own_chat_holds_up_nobody() -> None:
 
     await asyncio.gather(send(-100), send(7), send(8))
     assert sent == [7, 8, -100]
+
+
+async def test_a_message_answered_late_counts_from_its_answer() -> None:
+    clock = Clock()
+    limiter = Throttle(25, global_per_s=2, clock=clock, sleep=clock.sleep)
+    async with limiter.sending(1, interactive=True):
+        clock.now += 0.5  # Telegram answers half a second after the message was counted
+    await limiter.wait(2, interactive=True)
+    await limiter.wait(3, interactive=True)  # two in the second since the answer
+    assert clock.now == pytest.approx(0.5 + SECOND_S)
+
+
+async def test_a_message_answered_in_time_counts_from_when_it_was_counted() -> None:
+    clock = Clock()
+    limiter = Throttle(25, global_per_s=2, clock=clock, sleep=clock.sleep)
+    async with limiter.sending(1, interactive=True):
+        clock.now += 0.02
+    await limiter.wait(2, interactive=True)
+    await limiter.wait(3, interactive=True)
+    assert clock.now == pytest.approx(SECOND_S)
 
 
 async def test_a_429_pauses_everyone() -> None:
