@@ -4,21 +4,26 @@ Telegram counts a token's messages wherever they come from, so with several inst
 overall window, the broadcast share, the per-chat interval, the per-group window and a 429 pause
 live in Redis, and the overall 30 per SECOND_S are spent evenly (see SPREAD). One Lua script
 checks every limit and reserves the message in one round trip, on Redis's clock (instances on
-machines whose clocks disagree still agree on it); every key expires by itself. When Redis
-cannot be reached, the local throttle decides alone for a while.
+machines whose clocks disagree still agree on it); every key expires by itself. A message that
+Telegram answers late is counted again from its answer (see LATE_S in bot/throttle.py). When Redis
+cannot be reached or does not answer within TIMEOUT_S, the local throttle decides alone for a
+while.
 Needs Redis 5 or newer (a script that writes after reading TIME).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import math
 import secrets
 import time
 from collections.abc import Callable
+from typing import Any
 
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 from bot.throttle import CHAT_INTERVAL_S, GLOBAL_PER_S, GROUP_PER_MIN, SECOND_S, Answer
@@ -28,6 +33,11 @@ log = logging.getLogger(__name__)
 PREFIX = "minqing:budget"
 # After a failure the local throttle decides alone this long before Redis is asked again.
 RETRY_S = 5.0
+# Redis answers the budget in microseconds: one that has not answered in a second is taken for
+# hung and the local throttle decides alone, so sends go on at 5 s in 6 rather than 5 in 10
+# (the client's own timeout, 5 s, is for conversation state and locks). Above the event loop's
+# worst lag measured under load (0.65 s), which would count as a failure too.
+TIMEOUT_S = 1.0
 WARN_EVERY_S = 60.0
 MINUTE_S = 60.0
 # Messages counted together leave together but reach Telegram spread over tens of ms (each
@@ -127,6 +137,7 @@ class SharedBudget:
         group_per_min: int = GROUP_PER_MIN,
         prefix: str = PREFIX,
         retry_s: float = RETRY_S,
+        timeout_s: float = TIMEOUT_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         # The bot id as a hash tag: one bot's keys share a Redis Cluster slot, as a script needs.
@@ -144,6 +155,7 @@ class SharedBudget:
         ]
         self.redis = redis
         self.retry_s = retry_s
+        self.timeout_s = timeout_s
         self.clock = clock
         self._reserve = redis.register_script(RESERVE)
         self._recount = redis.register_script(RECOUNT)
@@ -165,7 +177,7 @@ class SharedBudget:
             self.key("pause"),
         ]
         args = [next(self._members), int(interactive), int(is_group), *self._limit_args]
-        line_us, own_us, now_us = await self._reserve(keys=keys, args=args)
+        line_us, own_us, now_us = await self._run(self._reserve, keys, args)
         return Answer(line_us / 1e6, own_us / 1e6, now_us / 1e6)
 
     async def take(self, chat_id: int, is_group: bool, interactive: bool) -> Answer:
@@ -189,7 +201,7 @@ class SharedBudget:
         keys = [self.key("sent")] if interactive else [self.key("sent"), self.key("broadcast")]
         args = [round(at * 1e6), self._limit_args[1], next(self._members)]
         try:
-            await self._recount(keys=keys, args=args)
+            await self._run(self._recount, keys, args)
         except (RedisError, OSError) as error:
             self._failed(error)
 
@@ -198,9 +210,14 @@ class SharedBudget:
         if self._resting():
             return
         try:
-            await self._pause(keys=[self.key("pause")], args=[math.ceil(seconds * 1000)])
+            await self._run(self._pause, [self.key("pause")], [math.ceil(seconds * 1000)])
         except (RedisError, OSError) as error:
             self._failed(error)
+
+    async def _run(self, script: AsyncScript, keys: list[str], args: list[object]) -> Any:
+        """The script's answer; raises TimeoutError (an OSError) past timeout_s."""
+        async with asyncio.timeout(self.timeout_s):
+            return await script(keys=keys, args=args)
 
     def _resting(self) -> bool:
         return self._down_until is not None and self.clock() < self._down_until

@@ -319,3 +319,33 @@ async def test_redis_is_asked_again_after_a_failure(prefix: str, redis: Redis) -
         assert budget.key("chat:7") in await keys_of(redis, budget)
         assert 0.9 < (await budget.take(7, is_group=False, interactive=False)).own <= 1.0
         await client.aclose()
+
+
+@contextlib.asynccontextmanager
+async def hung_redis() -> AsyncIterator[int]:
+    """A port that takes connections and never answers, as a hung Redis does."""
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # until the client gives up
+        writer.close()
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_hung_redis_leaves_the_sending_to_the_local_throttle_soon(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with hung_redis() as port:
+        # The client waits far longer (conversation state and locks may), the budget does not.
+        client = Redis.from_url(f"redis://127.0.0.1:{port}/0", socket_timeout=60)
+        budget = SharedBudget(client, BOT_ID, timeout_s=0.2)
+        with caplog.at_level(logging.WARNING, logger="bot.shared_budget"):
+            answer = await asyncio.wait_for(budget.take(7, is_group=False, interactive=False), 30)
+        await client.aclose()
+    assert answer == Answer()  # go, as the local throttle decides
+    assert "Redis unreachable" in caplog.text
