@@ -10,6 +10,8 @@ import sys
 
 BENCHMARKS = {
     "broadcast": "a notice to N subscribers (default 100,000) within Telegram's limits, and raw",
+    "budget": "the shared send budget's Redis calls per message with N replies waiting in each"
+    " of 1, then 2 processes (default 100)",
     "pipeline": "N residents file whole reports (default 200), against a bare echo bot",
     "routing": "point lookups against N grids (default 10,000)",
     "scaleout": "N residents' reports, officers and a notice against 1 then 2 webhook processes"
