@@ -14,8 +14,8 @@ rates) and asks the shared budget; those behind it wait their turn without askin
 Telegram's budget is the token's, not the process's: with several processes a `SharedBudget`
 (bot/shared_budget.py) counts the same limits for all of them, and this throttle keeps the order
 within its process and decides alone while the shared budget is unreachable. The line keeps the
-shared budget's Redis calls at one or two per message sent, however many messages wait (every
-waiter asking whenever a slot freed cost ~20 a message: bench/RESULTS.md 5a).
+shared budget's Redis calls at one or two per message sent, however many messages wait (when
+every waiter asked whenever a slot freed, 3.5 to 60 a message: bench/RESULTS.md 5b).
 """
 
 from __future__ import annotations
