@@ -42,8 +42,8 @@ log = logging.getLogger(__name__)
 
 # Telegram redelivers an update for at most a day; handled ids are kept a little longer.
 JOURNAL_RETENTION = timedelta(days=2)
-# Redis answers in microseconds: a call that takes seconds means it is gone, and a message
-# waiting on the shared send budget should fall back to the local throttle instead.
+# Redis answers in microseconds: a call that takes seconds means it is gone (the shared send
+# budget gives up sooner, after bot.shared_budget.TIMEOUT_S, and the local throttle decides).
 REDIS_TIMEOUT_S = 5.0
 
 

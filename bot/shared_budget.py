@@ -4,31 +4,40 @@ Telegram counts a token's messages wherever they come from, so with several inst
 overall window, the broadcast share, the per-chat interval, the per-group window and a 429 pause
 live in Redis, and the overall 30 per SECOND_S are spent evenly (see SPREAD). One Lua script
 checks every limit and reserves the message in one round trip, on Redis's clock (instances on
-machines whose clocks disagree still agree on it); every key expires by itself. When Redis
-cannot be reached, the local throttle decides alone for a while.
+machines whose clocks disagree still agree on it); every key expires by itself. A message that
+Telegram answers late is counted again from its answer (see LATE_S in bot/throttle.py). When Redis
+cannot be reached or does not answer within TIMEOUT_S, the local throttle decides alone for a
+while.
 Needs Redis 5 or newer (a script that writes after reading TIME).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import math
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
-from bot.throttle import CHAT_INTERVAL_S, GLOBAL_PER_S, GROUP_PER_MIN, SECOND_S
+from bot.throttle import CHAT_INTERVAL_S, GLOBAL_PER_S, GROUP_PER_MIN, SECOND_S, Answer
 
 log = logging.getLogger(__name__)
 
 PREFIX = "minqing:budget"
 # After a failure the local throttle decides alone this long before Redis is asked again.
 RETRY_S = 5.0
+# Redis answers the budget in microseconds: one that has not answered in a second is taken for
+# hung and the local throttle decides alone, so sends go on at 5 s in 6 rather than 5 in 10
+# (the client's own timeout, 5 s, is for conversation state and locks). Above the event loop's
+# worst lag measured under load (0.65 s), which would count as a failure too.
+TIMEOUT_S = 1.0
 WARN_EVERY_S = 60.0
 MINUTE_S = 60.0
 # Messages counted together leave together but reach Telegram spread over tens of ms (each
@@ -41,7 +50,8 @@ SPREAD = 6
 # KEYS: overall window, broadcast window, chat interval, group window, pause.
 # ARGV: member, interactive, is_group, overall allowed, second (µs), burst allowed, burst span
 #       (µs), broadcast allowed, chat interval (ms), group allowed, group span (µs).
-# Returns {delay, now} in µs of Redis's clock: delay 0 means the message was counted.
+# Returns {line, own, now} in µs of Redis's clock, as in bot.throttle.Answer: what holds every
+# message of this kind, what holds only this chat; both 0: the message was counted at `now`.
 RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -68,27 +78,41 @@ local function add(key, span)
 end
 
 trim(KEYS[1], second)
-local delay = redis.call('PTTL', KEYS[5]) * 1000
-delay = math.max(delay, window_delay(KEYS[1], tonumber(ARGV[4]), second))
-delay = math.max(delay, window_delay(KEYS[1], tonumber(ARGV[6]), tonumber(ARGV[7])))
+local line = redis.call('PTTL', KEYS[5]) * 1000
+line = math.max(line, window_delay(KEYS[1], tonumber(ARGV[4]), second))
+line = math.max(line, window_delay(KEYS[1], tonumber(ARGV[6]), tonumber(ARGV[7])))
 if not interactive then
   trim(KEYS[2], second)
-  delay = math.max(delay, window_delay(KEYS[2], tonumber(ARGV[8]), second))
+  line = math.max(line, window_delay(KEYS[2], tonumber(ARGV[8]), second))
 end
+local own = 0
 if is_group or not interactive then
-  delay = math.max(delay, redis.call('PTTL', KEYS[3]) * 1000)
+  own = math.max(own, redis.call('PTTL', KEYS[3]) * 1000)
 end
 if is_group then
   trim(KEYS[4], group_span)
-  delay = math.max(delay, window_delay(KEYS[4], tonumber(ARGV[10]), group_span))
+  own = math.max(own, window_delay(KEYS[4], tonumber(ARGV[10]), group_span))
 end
-if delay > 0 then return {delay, now} end
+if line > 0 or own > 0 then return {line, own, now} end
 
 add(KEYS[1], second)
 if not interactive then add(KEYS[2], second) end
 if tonumber(ARGV[9]) > 0 then redis.call('SET', KEYS[3], '1', 'PX', ARGV[9]) end
 if is_group then add(KEYS[4], group_span) end
-return {0, now}
+return {0, 0, now}
+"""
+
+# A message Telegram answered late is counted from now: its stamp moves (or, trimmed already, a
+# new one is added). KEYS: the windows it was counted in; ARGV: its stamp (µs), their span (µs),
+# a member for a new stamp.
+RECOUNT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+for _, key in ipairs(KEYS) do
+  local found = redis.call('ZRANGEBYSCORE', key, ARGV[1], ARGV[1], 'LIMIT', 0, 1)[1]
+  redis.call('ZADD', key, now, found or ARGV[3])
+  redis.call('PEXPIRE', key, math.ceil(tonumber(ARGV[2]) / 1000))
+end
 """
 
 # A longer pause wins over a shorter one; KEYS: pause, ARGV: milliseconds.
@@ -97,14 +121,6 @@ if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 end
 """
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the shared budget said about one message."""
-
-    delay: float  # seconds to wait before asking again; 0: the message is counted
-    at: float  # Redis's clock when it answered, in seconds
 
 
 class SharedBudget:
@@ -121,6 +137,7 @@ class SharedBudget:
         group_per_min: int = GROUP_PER_MIN,
         prefix: str = PREFIX,
         retry_s: float = RETRY_S,
+        timeout_s: float = TIMEOUT_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         # The bot id as a hash tag: one bot's keys share a Redis Cluster slot, as a script needs.
@@ -138,8 +155,10 @@ class SharedBudget:
         ]
         self.redis = redis
         self.retry_s = retry_s
+        self.timeout_s = timeout_s
         self.clock = clock
         self._reserve = redis.register_script(RESERVE)
+        self._recount = redis.register_script(RECOUNT)
         self._pause = redis.register_script(PAUSE)
         self._members = (f"{secrets.token_hex(4)}:{n}" for n in itertools.count())
         self._down_until: float | None = None
@@ -158,30 +177,47 @@ class SharedBudget:
             self.key("pause"),
         ]
         args = [next(self._members), int(interactive), int(is_group), *self._limit_args]
-        delay_us, now_us = await self._reserve(keys=keys, args=args)
-        return Answer(delay_us / 1e6, now_us / 1e6)
+        line_us, own_us, now_us = await self._run(self._reserve, keys, args)
+        return Answer(line_us / 1e6, own_us / 1e6, now_us / 1e6)
 
-    async def take(self, chat_id: int, is_group: bool, interactive: bool) -> float:
-        """Seconds to wait before asking again; 0 when the message is counted, or when Redis
-        is unreachable and the local throttle alone decides."""
+    async def take(self, chat_id: int, is_group: bool, interactive: bool) -> Answer:
+        """Count the message if nothing holds it back; when Redis is unreachable, the local
+        throttle alone decides (an answer with nothing to wait for and no stamp)."""
         if self._resting():
-            return 0.0
+            return Answer()
         try:
             answer = await self.reserve(chat_id, is_group, interactive)
         except (RedisError, OSError) as error:
             self._failed(error)
-            return 0.0
+            return Answer()
         self._recovered()
-        return answer.delay
+        return answer
+
+    async def recount(self, at: float, interactive: bool) -> None:
+        """Telegram answered the message counted at `at` (Redis's clock) late: count it from
+        now, when it has surely arrived."""
+        if self._resting():
+            return
+        keys = [self.key("sent")] if interactive else [self.key("sent"), self.key("broadcast")]
+        args = [round(at * 1e6), self._limit_args[1], next(self._members)]
+        try:
+            await self._run(self._recount, keys, args)
+        except (RedisError, OSError) as error:
+            self._failed(error)
 
     async def pause(self, seconds: float) -> None:
         """Telegram said 429: every process of this bot waits until `seconds` have passed."""
         if self._resting():
             return
         try:
-            await self._pause(keys=[self.key("pause")], args=[math.ceil(seconds * 1000)])
+            await self._run(self._pause, [self.key("pause")], [math.ceil(seconds * 1000)])
         except (RedisError, OSError) as error:
             self._failed(error)
+
+    async def _run(self, script: AsyncScript, keys: list[str], args: list[object]) -> Any:
+        """The script's answer; raises TimeoutError (an OSError) past timeout_s."""
+        async with asyncio.timeout(self.timeout_s):
+            return await script(keys=keys, args=args)
 
     def _resting(self) -> bool:
         return self._down_until is not None and self.clock() < self._down_until

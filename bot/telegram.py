@@ -73,14 +73,9 @@ class RetryMiddleware(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         if isinstance(method, GetUpdates):  # the polling loop has its own backoff
             return await make_request(bot, method)
-        chat_id = getattr(method, "chat_id", None)
         for attempt in range(1, self.attempts + 1):
-            if isinstance(chat_id, int) and method.__api_method__.startswith(SENDING):
-                await self.throttle.wait(
-                    chat_id, is_group=chat_id < 0, interactive=not broadcasting.get()
-                )
             try:
-                return await make_request(bot, method)
+                return await self._throttled(make_request, bot, method)
             except TelegramRetryAfter as error:
                 self.retry_after_count += 1
                 await self.throttle.pause_everyone(error.retry_after)
@@ -98,6 +93,19 @@ class RetryMiddleware(BaseRequestMiddleware):
                 await self._report_blocked(method)
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _throttled(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        chat_id = getattr(method, "chat_id", None)
+        if not isinstance(chat_id, int) or not method.__api_method__.startswith(SENDING):
+            return await make_request(bot, method)
+        interactive = not broadcasting.get()
+        async with self.throttle.sending(chat_id, is_group=chat_id < 0, interactive=interactive):
+            return await make_request(bot, method)
 
     async def _report_blocked(self, method: TelegramMethod[TelegramType]) -> None:
         chat_id = getattr(method, "chat_id", None)

@@ -1,24 +1,31 @@
 """One throttle for outgoing messages, within Telegram's limits.
 
 Limits: about 30 messages a second overall, 1 a second into one chat, 20 a minute into a group.
-Broadcasts may use only `broadcast_rate` of the 30 a second, keep to 1 a second per chat, and
-wait whenever someone who is waiting for an answer (an interactive message) is queued, so replies
-always go first. A reply of two or three messages into one private chat goes as a burst, which
-Telegram tolerates (its per-chat limit is about sustained sending). A 429 pauses every sender
-until its retry_after has passed.
+Broadcasts may use only `broadcast_rate` of the 30 a second and keep to 1 a second per chat. A
+reply of two or three messages into one private chat goes as a burst, which Telegram tolerates
+(its per-chat limit is about sustained sending). A 429 pauses every sender until its retry_after
+has passed.
+
+A message first waits out the limits of its own chat, alone; then it joins the line of messages
+ready to go, replies ahead of broadcasts (so replies always go first), each in the order it came.
+Only the first of the line waits out what holds everyone (a pause, the overall and broadcast
+rates) and asks the shared budget; those behind it wait their turn without asking.
 
 Telegram's budget is the token's, not the process's: with several processes a `SharedBudget`
 (bot/shared_budget.py) counts the same limits for all of them, and this throttle keeps the order
-within its process (replies first) and decides alone while the shared budget is unreachable.
+within its process and decides alone while the shared budget is unreachable. The line keeps the
+shared budget's Redis calls at one or two per message sent, however many messages wait (when
+every waiter asked whenever a slot freed, 3.5 to 60 a message: bench/RESULTS.md 5b).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
-from typing import Protocol
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import NamedTuple, Protocol
 
 GLOBAL_PER_S = 30
 # Our stamps are taken when a request leaves; Telegram counts when it arrives, and requests sent
@@ -26,18 +33,75 @@ GLOBAL_PER_S = 30
 # longer keeps a full-speed broadcast from tripping the limit (measured: without it, 5 × 429 in
 # 20 s at 30/s; see bench/RESULTS.md).
 SECOND_S = 1.03
+# Telegram counts a message when it arrives, which can be much later than when we counted it (a
+# busy event loop, a slow network or a slow Telegram): a message answered later than the margin
+# above after it was counted is counted again from its answer (bench/RESULTS.md 5b).
+LATE_S = SECOND_S - 1.0
 CHAT_INTERVAL_S = 1.0
 GROUP_PER_MIN = 20
+
+
+class Answer(NamedTuple):
+    """How long a message must wait before the budget is asked again; nothing: it was counted
+    (at `at` on the budget's clock, if it has one)."""
+
+    line: float = 0.0  # every message behind it waits as long: a pause, the overall rates
+    own: float = 0.0  # only this message waits: its chat's interval, its group's minute
+    at: float | None = None
+
+    @property
+    def delay(self) -> float:
+        return max(self.line, self.own)
+
+
+class Counted(NamedTuple):
+    """A message counted as sent: when its count was asked for, and where it was counted."""
+
+    asked: float
+    stamp: float  # in this process's windows
+    at: float | None  # in the budget's windows
+    interactive: bool
 
 
 class Budget(Protocol):
     """The limits as counted for every process of the bot (see bot/shared_budget.py)."""
 
-    async def take(self, chat_id: int, is_group: bool, interactive: bool) -> float:
-        """Count the message and return 0, or return the seconds to wait before asking again."""
+    async def take(self, chat_id: int, is_group: bool, interactive: bool) -> Answer:
+        """Count the message if nothing holds it back."""
+        ...
+
+    async def recount(self, at: float, interactive: bool) -> None:
+        """Count the message counted at `at` from now instead."""
         ...
 
     async def pause(self, seconds: float) -> None: ...
+
+
+class Line:
+    """Messages ready to go: replies ahead of broadcasts, each in the order it came."""
+
+    def __init__(self) -> None:
+        self._places: dict[bool, deque[asyncio.Event]] = {True: deque(), False: deque()}
+
+    def join(self, interactive: bool) -> asyncio.Event:
+        place = asyncio.Event()
+        self._places[interactive].append(place)
+        return place
+
+    def leave(self, place: asyncio.Event, interactive: bool) -> None:
+        self._places[interactive].remove(place)
+        if (first := self._first()) is not None:
+            first.set()
+
+    async def first(self, place: asyncio.Event) -> None:
+        """Until `place` is the first of the line."""
+        while self._first() is not place:
+            place.clear()
+            await place.wait()
+
+    def _first(self) -> asyncio.Event | None:
+        replies, broadcasts = self._places[True], self._places[False]
+        return replies[0] if replies else broadcasts[0] if broadcasts else None
 
 
 class Throttle:
@@ -64,7 +128,7 @@ class Throttle:
         self._last_in_chat: dict[int, float] = {}
         self._group_sent: dict[int, deque[float]] = {}
         self._paused_until = 0.0
-        self._interactive_waiting = 0
+        self._line = Line()
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nobody sends until `seconds` have passed."""
@@ -76,45 +140,86 @@ class Throttle:
         if self.budget is not None:
             await self.budget.pause(seconds)
 
+    @contextlib.asynccontextmanager
+    async def sending(
+        self, chat_id: int, *, is_group: bool = False, interactive: bool = False
+    ) -> AsyncIterator[None]:
+        """Wait until a message into `chat_id` may go, count it, and send it in the block; one
+        answered later than LATE_S after it was counted is counted again from its answer."""
+        counted = await self.wait(chat_id, is_group=is_group, interactive=interactive)
+        try:
+            yield
+        finally:
+            if self.clock() - counted.asked > LATE_S:
+                await self._recount(counted)
+
     async def wait(
         self, chat_id: int, *, is_group: bool = False, interactive: bool = False
-    ) -> None:
+    ) -> Counted:
         """Wait until a message into `chat_id` may go, and count it as sent."""
-        if interactive:
-            self._interactive_waiting += 1
+        while True:
+            own = self.own_delay(chat_id, is_group, interactive)
+            if own <= 0:
+                counted = await self._in_line(chat_id, is_group, interactive)
+                if isinstance(counted, Counted):
+                    return counted
+                own = counted
+            await self.sleep(own)
+
+    async def _in_line(self, chat_id: int, is_group: bool, interactive: bool) -> Counted | float:
+        """Wait for the first place, what holds everyone, then the budget: the message counted,
+        or how long its own chat holds it (waited out of the line)."""
+        place = self._line.join(interactive)
         try:
-            while (delay := await self._combined_delay(chat_id, is_group, interactive)) > 0:
-                await self.sleep(delay)
-            self._record(chat_id, is_group, interactive)
+            while True:
+                await self._line.first(place)
+                asked = self.clock()
+                answer = Answer(
+                    self.line_delay(interactive), self.own_delay(chat_id, is_group, interactive)
+                )
+                if answer.delay == 0 and self.budget is not None:
+                    answer = await self.budget.take(chat_id, is_group, interactive)
+                if answer.delay == 0:
+                    stamp = self._record(chat_id, is_group, interactive)
+                    return Counted(asked, stamp, answer.at, interactive)
+                if answer.own >= answer.line:
+                    return answer.own
+                await self.sleep(answer.line)
         finally:
-            if interactive:
-                self._interactive_waiting -= 1
+            self._line.leave(place, interactive)
 
-    async def _combined_delay(self, chat_id: int, is_group: bool, interactive: bool) -> float:
-        """The local delay, then (once it is 0) the shared budget's, which counts the message."""
-        delay = self.delay(chat_id, is_group, interactive)
-        if delay > 0 or self.budget is None:
-            return delay
-        return await self.budget.take(chat_id, is_group, interactive)
+    async def _recount(self, counted: Counted) -> None:
+        now = self.clock()
+        windows = [self._sent] if counted.interactive else [self._sent, self._broadcast_sent]
+        for stamps in windows:
+            with contextlib.suppress(ValueError):  # already forgotten
+                stamps.remove(counted.stamp)
+            stamps.append(now)
+        if counted.at is not None and self.budget is not None:
+            await self.budget.recount(counted.at, counted.interactive)
 
-    def delay(self, chat_id: int, is_group: bool, interactive: bool) -> float:
-        """Seconds to wait before this message may go (0: now)."""
+    def line_delay(self, interactive: bool) -> float:
+        """Seconds every message of this kind waits: a pause, the overall and broadcast rates."""
         now = self.clock()
         self._forget(now)
         delays = [self._paused_until - now]
-        if not interactive and self._interactive_waiting:
-            delays.append(0.01)  # replies first
         delays.append(self._window_delay(self._sent, self.global_per_s, SECOND_S, now))
         if not interactive:
             allowed = max(1, int(self.broadcast_rate))
             delays.append(self._window_delay(self._broadcast_sent, allowed, SECOND_S, now))
+        return max(0.0, *delays)
+
+    def own_delay(self, chat_id: int, is_group: bool, interactive: bool) -> float:
+        """Seconds this message waits for its chat: 1 a second, 20 a minute into a group."""
+        now = self.clock()
+        delays = [0.0]
         last = self._last_in_chat.get(chat_id)
         if last is not None and (is_group or not interactive):
             delays.append(last + self.chat_interval_s - now)
         if is_group:
             stamps = self._group_sent.get(chat_id, deque())
             delays.append(self._window_delay(stamps, self.group_per_min, 60.0, now))
-        return max(0.0, *delays)
+        return max(delays)
 
     @staticmethod
     def _window_delay(stamps: deque[float], allowed: int, span: float, now: float) -> float:
@@ -122,7 +227,7 @@ class Throttle:
             return 0.0
         return stamps[len(stamps) - allowed] + span - now
 
-    def _record(self, chat_id: int, is_group: bool, interactive: bool) -> None:
+    def _record(self, chat_id: int, is_group: bool, interactive: bool) -> float:
         now = self.clock()
         self._sent.append(now)
         if not interactive:
@@ -130,6 +235,7 @@ class Throttle:
         self._last_in_chat[chat_id] = now
         if is_group:
             self._group_sent.setdefault(chat_id, deque()).append(now)
+        return now
 
     def _forget(self, now: float) -> None:
         for stamps in (self._sent, self._broadcast_sent):

@@ -18,7 +18,7 @@ from redis.asyncio import Redis
 from bot.app import create_app
 from bot.config import Settings
 from bot.shared_budget import SharedBudget
-from bot.throttle import SECOND_S, Throttle
+from bot.throttle import SECOND_S, Answer, Throttle
 from tests.helpers import Clock
 
 pytestmark = pytest.mark.redis
@@ -172,6 +172,23 @@ async def test_every_key_expires_by_itself(make_budget: MakeBudget, redis: Redis
         assert 0 < await redis.pttl(key) <= most, key
 
 
+async def test_a_message_answered_late_counts_from_its_answer(
+    make_budget: MakeBudget, redis: Redis
+) -> None:
+    one, other = await make_budget(global_per_s=1), await make_budget(global_per_s=1)
+    first = await one.reserve(7, is_group=False, interactive=False)
+    assert first.at is not None
+    await asyncio.sleep(0.5)
+    await one.recount(first.at, interactive=False)  # Telegram answered only now
+    for key in ("sent", "broadcast"):
+        [(_, stamp)] = await redis.zrange(one.key(key), 0, -1, withscores=True)
+        assert stamp / 1e6 >= first.at + 0.5
+    second = await other.reserve(8, is_group=False, interactive=True)
+    assert second.at is not None
+    # Its place frees a second after the answer, not after the first count.
+    assert second.at + second.delay >= first.at + 0.5 + SECOND_S - 1e-6
+
+
 async def test_two_bots_on_one_redis_have_budgets_of_their_own(make_budget: MakeBudget) -> None:
     ours, theirs = await make_budget(), await make_budget(bot_id=BOT_ID + 1)
     assert (await ours.reserve(7, is_group=False, interactive=False)).delay == 0
@@ -192,6 +209,33 @@ async def test_a_throttle_waits_for_what_another_process_sent(make_budget: MakeB
     await one.wait(7)
     await other.wait(7)  # its own throttle has seen nothing of chat 7
     assert 0.9 < sum(slept) <= 1.1
+
+
+def counted(budget: SharedBudget) -> list[Answer]:
+    """Every answer of the budget's Redis script from now on."""
+    answers: list[Answer] = []
+    reserve = budget.reserve
+
+    async def counting(chat_id: int, is_group: bool, interactive: bool) -> Answer:
+        answers.append(await reserve(chat_id, is_group, interactive))
+        return answers[-1]
+
+    budget.reserve = counting  # type: ignore[method-assign]
+    return answers
+
+
+async def test_waiting_messages_ask_redis_once_or_twice_each(make_budget: MakeBudget) -> None:
+    """Regression: every waiting message asked Redis whenever a slot freed (~20 calls a message
+    in the scale-out bench); only the first of each process's line asks now."""
+    budgets = [await make_budget(global_per_s=60), await make_budget(global_per_s=60)]
+    answers = [counted(budget) for budget in budgets]
+    throttles = [Throttle(budget=budget, global_per_s=60) for budget in budgets]
+    waiting = 60  # in each process: two seconds' worth for both (it was 11.6 calls a message)
+    chats = range(2 * waiting)
+    await asyncio.gather(*(throttles[c % 2].wait(c, interactive=True) for c in chats))
+    for side in answers:
+        assert len([a for a in side if a.delay == 0]) == waiting
+        assert len(side) <= 2 * waiting
 
 
 async def test_the_app_shares_its_one_redis_client_with_the_budget(
@@ -266,12 +310,42 @@ async def test_redis_is_asked_again_after_a_failure(prefix: str, redis: Redis) -
     port = closed_port()
     client = Redis.from_url(f"redis://127.0.0.1:{port}/13")
     budget = SharedBudget(client, BOT_ID, prefix=prefix, retry_s=5, clock=clock)
-    assert await budget.take(7, is_group=False, interactive=False) == 0  # Redis is not there
+    assert await budget.take(7, is_group=False, interactive=False) == Answer()  # no Redis
     async with relay(port, 6379):
-        assert await budget.take(7, is_group=False, interactive=False) == 0
+        assert await budget.take(7, is_group=False, interactive=False) == Answer()
         assert await keys_of(redis, budget) == set()  # not asked again so soon
         clock.now += 5
-        assert await budget.take(7, is_group=False, interactive=False) == 0
+        assert (await budget.take(7, is_group=False, interactive=False)).delay == 0
         assert budget.key("chat:7") in await keys_of(redis, budget)
-        assert 0.9 < await budget.take(7, is_group=False, interactive=False) <= 1.0
+        assert 0.9 < (await budget.take(7, is_group=False, interactive=False)).own <= 1.0
         await client.aclose()
+
+
+@contextlib.asynccontextmanager
+async def hung_redis() -> AsyncIterator[int]:
+    """A port that takes connections and never answers, as a hung Redis does."""
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # until the client gives up
+        writer.close()
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_hung_redis_leaves_the_sending_to_the_local_throttle_soon(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with hung_redis() as port:
+        # The client waits far longer (conversation state and locks may), the budget does not.
+        client = Redis.from_url(f"redis://127.0.0.1:{port}/0", socket_timeout=60)
+        budget = SharedBudget(client, BOT_ID, timeout_s=0.2)
+        with caplog.at_level(logging.WARNING, logger="bot.shared_budget"):
+            answer = await asyncio.wait_for(budget.take(7, is_group=False, interactive=False), 30)
+        await client.aclose()
+    assert answer == Answer()  # go, as the local throttle decides
+    assert "Redis unreachable" in caplog.text

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from bot.throttle import Throttle
+from bot.throttle import SECOND_S, Throttle
 from tests.helpers import Clock
 
 
@@ -50,21 +52,62 @@ async def test_interactive_replies_may_use_the_headroom() -> None:
     for chat in range(25):
         await limiter.wait(chat)
     assert clock.now == 0
-    assert limiter.delay(1000, False, interactive=False) > 0  # the broadcast share is used up
-    assert limiter.delay(1000, False, interactive=True) == 0  # a reply still goes now
+    assert limiter.line_delay(interactive=False) > 0  # the broadcast share is used up
+    assert limiter.line_delay(interactive=True) == 0  # a reply still goes now
     for chat in range(1000, 1005):
         await limiter.wait(chat, interactive=True)
     assert clock.now == 0
-    assert limiter.delay(2000, False, interactive=True) > 0  # 30 a second in all
+    assert limiter.line_delay(interactive=True) > 0  # 30 a second in all
 
 
-async def test_replies_go_before_broadcasts() -> None:
+async def test_replies_go_before_broadcasts_in_the_order_they_came() -> None:
+    clock = Clock()
+    limiter = Throttle(25, global_per_s=1, clock=clock, sleep=clock.sleep)
+    sent: list[str] = []
+
+    async def send(name: str, interactive: bool) -> None:
+        await limiter.wait(int(name[1:]), interactive=interactive)
+        sent.append(name)
+
+    # Queued in this order while the second's one message is used up.
+    await limiter.wait(0, interactive=True)
+    waiting = [("b1", False), ("r2", True), ("b3", False), ("r4", True), ("r5", True)]
+    await asyncio.gather(*(send(name, interactive) for name, interactive in waiting))
+    assert sent == ["r2", "r4", "r5", "b1", "b3"]
+
+
+async def test_a_message_held_by_its_own_chat_holds_up_nobody() -> None:
     clock = Clock()
     limiter = throttle(clock)
-    limiter._interactive_waiting = 1  # someone waits for an answer
-    assert limiter.delay(5, False, interactive=False) > 0
-    limiter._interactive_waiting = 0
-    assert limiter.delay(5, False, interactive=False) == 0
+    await limiter.wait(-100, is_group=True, interactive=True)
+    sent: list[int] = []
+
+    async def send(chat: int) -> None:
+        await limiter.wait(chat, is_group=chat < 0, interactive=True)
+        sent.append(chat)
+
+    await asyncio.gather(send(-100), send(7), send(8))
+    assert sent == [7, 8, -100]
+
+
+async def test_a_message_answered_late_counts_from_its_answer() -> None:
+    clock = Clock()
+    limiter = Throttle(25, global_per_s=2, clock=clock, sleep=clock.sleep)
+    async with limiter.sending(1, interactive=True):
+        clock.now += 0.5  # Telegram answers half a second after the message was counted
+    await limiter.wait(2, interactive=True)
+    await limiter.wait(3, interactive=True)  # two in the second since the answer
+    assert clock.now == pytest.approx(0.5 + SECOND_S)
+
+
+async def test_a_message_answered_in_time_counts_from_when_it_was_counted() -> None:
+    clock = Clock()
+    limiter = Throttle(25, global_per_s=2, clock=clock, sleep=clock.sleep)
+    async with limiter.sending(1, interactive=True):
+        clock.now += 0.02
+    await limiter.wait(2, interactive=True)
+    await limiter.wait(3, interactive=True)
+    assert clock.now == pytest.approx(SECOND_S)
 
 
 async def test_a_429_pauses_everyone() -> None:
