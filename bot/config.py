@@ -87,7 +87,7 @@ class Settings(LocalSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     open311_enabled: bool = True
     broadcast_rate: float = Field(default=25.0, gt=0, le=30)
-    update_concurrency: int = Field(default=64, ge=1, le=1000)
+    update_concurrency: int = Field(default=256, ge=1, le=1000)
     outbox_claim_seconds: int = Field(default=120, ge=1)
     quiet_hours: Annotated[tuple[time, time] | None, NoDecode] = None
     case_prefix: str | None = Field(default=None, pattern=r"^[A-Z]{1,6}$")
