@@ -26,7 +26,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 )
 
 # What a statement leaves behind: description, rows, lastrowid, rowcount.
-_Done = tuple[Any, deque[Any], int, int]
+_Done = tuple[Any, deque[Any], int | None, int]
 
 
 def _execute(
@@ -38,7 +38,7 @@ def _execute(
         cursor.execute(operation, () if parameters is None else parameters)
         if cursor.description:
             return cursor.description, deque(cursor.fetchall()), -1, -1
-        return None, deque(), cursor.lastrowid or 0, cursor.rowcount
+        return None, deque(), cursor.lastrowid, cursor.rowcount
     finally:
         cursor.close()
 
@@ -49,7 +49,7 @@ def _execute_many(
     cursor = connection.cursor()
     try:
         cursor.executemany(operation, parameters)
-        return None, deque(), cursor.lastrowid or 0, cursor.rowcount
+        return None, deque(), cursor.lastrowid, cursor.rowcount
     finally:
         cursor.close()
 
