@@ -38,7 +38,9 @@ async def test_the_lock_goes_with_a_dead_instances_connection(postgres_url: str)
         assert holder._connection is not None
         backend = await holder._connection.scalar(text("SELECT pg_backend_pid()"))
         async with survivor.engine.connect() as connection:  # the process dies
-            await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+            # With a timeout the call returns once the backend has exited (and its locks gone).
+            dead = text("SELECT pg_terminate_backend(:pid, 5000)")
+            assert await connection.scalar(dead, {"pid": backend})
         assert await waiting.held()
         assert not await holder.held()  # it notices its connection is gone
     finally:
