@@ -42,9 +42,10 @@ log = logging.getLogger(__name__)
 
 # Telegram redelivers an update for at most a day; handled ids are kept a little longer.
 JOURNAL_RETENTION = timedelta(days=2)
-# Redis answers in microseconds: a call that takes seconds means it is gone (the shared send
-# budget gives up sooner, after bot.shared_budget.TIMEOUT_S, and the local throttle decides).
-REDIS_TIMEOUT_S = 5.0
+# Redis answers in microseconds: a call that takes a second means it is gone. An update that
+# cannot lock or read its conversation then fails fast and is kept for a replay (the journal
+# comes first); the shared send budget gives up too, and the local throttle decides alone.
+REDIS_TIMEOUT_S = 1.0
 
 
 @dataclass
@@ -126,14 +127,17 @@ def build_dispatcher(
     dispatcher = Dispatcher(
         storage=storage,
         events_isolation=isolation,
+        disable_fsm=True,  # registered below, behind the journal
         settings=settings,
         database=database,
         catalogue=catalogue,
         tz=settings.tz,
         **services,
     )
-    # Order matters: the journal first, so a duplicate update costs nothing more.
+    # Order matters: the journal first, so a duplicate update costs nothing more, and an update
+    # whose conversation cannot be locked or read (Redis gone) is still kept for a replay.
     dispatcher.update.outer_middleware(journal)
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(PersonMiddleware(database, catalogue, settings.admin_ids))
     dispatcher.include_routers(*get_routers())
 

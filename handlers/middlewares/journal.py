@@ -1,7 +1,8 @@
 """Claims each update before handling it and keeps the ones that fail.
 
-Registered as the first of our outer middlewares, it runs inside aiogram's ErrorsMiddleware:
-it sees a handler's exception first, records it, and re-raises it for the error router, which
+Registered as the first of our outer middlewares, it runs inside aiogram's ErrorsMiddleware
+and outside the conversation's lock and state (aiogram's FSM middleware): it sees an exception
+first, from a handler or from Redis, records it, and re-raises it for the error router, which
 apologises. The webhook passes an `UpdateOutcome` to learn whether to ask for a redelivery.
 """
 
@@ -96,7 +97,7 @@ class UpdateJournalMiddleware(BaseMiddleware):
         bot_id: int,
         outcome: UpdateOutcome,
     ) -> Any:
-        storage = data.get("fsm_storage")
+        storage = data["dispatcher"].storage
         conversation = storage if isinstance(storage, DatabaseStorage) else None
         with conversation.deferred() if conversation else nullcontext() as pending:
             try:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -13,9 +15,9 @@ from bot.config import Settings
 from bot.runner import replay_failed
 from storage import updates as journal
 from storage.models import Person, UpdateState
-from tests.conftest import running_bot
+from tests.conftest import REDIS_URL, running_bot
 from tests.emulator import Limits, TelegramEmulator
-from tests.helpers import eventually, sqlite_locked
+from tests.helpers import TcpGate, eventually, sqlite_locked
 
 
 async def _reachable(app: App, tg_id: int) -> bool:
@@ -138,3 +140,36 @@ async def test_admins_see_failed_updates(emulator: TelegramEmulator, bot_app: Ap
     assert "处理失败的消息（1 条）" in listing.text
     assert f"#{failed_id} · 尝试 1 次" in listing.text
     assert "TelegramServerError" in listing.text
+
+
+@pytest.mark.redis
+async def test_an_update_redis_cannot_serve_is_kept_and_replayed(
+    emulator: TelegramEmulator, make_settings: Callable[..., Settings]
+) -> None:
+    """Redis hangs: the conversation's lock cannot be taken. The resident hears an apology at
+    once and the update is kept (the journal runs before the lock), to be handled once Redis is
+    back."""
+    redis = urlsplit(REDIS_URL)
+    async with TcpGate(redis.hostname or "127.0.0.1", redis.port or 6379) as gate:
+        settings = make_settings(redis_url=f"redis://{gate.address}{redis.path}")
+        async with running_bot(settings) as app:
+            user = emulator.user(2009, "蒋")
+            assert "您好，蒋" in ((await user.ask("/start")).text or "")
+
+            async def started() -> bool:
+                record = await journal.get_record(app.database, app.bot.id, user.last_update_id)
+                return record is not None and record.state == UpdateState.HANDLED
+
+            assert await eventually(started)  # its lock released, the menu set
+            gate.open = False
+            await user.send("/help")
+            apology = await user.next_message(timeout=10)
+            assert (apology.text or "").startswith("抱歉，处理您的消息时出了点问题")
+            record = await journal.get_record(app.database, app.bot.id, user.last_update_id)
+            assert record is not None
+            assert record.state == UpdateState.FAILED
+            assert "Timeout" in (record.error or "")
+
+            gate.open = True
+            assert await replay_failed(app) == (1, 0)
+            assert "/report" in ((await user.next_message()).text or "")
