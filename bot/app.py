@@ -135,9 +135,11 @@ def build_dispatcher(
         **services,
     )
     # Order matters: the journal first, so a duplicate update costs nothing more, and an update
-    # whose conversation cannot be locked or read (Redis gone) is still kept for a replay.
+    # whose conversation cannot be locked or read (Redis gone) is still kept for a replay; it is
+    # marked handled inside the conversation's lock, so the person's next update sees its state.
     dispatcher.update.outer_middleware(journal)
     dispatcher.update.outer_middleware(dispatcher.fsm)
+    dispatcher.update.outer_middleware(journal.finish)
     dispatcher.update.outer_middleware(PersonMiddleware(database, catalogue, settings.admin_ids))
     dispatcher.include_routers(*get_routers())
 

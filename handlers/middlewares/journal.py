@@ -1,9 +1,12 @@
 """Claims each update before handling it and keeps the ones that fail.
 
-Registered as the first of our outer middlewares, it runs inside aiogram's ErrorsMiddleware
-and outside the conversation's lock and state (aiogram's FSM middleware): it sees an exception
-first, from a handler or from Redis, records it, and re-raises it for the error router, which
-apologises. The webhook passes an `UpdateOutcome` to learn whether to ask for a redelivery.
+Two middlewares of one journal, on either side of aiogram's FSM middleware (the conversation's
+lock and state). The outer one (`UpdateJournalMiddleware`, the first of ours, inside aiogram's
+ErrorsMiddleware) claims the update and sees any exception first, from a handler or from Redis;
+it records the failure and re-raises it for the error router, which apologises. The inner one
+(`finish`) marks the update handled, with its conversation changes, while the lock is still
+held, so the person's next update reads them. The webhook passes an `UpdateOutcome` to learn
+whether to ask for a redelivery.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class UpdateOutcome:
     duplicate: bool = False
     busy: bool = False  # claimed by another process, which may have died: ask again later
     failed: bool = False
+    handled: bool = False
     attempts: int = 0
 
 
@@ -78,7 +82,18 @@ class UpdateJournalMiddleware(BaseMiddleware):
         in_progress = self.metrics.in_progress.track_inprogress() if self.metrics else nullcontext()
         try:
             with in_progress:
-                return await self._handle(handler, event, data, bot_id, outcome)
+                return await handler(event, data)
+        except PoliteError:
+            raise  # the person's own mistake, marked handled inside and answered by the router
+        except Exception as error:
+            if outcome.handled:  # e.g. the conversation's lock could not be released
+                log.warning("update %s: handled, then %r", event.update_id, error)
+                return None
+            # The conversation's changes are dropped: a replay starts where this one did.
+            outcome.failed = True
+            outcome.attempts = await self._keep_failed(bot_id, event, error)
+            data["failure_attempt"] = outcome.attempts
+            raise
         finally:
             done.set_result(None)
             self.in_flight.discard(done)
@@ -89,35 +104,32 @@ class UpdateJournalMiddleware(BaseMiddleware):
             state = "duplicate" if outcome.duplicate else "failed" if outcome.failed else "handled"
             self.metrics.handled(state, started)
 
-    async def _handle(
+    async def finish(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: Update,
+        event: TelegramObject,
         data: dict[str, Any],
-        bot_id: int,
-        outcome: UpdateOutcome,
     ) -> Any:
+        """The inner middleware: marks the update handled, inside the conversation's lock."""
+        assert isinstance(event, Update)
+        bot_id = data["bot"].id
+        outcome: UpdateOutcome = data["update_outcome"]
         storage = data["dispatcher"].storage
         conversation = storage if isinstance(storage, DatabaseStorage) else None
         with conversation.deferred() if conversation else nullcontext() as pending:
             try:
                 result = await handler(event, data)
             except PoliteError:
-                # The person's own mistake, answered by the error router: handled, not failed.
                 await self._mark_handled(bot_id, event.update_id, conversation, pending)
                 raise
             except TelegramForbiddenError:
                 # The person blocked the bot (now marked unreachable): nothing to retry.
                 log.info("update %s: the chat is unreachable", event.update_id)
                 await self._mark_handled(bot_id, event.update_id, conversation, pending)
+                outcome.handled = True
                 return None
-            except Exception as error:
-                # The conversation's changes are dropped: a replay starts where this one did.
-                outcome.failed = True
-                outcome.attempts = await self._keep_failed(bot_id, event, error)
-                data["failure_attempt"] = outcome.attempts
-                raise
             await self._mark_handled(bot_id, event.update_id, conversation, pending)
+            outcome.handled = True
             return result
 
     async def _mark_handled(

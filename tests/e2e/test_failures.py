@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy import select
 
 from bot.app import App
@@ -173,3 +174,36 @@ async def test_an_update_redis_cannot_serve_is_kept_and_replayed(
             gate.open = True
             assert await replay_failed(app) == (1, 0)
             assert "/report" in ((await user.next_message()).text or "")
+
+
+@pytest.mark.redis
+async def test_an_update_answered_before_redis_hung_stays_handled(
+    emulator: TelegramEmulator, make_settings: Callable[..., Settings]
+) -> None:
+    """Redis hangs after the answer went out, as the conversation's lock is released: the update
+    was handled, so it is neither apologised for nor kept for a replay (that would answer twice)."""
+    try:
+        redis = urlsplit(REDIS_URL)
+        async with TcpGate(redis.hostname or "127.0.0.1", redis.port or 6379) as gate:
+            settings = make_settings(redis_url=f"redis://{gate.address}{redis.path}")
+            async with running_bot(settings) as app:
+                user = emulator.user(2010, "沈")
+                await user.send("/help")
+                # Shut as the emulator takes the answer, before the bot reads the reply to it.
+                await emulator.wait_for(lambda: emulator.calls_of("sendMessage"), 5)
+                gate.open = False
+                assert "/report" in ((await user.next_message()).text or "")
+
+                async def handled() -> bool:
+                    record = await journal.get_record(app.database, app.bot.id, user.last_update_id)
+                    return record is not None and record.state == UpdateState.HANDLED
+
+                assert await eventually(handled)
+                await user.expect_silence(within=2)  # past the 1 s timeout: no apology
+                assert await journal.failed_updates(app.database, app.bot.id) == []
+    finally:
+        # The lock it could not release would hold the person's next update for a minute (its
+        # expiry): drop it, for the next run of this test.
+        async with Redis.from_url(REDIS_URL) as client:
+            async for key in client.scan_iter(match="fsm:*2010:2010:*"):
+                await client.delete(key)

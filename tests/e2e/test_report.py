@@ -174,3 +174,20 @@ async def test_a_report_survives_leaving_and_coming_back(
     resumed = await user.ask("/report")
     assert resumed.text == "您还有一条没写完的反映，我们接着填写："
     assert (await user.next_message()).text == "是哪一类火灾隐患？"
+
+
+async def test_a_quick_second_message_sees_the_step_the_first_reached(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    """Two texts sent at once: the second waits for the first's update to finish, and then finds
+    the report at the photo step (the first's state is written before the person's next update
+    reads it), so it is not taken for the description again."""
+    user = emulator.user(5009, "钱")
+    question = await choose(user, await user.ask("/report"), FIRE)
+    describe = await choose(user, question, FIRE_EXIT)
+    assert "描述问题" in (describe.text or "")
+    await user.send("楼道里堆满了纸箱")
+    await user.send("还有电动车在充电")
+    first, second = await user.next_messages(2)
+    assert "现场照片" in (first.text or "")
+    assert second.text == "请点击上面的按钮继续，或发送 /cancel 取消。"
