@@ -22,7 +22,7 @@ from bot.media import MediaStore
 from bot.metrics import Metrics
 from bot.notify import Notifier
 from bot.people import mark_unreachable
-from bot.scheduler import create_scheduler
+from bot.scheduler import create_scheduler, keep_interrupted
 from bot.sender import Sender, SenderTask
 from bot.shared_budget import SharedBudget
 from bot.telegram import RetryMiddleware, create_bot
@@ -144,6 +144,8 @@ def build_dispatcher(
     dispatcher.include_routers(*get_routers())
 
     async def on_startup(bot: Bot) -> None:
+        if database.is_sqlite:  # one process owns SQLite: every open claim is a stopped run's
+            await keep_interrupted(database, older_than=timedelta(0))
         await commands.set_default_commands(bot, catalogue)
         forgotten = await forget_handled(database, older_than=JOURNAL_RETENTION)
         log.info("update journal: %s old records dropped", forgotten)

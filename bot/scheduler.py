@@ -53,9 +53,9 @@ async def auto_close(
     return closed
 
 
-async def keep_interrupted(database: Database) -> int:
+async def keep_interrupted(database: Database, older_than: timedelta = journal.STALE_CLAIM) -> int:
     """Updates whose process stopped while handling them become failed ones, for `/failed`."""
-    kept = await journal.give_up_interrupted(database)
+    kept = await journal.give_up_interrupted(database, older_than)
     if kept:
         log.warning("%s updates were interrupted by a stopped process: kept as failed", kept)
     return kept

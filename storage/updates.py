@@ -104,15 +104,16 @@ async def mark_failed(database: Database, bot_id: int, update_id: int, error: st
         return record.attempts if record else 1
 
 
-async def give_up_interrupted(database: Database) -> int:
-    """Claims older than STALE_CLAIM belong to processes that stopped while handling them: keep
-    those updates as failed (with their payload) for `/failed` and a replay. Returns how many."""
+async def give_up_interrupted(database: Database, older_than: timedelta = STALE_CLAIM) -> int:
+    """Claims older than `older_than` belong to processes that stopped while handling them: keep
+    those updates as failed (with their payload) for `/failed` and a replay, and let a
+    redelivery take them. Returns how many."""
     async with database.transaction() as session:
         result = await session.execute(
             update(UpdateRecord)
             .where(
                 UpdateRecord.state == UpdateState.HANDLING,
-                UpdateRecord.updated_at < utcnow() - STALE_CLAIM,
+                UpdateRecord.updated_at <= utcnow() - older_than,
             )
             .values(state=UpdateState.FAILED, error=INTERRUPTED, updated_at=utcnow())
         )

@@ -14,8 +14,11 @@ from sqlalchemy import select
 from bot.app import App
 from bot.config import Settings
 from bot.runner import replay_failed
+from storage import migrate
 from storage import updates as journal
+from storage.db import Database
 from storage.models import Person, UpdateState
+from storage.updates import Claim
 from tests.conftest import REDIS_URL, running_bot
 from tests.emulator import Limits, TelegramEmulator
 from tests.helpers import TcpGate, eventually, sqlite_locked
@@ -30,6 +33,11 @@ async def _reachable(app: App, tg_id: int) -> bool:
 
 async def _unreachable(app: App, tg_id: int) -> bool:
     return not await _reachable(app, tg_id)
+
+
+async def _handled(app: App, update_id: int) -> bool:
+    record = await journal.get_record(app.database, app.bot.id, update_id)
+    return record is not None and record.state == UpdateState.HANDLED
 
 
 async def test_a_failed_update_is_kept_apologised_for_and_replayed(
@@ -156,12 +164,8 @@ async def test_an_update_redis_cannot_serve_is_kept_and_replayed(
         async with running_bot(settings) as app:
             user = emulator.user(2009, "蒋")
             assert "您好，蒋" in ((await user.ask("/start")).text or "")
-
-            async def started() -> bool:
-                record = await journal.get_record(app.database, app.bot.id, user.last_update_id)
-                return record is not None and record.state == UpdateState.HANDLED
-
-            assert await eventually(started)  # its lock released, the menu set
+            # Wait for its lock's release and the menu: they talk to Redis after the greeting.
+            assert await eventually(lambda: _handled(app, user.last_update_id))
             gate.open = False
             await user.send("/help")
             apology = await user.next_message(timeout=10)
@@ -194,11 +198,7 @@ async def test_an_update_answered_before_redis_hung_stays_handled(
                 gate.open = False
                 assert "/report" in ((await user.next_message()).text or "")
 
-                async def handled() -> bool:
-                    record = await journal.get_record(app.database, app.bot.id, user.last_update_id)
-                    return record is not None and record.state == UpdateState.HANDLED
-
-                assert await eventually(handled)
+                assert await eventually(lambda: _handled(app, user.last_update_id))
                 await user.expect_silence(within=2)  # past the 1 s timeout: no apology
                 assert await journal.failed_updates(app.database, app.bot.id) == []
     finally:
@@ -207,3 +207,25 @@ async def test_an_update_answered_before_redis_hung_stays_handled(
         async with Redis.from_url(REDIS_URL) as client:
             async for key in client.scan_iter(match="fsm:*2010:2010:*"):
                 await client.delete(key)
+
+
+async def test_an_update_a_stopped_run_was_handling_is_taken_at_once_on_restart(
+    emulator: TelegramEmulator, make_settings: Callable[..., Settings], sqlite_url: str
+) -> None:
+    """The process was killed while handling an update it had not yet confirmed to Telegram, so
+    Telegram delivers it again. On SQLite one process owns the database: at start every open claim
+    is the stopped run's, so the redelivery is handled now, not after the claim goes stale."""
+    user = emulator.user(2011, "韩")
+    message = await user.send("/help")  # waits in the emulator: no bot is polling yet
+    database = Database(sqlite_url)
+    await migrate.upgrade(database)
+    bot_id = int(emulator.token.split(":")[0])
+    update = {"update_id": user.last_update_id, "message": message}
+    assert await journal.claim(database, bot_id, user.last_update_id, update) is Claim.TAKEN
+    await database.dispose()
+
+    async with running_bot(make_settings()) as app:
+        assert "/report" in ((await user.next_message()).text or "")
+
+        assert await eventually(lambda: _handled(app, user.last_update_id))
+        await user.expect_silence()
