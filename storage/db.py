@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -90,6 +91,7 @@ class Database:
         # in growing steps and, with more writers than the pool has connections, starved some
         # past the pool's 30 s timeout (200 residents reporting at once, bench/pipeline.py).
         self._writer = asyncio.Lock() if self.is_sqlite else contextlib.nullcontext()
+        self._immediate = self.engine.execution_options(**{IMMEDIATE: True})
 
     @property
     def is_sqlite(self) -> bool:
@@ -105,6 +107,13 @@ class Database:
         async with self._writer, self.sessions() as session, session.begin():
             await session.connection(execution_options={IMMEDIATE: True})
             yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection inside one write transaction, as `transaction()` but without the
+        ORM session: for the statements every update makes (the journal), ~60 % less CPU."""
+        async with self._writer, self._immediate.begin() as connection:
+            yield connection
 
     async def dispose(self) -> None:
         await self.engine.dispose()

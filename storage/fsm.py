@@ -19,11 +19,10 @@ from typing import Any
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StorageKey
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.models import ConversationState
-from storage.upsert import upsert
+from storage.upsert import Executor, upsert
 
 
 @dataclass
@@ -96,7 +95,7 @@ class DatabaseStorage(BaseStorage):
             pending.open = False  # a task the update left behind writes through from now on
             _pending.reset(token)
 
-    async def write_pending(self, session: AsyncSession, pending: Pending | None) -> None:
+    async def write_pending(self, session: Executor, pending: Pending | None) -> None:
         """Write the held changes in the caller's transaction."""
         if pending is None:
             return
@@ -139,7 +138,7 @@ class DatabaseStorage(BaseStorage):
         self._rows[storage_key] = row  # only once written: a failed write changes nothing
 
     @staticmethod
-    async def _write_row(session: AsyncSession, storage_key: str, row: _Row) -> None:
+    async def _write_row(session: Executor, storage_key: str, row: _Row) -> None:
         if row.empty:
             await session.execute(
                 delete(ConversationState).where(ConversationState.key == storage_key)

@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import Database
 from storage.models import UpdateRecord, UpdateState
@@ -32,44 +32,51 @@ class Claim(enum.Enum):
     BUSY = "busy"  # being handled elsewhere (or by a process that died): ask again later
 
 
+_LOG = UpdateRecord.__table__
+_THIS = (_LOG.c.bot_id == bindparam("bot")) & (_LOG.c.update_id == bindparam("update"))
+# Built once: every update runs these, on a Core connection (`Database.write()`).
+_RETAKE = (
+    update(_LOG)
+    .where(
+        _THIS,
+        or_(
+            _LOG.c.state == UpdateState.FAILED,
+            (_LOG.c.state == UpdateState.HANDLING) & (_LOG.c.updated_at < bindparam("stale")),
+        ),
+    )
+    .values(state=UpdateState.HANDLING, attempts=_LOG.c.attempts + 1, updated_at=bindparam("now"))
+)
+_STATE = select(_LOG.c.state).where(_THIS)
+_HANDLED = (
+    update(_LOG)
+    .where(_THIS)
+    .values(state=UpdateState.HANDLED, payload=None, error=None, updated_at=bindparam("now"))
+)
+_FAILED = (
+    update(_LOG)
+    .where(_THIS)
+    .values(state=UpdateState.FAILED, error=bindparam("error"), updated_at=bindparam("now"))
+    .returning(_LOG.c.attempts)
+)
+
+
 async def claim(
     database: Database, bot_id: int, update_id: int, payload: dict[str, Any] | None = None
 ) -> Claim:
     """Claim an update for handling, keeping its payload until it is handled."""
     now = utcnow()
-    async with database.transaction() as session:
-        values = {
-            "bot_id": bot_id,
-            "update_id": update_id,
-            "state": UpdateState.HANDLING,
-            "payload": payload,
-        }
-        if await insert_if_absent(session, UpdateRecord, values, ["bot_id", "update_id"]):
+    this = {"bot": bot_id, "update": update_id}
+    async with database.write() as connection:
+        values = {"bot_id": bot_id, "update_id": update_id, "state": UpdateState.HANDLING}
+        values["payload"] = payload
+        if await insert_if_absent(connection, UpdateRecord, values, ["bot_id", "update_id"]):
             return Claim.TAKEN
-        result = await session.execute(
-            update(UpdateRecord)
-            .where(
-                UpdateRecord.bot_id == bot_id,
-                UpdateRecord.update_id == update_id,
-                or_(
-                    UpdateRecord.state == UpdateState.FAILED,
-                    (UpdateRecord.state == UpdateState.HANDLING)
-                    & (UpdateRecord.updated_at < now - STALE_CLAIM),
-                ),
-            )
-            .values(
-                state=UpdateState.HANDLING,
-                attempts=UpdateRecord.attempts + 1,
-                updated_at=now,
-            )
+        retaken = await connection.execute(
+            _RETAKE, {**this, "stale": now - STALE_CLAIM, "now": now}
         )
-        if result.rowcount:
+        if retaken.rowcount:
             return Claim.TAKEN
-        state = await session.scalar(
-            select(UpdateRecord.state).where(
-                UpdateRecord.bot_id == bot_id, UpdateRecord.update_id == update_id
-            )
-        )
+        state = await connection.scalar(_STATE, this)
         return Claim.DONE if state == UpdateState.HANDLED else Claim.BUSY
 
 
@@ -77,31 +84,24 @@ async def mark_handled(
     database: Database,
     bot_id: int,
     update_id: int,
-    also: Callable[[AsyncSession], Awaitable[None]] | None = None,
+    also: Callable[[AsyncConnection], Awaitable[None]] | None = None,
 ) -> None:
     """Record that the update was handled (its payload and error are dropped), with `also`'s
     writes in the same transaction."""
-    async with database.transaction() as session:
-        await session.execute(
-            update(UpdateRecord)
-            .where(UpdateRecord.bot_id == bot_id, UpdateRecord.update_id == update_id)
-            .values(state=UpdateState.HANDLED, payload=None, error=None, updated_at=utcnow())
-        )
+    async with database.write() as connection:
+        params = {"bot": bot_id, "update": update_id, "now": utcnow()}
+        await connection.execute(_HANDLED, params)
         if also is not None:
-            await also(session)
+            await also(connection)
 
 
 async def mark_failed(database: Database, bot_id: int, update_id: int, error: str) -> int:
     """Keep the failed update (its payload is kept since the claim) with its error; returns how
     many times it has been tried."""
-    async with database.transaction() as session:
-        await session.execute(
-            update(UpdateRecord)
-            .where(UpdateRecord.bot_id == bot_id, UpdateRecord.update_id == update_id)
-            .values(state=UpdateState.FAILED, error=error, updated_at=utcnow())
-        )
-        record = await session.get(UpdateRecord, (bot_id, update_id))
-        return record.attempts if record else 1
+    async with database.write() as connection:
+        params = {"bot": bot_id, "update": update_id, "error": error, "now": utcnow()}
+        attempts = await connection.scalar(_FAILED, params)
+        return attempts or 1
 
 
 async def give_up_interrupted(database: Database, older_than: timedelta = STALE_CLAIM) -> int:

@@ -13,14 +13,17 @@ from typing import Any
 
 from sqlalchemy import Table, TextClause, bindparam, text
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 from storage.types import utcnow
 
+# A session, or a Core connection (`Database.write()`).
+Executor = AsyncSession | AsyncConnection
+
 
 async def upsert(
-    session: AsyncSession,
+    session: Executor,
     model: type[DeclarativeBase],
     values: dict[str, Any],
     keys: list[str],
@@ -33,7 +36,7 @@ async def upsert(
 
 
 async def insert_if_absent(
-    session: AsyncSession, model: type[DeclarativeBase], values: dict[str, Any], keys: list[str]
+    session: Executor, model: type[DeclarativeBase], values: dict[str, Any], keys: list[str]
 ) -> bool:
     """Insert `values` unless a row with the same `keys` exists; True when inserted."""
     result = await _execute(session, _table(model), values, keys, update=False)
@@ -45,11 +48,14 @@ def _table(model: type[DeclarativeBase]) -> Table:
 
 
 async def _execute(
-    session: AsyncSession, table: Table, values: dict[str, Any], keys: list[str], *, update: bool
+    session: Executor, table: Table, values: dict[str, Any], keys: list[str], *, update: bool
 ) -> Any:
     row = {**_defaults(table, values), **values}
     changes = tuple(name for name in values if name not in keys) if update else ()
-    statement = _statement(session.get_bind().dialect, table, tuple(row), tuple(keys), changes)
+    dialect = (
+        session.dialect if isinstance(session, AsyncConnection) else session.get_bind().dialect
+    )
+    statement = _statement(dialect, table, tuple(row), tuple(keys), changes)
     return await session.execute(statement, row)
 
 

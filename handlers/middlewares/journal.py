@@ -23,7 +23,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import TelegramObject, Update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import PoliteError
 from bot.metrics import Metrics
@@ -144,8 +144,8 @@ class UpdateJournalMiddleware(BaseMiddleware):
             await journal.mark_handled(self.database, bot_id, update_id)
             return
 
-        async def write_conversation(session: AsyncSession) -> None:
-            await conversation.write_pending(session, pending)
+        async def write_conversation(connection: AsyncConnection) -> None:
+            await conversation.write_pending(connection, pending)
 
         await journal.mark_handled(self.database, bot_id, update_id, also=write_conversation)
         conversation.keep_pending(pending)
