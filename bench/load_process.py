@@ -17,6 +17,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from typing import Any
 
 from bench.mixed_load import CASE_NUMBER, PatientUser, assign_places, demo_grids
@@ -47,7 +48,7 @@ async def _reports(emu: TelegramEmulator, residents: int) -> list[tuple[float, f
     """The crowd's reports, at once; returns the places left for the lone residents."""
     places = [place for _, place in assign_places(await demo_grids(), residents + LONE_REPORTS)]
     users = [PatientUser(emu, RESIDENT_IDS + n, f"居民{n}") for n in range(residents)]
-    first_update = emu._next_update_id
+    first_update, first_call = emu._next_update_id, len(emu.calls)
     started = time.perf_counter()
     timed = await asyncio.gather(
         *(_timed_report(user, place) for user, place in zip(users, places, strict=False))
@@ -57,6 +58,7 @@ async def _reports(emu: TelegramEmulator, residents: int) -> list[tuple[float, f
         "filed": sum(bool(CASE_NUMBER.search(c.text or "")) for c, _ in timed),
         "updates": emu._next_update_id - first_update,
         "report_seconds": sorted(seconds for _, seconds in timed),
+        "api_calls": Counter(c.method for c in emu.calls[first_call:] if c.method != "getUpdates"),
     }
     print(json.dumps(figures), flush=True)
     return places[residents:]

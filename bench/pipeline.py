@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
+import math
 import os
 import sys
 import tempfile
@@ -36,6 +38,8 @@ from bot.telegram import api_server
 from bot.throttle import Throttle
 
 UNLIMITED = 1_000_000
+STARTUP_CALLS = frozenset({"deleteWebhook", "getMe", "setMyCommands"})
+TRUE_CALLS = frozenset({"answerCallbackQuery", "sendChatAction", "deleteMessage"})
 ROOT = str(Path(__file__).resolve().parents[1])
 LOAD_TIMEOUT_S = 900
 
@@ -103,7 +107,7 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, Any]:
     everything = [s * 1000 for s in app.metrics.recent_latencies]
     lone = everything[len(everything) - lone_figures["updates"] :]
     latencies = everything[: len(everything) - len(lone)]
-    seconds = figures["seconds"]
+    seconds, updates = figures["seconds"], figures["updates"]
     return {
         "residents": residents,
         "reports_filed": figures["filed"],
@@ -113,6 +117,9 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, Any]:
         "p50_ms": round(percentile(latencies, 0.5), 2),
         "p99_ms": round(percentile(latencies, 0.99), 2),
         "seconds": round(seconds, 2),
+        # Bot API calls the bot made for the crowd (getUpdates aside), per update and by method.
+        "api_calls_per_update": round(sum(_calls_plan(figures["api_calls"], updates)), 2),
+        "api_calls": figures["api_calls"],
         # A resident's whole report as they wait for it, first message to confirmation: the
         # 8 handling times and the time their updates queued behind the crowd's.
         "report_p50_s": round(percentile(figures["report_seconds"], 0.5), 2),
@@ -126,16 +133,40 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, Any]:
     }
 
 
-async def _bare_echo(users_count: int, updates: int) -> tuple[float, float]:
-    """Updates per second of a bare aiogram bot that echoes each message, and its CPU ms each."""
+def _calls_plan(api_calls: dict[str, int], updates: int) -> tuple[float, float]:
+    """The pipeline's Bot API calls per update: (those answered with an object such as a
+    Message, those answered with True), the start-up calls aside."""
+    calls = {k: v for k, v in api_calls.items() if k not in STARTUP_CALLS}
+    answered_true = sum(calls.get(method, 0) for method in TRUE_CALLS)
+    return (sum(calls.values()) - answered_true) / updates, answered_true / updates
+
+
+def _spread(per_update: float, n: int) -> int:
+    """How many of `per_update` calls the n-th update makes, so that any run of updates makes
+    them at that rate."""
+    return math.floor((n + 1) * per_update) - math.floor(n * per_update)
+
+
+async def _bare_echo(
+    users_count: int, updates: int, plan: tuple[float, float] = (1.0, 0.0)
+) -> tuple[float, float]:
+    """Updates per second of a bare aiogram bot that echoes each message, and its CPU ms each.
+    With a `plan` (see `_calls_plan`) it makes as many calls an update as the pipeline: replies
+    for the calls answered with an object, chat actions for those answered with True."""
     each = max(1, updates // users_count)
+    objects_each, trues_each = plan
+    handled = itertools.count()
     async with _load("echo", users_count, UPDATES_EACH=str(each)) as (emulator, go):
         bot = Bot(emulator["token"], session=AiohttpSession(api=api_server(emulator["url"])))
         router = Router()
 
         @router.message()
         async def echo(message: Message) -> None:
-            await message.answer(message.text or "?")
+            n = next(handled)
+            for _ in range(_spread(trues_each, n)):
+                await message.bot.send_chat_action(message.chat.id, "typing")  # type: ignore[union-attr]
+            for _ in range(max(1, _spread(objects_each, n))):
+                await message.answer(message.text or "?")
 
         dispatcher = Dispatcher()
         dispatcher.include_router(router)
@@ -161,5 +192,12 @@ async def run(size: int | None) -> None:
     figures["bare_echo_updates_per_s"] = round(bare, 1)
     figures["bare_echo_cpu_ms_per_update"] = round(bare_cpu_ms, 2)
     figures["ratio_to_bare_echo"] = round(figures["updates_per_s"] / bare, 3)
+    # The same bare bot making as many Bot API calls an update as the pipeline did: what the
+    # pipeline's Telegram traffic alone allows, with no database and no logic.
+    plan = _calls_plan(figures["api_calls"], int(figures["updates"]))
+    same, same_cpu_ms = await _bare_echo(residents, int(figures["updates"]), plan)
+    figures["same_calls_echo_updates_per_s"] = round(same, 1)
+    figures["same_calls_echo_cpu_ms_per_update"] = round(same_cpu_ms, 2)
+    figures["ratio_to_same_calls_echo"] = round(figures["updates_per_s"] / same, 3)
     figures["peak_rss_mb"] = peak_rss_mb()
     report("pipeline", figures)
