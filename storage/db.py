@@ -111,7 +111,7 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A Core connection inside one write transaction, as `transaction()` but without the
-        ORM session: for the statements every update makes (the journal), ~60 % less CPU."""
+        ORM session: for the statements every update makes (the journal), about half the CPU."""
         async with self._writer, self._immediate.begin() as connection:
             yield connection
 

@@ -67,9 +67,10 @@ async def claim(
     now = utcnow()
     this = {"bot": bot_id, "update": update_id}
     async with database.write() as connection:
-        values = {"bot_id": bot_id, "update_id": update_id, "state": UpdateState.HANDLING}
-        values["payload"] = payload
-        if await insert_if_absent(connection, UpdateRecord, values, ["bot_id", "update_id"]):
+        row = {"bot_id": bot_id, "update_id": update_id, "state": UpdateState.HANDLING}
+        if await insert_if_absent(
+            connection, UpdateRecord, {**row, "payload": payload}, ["bot_id", "update_id"]
+        ):
             return Claim.TAKEN
         retaken = await connection.execute(
             _RETAKE, {**this, "stale": now - STALE_CLAIM, "now": now}

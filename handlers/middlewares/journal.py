@@ -119,8 +119,9 @@ class UpdateJournalMiddleware(BaseMiddleware):
         with conversation.deferred() if conversation else nullcontext() as pending:
             try:
                 result = await handler(event, data)
-            except PoliteError:
+            except PoliteError:  # the person's own mistake, answered by the error router
                 await self._mark_handled(bot_id, event.update_id, conversation, pending)
+                outcome.handled = True
                 raise
             except TelegramForbiddenError:
                 # The person blocked the bot (now marked unreachable): nothing to retry.
