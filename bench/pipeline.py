@@ -164,7 +164,7 @@ async def _bare_echo(
         async def echo(message: Message) -> None:
             n = next(handled)
             for _ in range(_spread(trues_each, n)):
-                await message.bot.send_chat_action(message.chat.id, "typing")  # type: ignore[union-attr]
+                await bot.send_chat_action(message.chat.id, "typing")
             for _ in range(max(1, _spread(objects_each, n))):
                 await message.answer(message.text or "?")
 

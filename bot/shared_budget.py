@@ -34,9 +34,10 @@ PREFIX = "minqing:budget"
 # After a failure the local throttle decides alone this long before Redis is asked again.
 RETRY_S = 5.0
 # Redis answers the budget in microseconds: one that has not answered in a second is taken for
-# hung and the local throttle decides alone, so sends go on at 5 s in 6 rather than 5 in 10
-# (the client's own timeout, 5 s, is for conversation state and locks). Above the event loop's
-# worst lag measured under load (0.65 s), which would count as a failure too.
+# hung and the local throttle decides alone, so sends go on at 5 s in 6 rather than 5 in 10.
+# The client's own timeout (bot.app.REDIS_TIMEOUT_S) bounds each read; this bounds the whole call,
+# connecting included. Above the event loop's worst lag measured under load (0.65 s), which would
+# count as a failure too.
 TIMEOUT_S = 1.0
 WARN_EVERY_S = 60.0
 MINUTE_S = 60.0

@@ -70,7 +70,7 @@ class TcpGate:
         self.host, self.port = host, port
         self.open = True
         self.server: asyncio.Server | None = None
-        self.writers: set[asyncio.StreamWriter] = set()
+        self.connections: set[asyncio.Task[None]] = set()
 
     async def __aenter__(self) -> TcpGate:
         self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
@@ -79,8 +79,9 @@ class TcpGate:
     async def __aexit__(self, *exc: object) -> None:
         assert self.server is not None
         self.server.close()
-        for writer in self.writers:
-            writer.close()
+        for connection in self.connections:
+            connection.cancel()
+        await asyncio.gather(*self.connections, return_exceptions=True)
         await self.server.wait_closed()
 
     @property
@@ -90,14 +91,18 @@ class TcpGate:
         return f"{host}:{port}"
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Forward one client's connection (its own task, cancelled when the gate closes)."""
+        connection = asyncio.create_task(self._forward(reader, writer))
+        self.connections.add(connection)
+        connection.add_done_callback(self.connections.discard)
+
+    async def _forward(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         up_reader, up_writer = await asyncio.open_connection(self.host, self.port)
-        self.writers |= {writer, up_writer}
         try:
             await asyncio.gather(self._pump(reader, up_writer), self._pump(up_reader, writer))
         except OSError:
             pass
         finally:
-            self.writers -= {writer, up_writer}
             writer.close()
             up_writer.close()
 

@@ -3,7 +3,8 @@ and updates whose handling fails, which are kept, apologised for once and replay
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -151,6 +152,18 @@ async def test_admins_see_failed_updates(emulator: TelegramEmulator, bot_app: Ap
     assert "TelegramServerError" in listing.text
 
 
+@contextlib.asynccontextmanager
+async def _bot_behind_a_redis_gate(
+    make_settings: Callable[..., Settings],
+) -> AsyncIterator[tuple[TcpGate, App]]:
+    """The bot on the real Redis, through a gate the test can shut (a hung Redis)."""
+    redis = urlsplit(REDIS_URL)
+    async with TcpGate(redis.hostname or "127.0.0.1", redis.port or 6379) as gate:
+        settings = make_settings(redis_url=f"redis://{gate.address}{redis.path}")
+        async with running_bot(settings) as app:
+            yield gate, app
+
+
 @pytest.mark.redis
 async def test_an_update_redis_cannot_serve_is_kept_and_replayed(
     emulator: TelegramEmulator, make_settings: Callable[..., Settings]
@@ -158,26 +171,23 @@ async def test_an_update_redis_cannot_serve_is_kept_and_replayed(
     """Redis hangs: the conversation's lock cannot be taken. The resident hears an apology at
     once and the update is kept (the journal runs before the lock), to be handled once Redis is
     back."""
-    redis = urlsplit(REDIS_URL)
-    async with TcpGate(redis.hostname or "127.0.0.1", redis.port or 6379) as gate:
-        settings = make_settings(redis_url=f"redis://{gate.address}{redis.path}")
-        async with running_bot(settings) as app:
-            user = emulator.user(2009, "蒋")
-            assert "您好，蒋" in ((await user.ask("/start")).text or "")
-            # Wait for its lock's release and the menu: they talk to Redis after the greeting.
-            assert await eventually(lambda: _handled(app, user.last_update_id))
-            gate.open = False
-            await user.send("/help")
-            apology = await user.next_message(timeout=10)
-            assert (apology.text or "").startswith("抱歉，处理您的消息时出了点问题")
-            record = await journal.get_record(app.database, app.bot.id, user.last_update_id)
-            assert record is not None
-            assert record.state == UpdateState.FAILED
-            assert "Timeout" in (record.error or "")
+    async with _bot_behind_a_redis_gate(make_settings) as (gate, app):
+        user = emulator.user(2009, "蒋")
+        assert "您好，蒋" in ((await user.ask("/start")).text or "")
+        # Wait for its lock's release and the menu: they talk to Redis after the greeting.
+        assert await eventually(lambda: _handled(app, user.last_update_id))
+        gate.open = False
+        await user.send("/help")
+        apology = await user.next_message(timeout=10)
+        assert (apology.text or "").startswith("抱歉，处理您的消息时出了点问题")
+        record = await journal.get_record(app.database, app.bot.id, user.last_update_id)
+        assert record is not None
+        assert record.state == UpdateState.FAILED
+        assert "Timeout" in (record.error or "")
 
-            gate.open = True
-            assert await replay_failed(app) == (1, 0)
-            assert "/report" in ((await user.next_message()).text or "")
+        gate.open = True
+        assert await replay_failed(app) == (1, 0)
+        assert "/report" in ((await user.next_message()).text or "")
 
 
 @pytest.mark.redis
@@ -187,20 +197,17 @@ async def test_an_update_answered_before_redis_hung_stays_handled(
     """Redis hangs after the answer went out, as the conversation's lock is released: the update
     was handled, so it is neither apologised for nor kept for a replay (that would answer twice)."""
     try:
-        redis = urlsplit(REDIS_URL)
-        async with TcpGate(redis.hostname or "127.0.0.1", redis.port or 6379) as gate:
-            settings = make_settings(redis_url=f"redis://{gate.address}{redis.path}")
-            async with running_bot(settings) as app:
-                user = emulator.user(2010, "沈")
-                await user.send("/help")
-                # Shut as the emulator takes the answer, before the bot reads the reply to it.
-                await emulator.wait_for(lambda: emulator.calls_of("sendMessage"), 5)
-                gate.open = False
-                assert "/report" in ((await user.next_message()).text or "")
+        async with _bot_behind_a_redis_gate(make_settings) as (gate, app):
+            user = emulator.user(2010, "沈")
+            await user.send("/help")
+            # Shut as the emulator takes the answer, before the bot reads the reply to it.
+            await emulator.wait_for(lambda: emulator.calls_of("sendMessage"), 5)
+            gate.open = False
+            assert "/report" in ((await user.next_message()).text or "")
 
-                assert await eventually(lambda: _handled(app, user.last_update_id))
-                await user.expect_silence(within=2)  # past the 1 s timeout: no apology
-                assert await journal.failed_updates(app.database, app.bot.id) == []
+            assert await eventually(lambda: _handled(app, user.last_update_id))
+            await user.expect_silence(within=2)  # past the 1 s timeout: no apology
+            assert await journal.failed_updates(app.database, app.bot.id) == []
     finally:
         # The lock it could not release would hold the person's next update for a minute (its
         # expiry): drop it, for the next run of this test.
