@@ -30,7 +30,7 @@ from bench.common import Stopwatch, report
 from bench.stats_seed import scratch_database, seed
 from bot import ranking, scope, stats, stats_view
 from bot.export import Format
-from bot.periods import Period, previous_month
+from bot.timing.periods import Period, previous_month
 from storage import migrate
 from storage.db import Database
 from storage.models import Area, AreaLevel

@@ -19,9 +19,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.common import Stopwatch
-from bot import export, periods
+from bot import export
 from bot.export import Format, Register
 from bot.texts import Catalogue
+from bot.timing import periods
 from storage.db import Database
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, tzinfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import worktime
 from bot.errors import PoliteError
+from bot.timing import working_time
 from storage.models import (
     Area,
     AreaLevel,
@@ -203,8 +203,8 @@ async def _submit(
     # zone, e.g. in lifecycle tests, clock time too).
     clock = tz is None or category.urgent or case.urgent
     zone = tz or UTC
-    case.accept_due_at = worktime.deadline(now, category.accept_minutes, zone, urgent=clock)
-    case.resolve_due_at = worktime.deadline(now, category.resolve_minutes, zone, urgent=clock)
+    case.accept_due_at = working_time.deadline(now, category.accept_minutes, zone, urgent=clock)
+    case.resolve_due_at = working_time.deadline(now, category.resolve_minutes, zone, urgent=clock)
     case.number = f"{await case_prefix(session, prefix)}-{case.id:06d}"
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import enum
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import datetime, time, tzinfo
 
 from sqlalchemy import select, update
 
 from bot import routing
 from bot.desk import Desk
+from bot.timing.quiet_hours import in_quiet_hours
 from storage.db import Database
 from storage.models import Case, CaseEvent, CaseStatus, Category, Person, Role
 from storage.types import utcnow
@@ -56,21 +57,6 @@ def step_due(start: datetime, due: datetime, now: datetime) -> Step | None:
     share = (now - start).total_seconds() / allowed
     reached = [step for step, at in DUE_AT.items() if share >= at]
     return max(reached) if reached else None
-
-
-def in_quiet_hours(now: datetime, quiet: tuple[time, time] | None, tz: tzinfo) -> bool:
-    if quiet is None:
-        return False
-    local = now.astimezone(tz).time()
-    start, end = quiet
-    return start <= local < end if start <= end else (local >= start or local < end)
-
-
-def quiet_hours_end(now: datetime, quiet: tuple[time, time], tz: tzinfo) -> datetime:
-    """When the quiet hours that `now` falls in end (the next time the end comes round)."""
-    local = now.astimezone(tz)
-    end = datetime.combine(local.date(), quiet[1], tzinfo=tz)
-    return end if end > local else end + timedelta(days=1)
 
 
 async def sla_tick(

@@ -17,9 +17,9 @@ from pathlib import Path
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import aliased
 
-from bot.periods import Period
 from bot.sheets import Cell, CsvSheet, Sheet, XlsxSheet
 from bot.texts import Translator
+from bot.timing.periods import Period
 from storage.db import Database
 from storage.models import Area, Case, CaseFollower, CaseStatus, Category, Person
 from storage.types import utcnow

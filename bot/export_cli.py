@@ -8,11 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot import export, periods
+from bot import export
 from bot.errors import PoliteError
 from bot.export import Format, Register
 from bot.scope import area_ids
 from bot.texts import Catalogue
+from bot.timing import periods
 from storage.db import Database
 from storage.models import Area
 

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import audience, outbox
 from bot.audience import Audience
 from bot.errors import PoliteError
-from bot.escalation import in_quiet_hours, quiet_hours_end
 from bot.schedules import Repeat, Schedule
+from bot.timing.quiet_hours import in_quiet_hours, quiet_hours_end
 from storage.db import Database
 from storage.models import (
     Delivery,

@@ -23,9 +23,9 @@ from bot import notices, stats
 from bot.audience import Audience, Kind
 from bot.digest import claim
 from bot.indicators import Counts
-from bot.periods import Period, previous_month
 from bot.stats_view import percent, score
 from bot.texts import Catalogue, Translator
+from bot.timing.periods import Period, previous_month
 from storage.db import Database
 from storage.models import Area, JobRun, Person, Role
 from storage.types import utcnow

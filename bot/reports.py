@@ -336,7 +336,8 @@ async def submit(
 ) -> cases.Outcome:
     """File the draft as a case (once: a second tap finds it submitted already).
 
-    With `tz`, non-urgent deadlines count working time in that zone (see bot.worktime)."""
+    With `tz`, non-urgent deadlines count working time in that zone
+    (see bot.timing.working_time)."""
     async with database.transaction() as session:
         return await cases.apply(
             session, case_id, cases.Action.SUBMIT, reporter, prefix=prefix, tz=tz

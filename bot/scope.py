@@ -11,11 +11,11 @@ from datetime import tzinfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import periods
 from bot.audience import within
 from bot.errors import PoliteError
-from bot.periods import Period
 from bot.texts import Translator
+from bot.timing import periods
+from bot.timing.periods import Period
 from storage.db import Database
 from storage.models import Area, Person, Role
 from storage.types import utcnow

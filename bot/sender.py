@@ -21,11 +21,11 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select, update
 
 from bot import notices, outbox
-from bot.escalation import in_quiet_hours
 from bot.metrics import Metrics
 from bot.sender_lock import SenderLock
 from bot.telegram import broadcasting
 from bot.texts import Catalogue, Translator
+from bot.timing.quiet_hours import in_quiet_hours
 from storage.db import Database
 from storage.models import Delivery, DeliveryState, Notice, Person
 from storage.types import utcnow

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot import scope as scopes
 from bot import stats
 from bot.indicators import Counts, Figures
-from bot.periods import Period
 from bot.texts import Translator
+from bot.timing.periods import Period
 from storage.db import Database
 from storage.models import Area, Category
 

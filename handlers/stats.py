@@ -16,9 +16,10 @@ from aiogram.types import (
     Message,
 )
 
-from bot import charts, periods, ranking, scope, stats_view
+from bot import charts, ranking, scope, stats_view
 from bot.errors import PoliteError
 from bot.texts import Translator
+from bot.timing import periods
 from handlers.callbacks import RankingPublish
 from handlers.filters import HasRole
 from handlers.long_text import answer_lines

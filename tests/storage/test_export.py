@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from bot import export
 from bot.export import Format, Register
-from bot.periods import month_of
 from bot.texts import Catalogue
+from bot.timing.periods import month_of
 from storage import migrate
 from storage.db import Database
 from storage.models import (

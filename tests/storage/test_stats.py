@@ -10,7 +10,7 @@ import pytest
 
 from bot import ranking, stats
 from bot.indicators import Counts, Figures
-from bot.periods import month_of
+from bot.timing.periods import month_of
 from storage.db import Database
 from storage.models import AreaLevel
 from storage.models import CaseStatus as S

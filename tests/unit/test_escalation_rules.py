@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.escalation import Step, in_quiet_hours, step_due
+from bot.escalation import Step, step_due
+from bot.timing.quiet_hours import in_quiet_hours
 
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 DUE = START + timedelta(minutes=30)

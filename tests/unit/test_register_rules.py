@@ -10,8 +10,8 @@ import pytest
 
 from bot.export import Deadline, Format, accept_deadline, file_name, resolve_deadline
 from bot.maps import is_overdue
-from bot.periods import month_of
 from bot.sheets import defused
+from bot.timing.periods import month_of
 from storage.models import CaseStatus as S
 
 DUE = datetime(2026, 10, 3, 12, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ import pytest
 
 from bot import ranking, stats
 from bot.indicators import Counts, median
-from bot.periods import month_of
 from bot.stats_view import duration, percent
 from bot.texts import Catalogue, Translator
+from bot.timing.periods import month_of
 from handlers.long_text import chunks
 from storage.models import Area, AreaLevel
 

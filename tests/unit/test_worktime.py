@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import worktime
-from bot.worktime import deadline, is_workday
+from bot.timing import working_time
+from bot.timing.working_time import deadline, is_workday
 
 CN = ZoneInfo("Asia/Shanghai")
 
@@ -26,7 +26,7 @@ def test_the_calendar_knows_golden_week_and_its_make_up_day() -> None:
 
 
 def test_an_unknown_year_falls_back_to_weekdays(caplog: pytest.LogCaptureFixture) -> None:
-    worktime._warned.discard(2031)
+    working_time._warned.discard(2031)
     assert is_workday(at("2031-03-03T00:00").date())  # a Monday
     assert not is_workday(at("2031-03-01T00:00").date())  # a Saturday
     assert "no holiday calendar for 2031" in caplog.text
