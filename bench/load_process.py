@@ -21,7 +21,8 @@ from collections import Counter
 from typing import Any
 
 from bench.mixed_load import CASE_NUMBER, PatientUser, assign_places, demo_grids
-from bot import admin_cli, areas
+from bot import admin_cli
+from bot.places import areas
 from storage.models import AreaLevel
 from tests.e2e.flows import file_report
 from tests.emulator import BotMessage, TelegramEmulator

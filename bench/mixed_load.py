@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from shapely.geometry import Point, shape
 
-from bot import admin_cli, areas
+from bot import admin_cli
+from bot.places import areas
 from storage.models import AreaLevel
 from tests.e2e.flows import file_report
 from tests.emulator import TelegramEmulator

@@ -3,8 +3,8 @@
 Grids are squares of about 300 m in a 100 × 100 lattice (100 communities of 10 × 10 grids) stored
 in a fresh SQLite database; lookups are random points inside the lattice, plus 1 % outside every
 grid that fall back to the nearest grid within 50 m. Measured: the in-memory index alone
-(`lookups_per_s`), and the bot's own path per lookup (`bot.area_index.area_index`, which checks the
-areas' version in the database, then the index: `db_lookups_per_s`).
+(`lookups_per_s`), and the bot's own path per lookup (`bot.places.index.area_index`, which
+checks the areas' version in the database, then the index: `db_lookups_per_s`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.common import Stopwatch, peak_rss_mb, percentile, report
-from bot.area_index import area_index
+from bot.places.index import area_index
 from storage import migrate
 from storage.db import Database
 from storage.models import Area, AreaLevel

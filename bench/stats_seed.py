@@ -22,7 +22,8 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
-from bot import admin_cli, areas
+from bot import admin_cli
+from bot.places import areas
 from storage.db import Database
 from storage.models import AreaLevel
 from storage.models import CaseStatus as S

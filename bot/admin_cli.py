@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot import areas, staff
+from bot import staff
 from bot.config import Settings
+from bot.places import areas
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import AreaLevel, Role

@@ -10,7 +10,6 @@ residents who subscribed by location in one of its grids).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +17,8 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import PoliteError
-from storage.models import Area, Person, Role, Subscription, SubscriptionTopic
+from bot.places.tree import within
+from storage.models import Person, Role, Subscription, SubscriptionTopic
 
 STAFF_ROLES = (Role.OFFICER, Role.LEAD)
 
@@ -40,36 +40,6 @@ class Audience:
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind.value, "areas": list(self.areas), "topic": self.topic}
-
-
-async def within(session: AsyncSession, area_ids: Iterable[int]) -> set[int]:
-    """The areas and every area inside them (a street holds communities, which hold grids)."""
-    found = set(area_ids)
-    frontier = set(found)
-    while frontier:
-        children = set(
-            (await session.scalars(select(Area.id).where(Area.parent_id.in_(frontier)))).all()
-        )
-        frontier = children - found
-        found |= frontier
-    return found
-
-
-async def around(session: AsyncSession, area_ids: Iterable[int]) -> set[int]:
-    """The areas that hold these ones (a grid's community, a community's street)."""
-    found: set[int] = set()
-    frontier = set(area_ids)
-    while frontier:
-        parents = set(
-            (
-                await session.scalars(
-                    select(Area.parent_id).where(Area.id.in_(frontier), Area.parent_id.is_not(None))
-                )
-            ).all()
-        )
-        frontier = parents - found
-        found |= frontier
-    return found
 
 
 async def people_query(session: AsyncSession, audience: Audience) -> Select[tuple[Person]]:

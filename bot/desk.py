@@ -15,9 +15,10 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto
 from sqlalchemy import func, select
 
-from bot import cases, departments, reports, routing
+from bot import cases, departments, reports
 from bot.cases import Action, Outcome
 from bot.notify import Notifier
+from bot.places import routing
 from bot.texts import Catalogue, Translator
 from storage.db import Database
 from storage.models import (

@@ -15,8 +15,8 @@ from datetime import datetime, time, tzinfo
 
 from sqlalchemy import select, update
 
-from bot import routing
 from bot.desk import Desk
+from bot.places import routing
 from bot.timing.quiet_hours import in_quiet_hours
 from storage.db import Database
 from storage.models import Case, CaseEvent, CaseStatus, Category, Person, Role

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import audience, outbox
 from bot.audience import Audience
 from bot.errors import PoliteError
+from bot.places import tree
 from bot.schedules import Repeat, Schedule
 from bot.timing.quiet_hours import in_quiet_hours, quiet_hours_end
 from storage.db import Database
@@ -360,7 +361,7 @@ async def recent_for(database: Database, person: Person, limit: int = 10) -> lis
                 )
             ).all()
         )
-        near = await audience.within(session, mine) | await audience.around(session, mine)
+        near = await tree.within(session, mine) | await tree.around(session, mine)
         received = select(Delivery.notice_id).where(
             Delivery.person_id == person.id, Delivery.state == DeliveryState.SENT
         )

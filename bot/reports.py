@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import cases
 from bot import categories as all_categories
 from bot.errors import PoliteError
-from bot.geo import Located, degrees_around, distance_m
+from bot.places.geo import Located, degrees_around, distance_m
 from bot.texts import Markup, Translator
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseMedia, CaseStatus, Category, MediaKind, Person

@@ -11,8 +11,8 @@ from datetime import tzinfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.audience import within
 from bot.errors import PoliteError
+from bot.places.tree import within
 from bot.texts import Translator
 from bot.timing import periods
 from bot.timing.periods import Period

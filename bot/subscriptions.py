@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
-from bot.area_index import area_index
 from bot.errors import PoliteError
+from bot.places.index import area_index
 from storage.db import Database
 from storage.models import Area, AreaLevel, Category, Person, Subscription, SubscriptionTopic
 from storage.upsert import insert_if_absent

@@ -9,12 +9,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot import cases, reports, routing
+from bot import cases, reports
 from bot import queue as work_queue
 from bot.config import Settings
 from bot.desk import Desk
 from bot.errors import PoliteError
-from bot.geo import distance_m
+from bot.places import routing
+from bot.places.geo import distance_m
 from bot.texts import Translator
 from handlers.callbacks import CaseDuty, Duty
 from handlers.filters import MenuButton

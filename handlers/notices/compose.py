@@ -18,9 +18,10 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import audience, campaigns, notices, routing, subscriptions
+from bot import audience, campaigns, notices, subscriptions
 from bot.audience import Audience, Kind
 from bot.errors import PoliteError
+from bot.places import routing
 from bot.schedules import Repeat, Schedule, parse
 from bot.sender import render
 from bot.telegram import MESSAGE_LIMIT

@@ -8,8 +8,8 @@ from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot import reports
-from bot.area_index import area_index
-from bot.geo import Located
+from bot.places.geo import Located
+from bot.places.index import area_index
 from handlers.callbacks import ReportAnswer, ReportCategory
 from handlers.filters import HasRole, MenuButton
 from handlers.keyboards import main_menu

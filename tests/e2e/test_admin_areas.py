@@ -28,7 +28,7 @@ from sqlalchemy import select
 from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
-from bot.areas import import_file
+from bot.places.areas import import_file
 from storage.models import Area, Case, CaseStatus, Category, Person, Role
 from tests.emulator import TelegramEmulator
 from tests.emulator.files import make_image

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from bot import notices, outbox
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
-from bot.areas import import_file
 from bot.audience import Audience, Kind
 from bot.config import Settings
+from bot.places.areas import import_file
 from bot.sender import Sender
 from handlers.notices.keyboards import ack_button
 from storage.models import Area, Delivery, DeliveryState, Notice, Person, Subscription

@@ -11,8 +11,8 @@ import pytest
 from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
-from bot.areas import import_file
 from bot.config import Settings
+from bot.places.areas import import_file
 from storage.models import CaseStatus, Role
 from tests.conftest import reset_postgres, running_bot
 from tests.e2e.flows import all_cases, choose, file_report, fill_report

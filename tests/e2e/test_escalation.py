@@ -12,9 +12,9 @@ from sqlalchemy import select
 from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
-from bot.areas import import_file
 from bot.digest import daily_digest
 from bot.escalation import sla_tick
+from bot.places.areas import import_file
 from storage.models import CaseEvent, Role
 from tests.e2e.flows import all_cases, file_report
 from tests.e2e.test_desk import IN_JN01_1, card_of

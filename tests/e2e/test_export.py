@@ -22,7 +22,7 @@ from bot import staff
 from bot.__main__ import main
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
-from bot.areas import import_file
+from bot.places.areas import import_file
 from storage import migrate
 from storage.db import Database
 from storage.models import Area, Case, CaseStatus, Category, Person, Role

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
-from bot.areas import import_file
+from bot.places.areas import import_file
 from handlers.callbacks import Compose, PlanAction, PlanManage, Step
 from storage.models import NoticePlan, PlanStatus, Role
 from tests.e2e.test_desk import IN_JN01_1

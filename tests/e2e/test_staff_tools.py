@@ -7,7 +7,7 @@ import pytest
 from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
-from bot.areas import import_file
+from bot.places.areas import import_file
 from storage.models import Role
 from tests.e2e.flows import file_report
 from tests.e2e.test_desk import IN_JN01_1, card_of

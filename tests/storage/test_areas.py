@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot import areas
 from bot.admin_cli import DEMO_FILE
-from bot.area_index import area_index
-from bot.areas import AreaImportError
+from bot.places import areas
+from bot.places.areas import AreaImportError
+from bot.places.index import area_index
 from storage.db import Database
 from storage.models import Area, Case, Person
 
@@ -165,7 +165,7 @@ async def test_another_instances_import_is_seen_after_the_recheck_delay(
         assert (await area_index(other)).empty
         await areas.import_features(database, areas.parse(DEMO))
         assert (await area_index(other)).empty  # still within the delay: no query made
-        monkeypatch.setattr("bot.area_index.AREAS_RECHECK_S", 0.0)
+        monkeypatch.setattr("bot.places.index.AREAS_RECHECK_S", 0.0)
         assert not (await area_index(other)).empty
     finally:
         await other.dispose()

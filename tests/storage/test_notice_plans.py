@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from bot import notices, outbox, staff, subscriptions
 from bot.admin_cli import DEMO_FILE
-from bot.areas import import_file
 from bot.audience import Audience, Kind, count, resolve
 from bot.errors import PoliteError
+from bot.places.areas import import_file
 from bot.schedules import Repeat, Schedule
 from storage.db import Database
 from storage.models import (

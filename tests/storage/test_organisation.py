@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot import find, organisation, staff
 from bot.admin_cli import DEMO_FILE
-from bot.areas import import_file
+from bot.places.areas import import_file
 from storage.db import Database
 from storage.models import Area, Case, CaseStatus, Category, Person, Role
 

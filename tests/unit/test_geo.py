@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.geo import AreaIndex, degrees_around, distance_m
+from bot.places.geo import AreaIndex, degrees_around, distance_m
 
 
 def square(lat: float, lon: float, size: float) -> dict:

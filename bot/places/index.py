@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from bot.geo import AreaIndex
+from bot.places.geo import AreaIndex
 from storage.db import Database
 from storage.models import Area, AreaLevel
 

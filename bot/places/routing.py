@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot.area_index import area_index
+from bot.places.index import area_index
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, Person, Role
 

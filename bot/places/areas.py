@@ -19,8 +19,8 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 from sqlalchemy import select
 
-from bot.area_index import forget_area_index
 from bot.errors import PoliteError
+from bot.places.index import forget_area_index
 from storage.db import Database
 from storage.models import Area, AreaLevel
 
