@@ -15,8 +15,9 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto
 from sqlalchemy import func, select
 
-from bot import cases, departments, reports
+from bot import cases
 from bot.cases import Action, Outcome
+from bot.categories import departments, table
 from bot.notify import Notifier
 from bot.places import routing
 from bot.texts import Catalogue, Translator
@@ -234,7 +235,7 @@ class Desk:
                     await self.bot.send_message(card.chat_id, text)
 
     async def card_text(self, case: Case, t: Translator, show_reporter: bool) -> str:
-        category = await reports.category(self.database, case.category_id)
+        category = await table.category(self.database, case.category_id)
         async with self.database.sessions() as session:
             area = await session.get(Area, case.area_id) if case.area_id else None
             reporter = await session.get(Person, case.reporter_id)
@@ -249,7 +250,7 @@ class Desk:
                 status=t(f"status.{case.status.value}"),
                 urgent=t("desk.urgent") if case.urgent else "",
             ),
-            t("desk.card_category", category=reports.category_text(t, category, case.answers)),
+            t("desk.card_category", category=table.category_text(t, category, case.answers)),
             t("desk.card_description", description=case.description),
             t(
                 "desk.card_place",

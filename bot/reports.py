@@ -6,7 +6,6 @@ see the same photos; the conversation state only says which step is being asked.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -15,10 +14,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import cases
-from bot import categories as all_categories
+from bot.categories import table as all_categories
 from bot.errors import PoliteError
 from bot.places.geo import Located, degrees_around, distance_m
-from bot.texts import Markup, Translator
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseMedia, CaseStatus, Category, MediaKind, Person
 from storage.types import utcnow
@@ -42,12 +40,6 @@ class PhotoAdded:
 async def categories(database: Database) -> Sequence[Category]:
     """The categories residents can pick, in their order."""
     return [c for c in (await all_categories.by_id(database)).values() if c.active]
-
-
-async def category(database: Database, category_id: int | None) -> Category | None:
-    if category_id is None:
-        return None
-    return (await all_categories.by_id(database)).get(category_id)
 
 
 async def draft_of(database: Database, person_id: int) -> Case | None:
@@ -90,7 +82,7 @@ async def _update(database: Database, case_id: int, **values: object) -> Case:
 # `choose_category` and `answer` start from the draft as the update found it: a person's updates
 # are handled one at a time (the dispatcher's event isolation), so it is current.
 async def choose_category(database: Database, draft: Case, category_id: int) -> Case:
-    chosen = await category(database, category_id)
+    chosen = await all_categories.category(database, category_id)
     if chosen is None or not chosen.active:
         raise ReportError("report.bad_choice")
     if draft.category_id == category_id:
@@ -100,7 +92,7 @@ async def choose_category(database: Database, draft: Case, category_id: int) -> 
 
 async def answer(database: Database, draft: Case, key: str, option: str) -> tuple[Case, bool]:
     """Record an answer to a quick question; True when it means danger now."""
-    chosen = await category(database, draft.category_id)
+    chosen = await all_categories.category(database, draft.category_id)
     if chosen is None:
         raise ReportError("report.gone")
     question = next((q for q in chosen.questions if q["key"] == key), None)
@@ -109,23 +101,6 @@ async def answer(database: Database, draft: Case, key: str, option: str) -> tupl
     answers = {**draft.answers, key: option}
     urgent = cases.urgent_answer(chosen, answers)
     return await _update(database, draft.id, answers=answers, urgent=urgent), urgent
-
-
-def category_text(t: Translator, chosen: Category | None, answers: dict[str, str]) -> Markup:
-    """The category with the answers to its quick questions, e.g. 火灾隐患（消防通道、楼道被堵）."""
-    if chosen is None:
-        return Markup("—")
-    picked = [
-        option.get(t.language) or option["zh"]
-        for question in chosen.questions
-        for option in question["options"]
-        if answers.get(question["key"]) == option["key"]
-    ]
-    name = chosen.name(t.language)
-    if not picked:
-        return Markup(html.escape(name, quote=False))
-    separator = t("list.separator")
-    return Markup(t("report.with_answers", category=name, answers=separator.join(picked)))
 
 
 def next_question(chosen: Category | None, answers: dict[str, str]) -> int | None:

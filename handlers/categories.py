@@ -7,7 +7,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot import categories
+from bot.categories import table as categories
 from bot.errors import PoliteError
 from bot.texts import Translator
 from handlers.filters import HasRole

@@ -6,7 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot import departments
+from bot.categories import departments
 from bot.errors import PoliteError
 from bot.texts import Translator
 from storage.db import Database

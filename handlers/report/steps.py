@@ -14,6 +14,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 
 from bot import reports
+from bot.categories import table
 from bot.config import Settings
 from bot.texts import Translator
 from handlers.keyboards import main_menu
@@ -78,7 +79,7 @@ async def advance(flow: Flow, draft: Case) -> None:
 
 async def missing_step(flow: Flow, draft: Case) -> str:
     data = await flow.state.get_data()
-    chosen = await reports.category(flow.database, draft.category_id)
+    chosen = await table.category(flow.database, draft.category_id)
     if chosen is None:
         return "category"
     if reports.next_question(chosen, draft.answers) is not None:
@@ -102,7 +103,7 @@ async def back(flow: Flow, draft: Case, current: str) -> None:
     index = STEP_ORDER.index(current) if current in STEP_ORDER else len(STEP_ORDER) - 1
     previous = STEP_ORDER[max(0, index - 1)]
     if previous == "question":
-        chosen = await reports.category(flow.database, draft.category_id)
+        chosen = await table.category(flow.database, draft.category_id)
         if not chosen or not chosen.questions:
             previous = "category"
         else:  # ask the questions again from the first
@@ -124,7 +125,7 @@ async def ask_category(flow: Flow, draft: Case) -> None:
 
 
 async def ask_question(flow: Flow, draft: Case) -> None:
-    chosen = await reports.category(flow.database, draft.category_id)
+    chosen = await table.category(flow.database, draft.category_id)
     index = reports.next_question(chosen, draft.answers)
     if chosen is None or index is None:
         await advance(flow, draft)
@@ -186,10 +187,10 @@ async def show_summary(flow: Flow, draft: Case) -> None:
 
 async def summary_text(flow: Flow, draft: Case) -> str:
     t = flow.t
-    chosen = await reports.category(flow.database, draft.category_id)
+    chosen = await table.category(flow.database, draft.category_id)
     lines = [
         t("report.summary_title"),
-        t("report.summary_category", category=reports.category_text(t, chosen, draft.answers)),
+        t("report.summary_category", category=table.category_text(t, chosen, draft.answers)),
         t("report.summary_description", description=draft.description or "—"),
         t("report.summary_photos", count=await reports.photo_count(flow.database, draft.id)),
         t("report.summary_place", place=await place_text(flow, draft)),

@@ -11,6 +11,7 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot import reports
+from bot.categories import table
 from bot.desk import Desk
 from bot.media import MediaStore
 from bot.texts import Translator
@@ -99,7 +100,7 @@ async def _submit(
     await _drop_buttons(query)
     case = outcome.case
     key = "report.submitted_urgent" if case.urgent else "report.submitted"
-    chosen = await reports.category(flow.database, case.category_id)
+    chosen = await table.category(flow.database, case.category_id)
     within = duration_text(t, chosen.accept_minutes if chosen else 0)
     text = t(key, number=case.number or "", within=within)
     if offer := await offer_after_first_report(t, flow.database, person, case):

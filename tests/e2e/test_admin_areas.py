@@ -205,7 +205,7 @@ CATEGORY_LINES = [
 async def test_categories_are_shown_to_leads_and_changed_by_admins(
     emulator: TelegramEmulator, street: App, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.categories")
+    caplog.set_level(logging.INFO, logger="bot.categories.table")
     lead, admin = emulator.user(LEAD, "社区张"), emulator.user(ADMIN, "管理员")
     assert ((await lead.ask("/categories")).text or "").splitlines() == CATEGORY_LINES
     shown = ((await admin.ask("/categories")).text or "").splitlines()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from bot import categories, reports
+from bot import reports
+from bot.categories import table
 from storage.db import Database
 from storage.models import Category, Person
 
@@ -25,7 +26,7 @@ async def test_a_change_elsewhere_is_seen_after_the_recheck_delay(
     await _set_active(database, "fire", False)
     assert [c.code for c in await reports.categories(database)] == before  # still cached
 
-    monkeypatch.setattr(categories, "CATEGORIES_RECHECK_S", 0.0)
+    monkeypatch.setattr(table, "CATEGORIES_RECHECK_S", 0.0)
     after = [c.code for c in await reports.categories(database)]
     assert after == [code for code in before if code != "fire"]
 
@@ -34,8 +35,8 @@ async def test_a_change_made_here_is_seen_at_once(database: Database) -> None:
     fire = next(c for c in await reports.categories(database) if c.code == "fire")
     admin = Person(id=1, tg_id=1, name="admin")
 
-    await categories.change(database, "fire", "accept", "45m", admin)
+    await table.change(database, "fire", "accept", "45m", admin)
 
-    cached = await reports.category(database, fire.id)
+    cached = await table.category(database, fire.id)
     assert cached is not None
     assert cached.accept_minutes == 45

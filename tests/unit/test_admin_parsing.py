@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.categories import duration
+from bot.categories.table import duration
 from bot.errors import PoliteError
 from bot.find import parse
 from handlers.long_text import chunks

@@ -3,6 +3,7 @@ whether residents can pick them. Every change is checked, then written and logge
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import time
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from bot.errors import PoliteError
+from bot.texts import Markup, Translator
 from storage.db import Database
 from storage.models import Category, Person
 
@@ -104,3 +106,27 @@ def duration(text: str) -> int:
     if not 1 <= minutes <= LONGEST_MINUTES:
         raise PoliteError("categories.bad_duration", given=text)
     return minutes
+
+
+async def category(database: Database, category_id: int | None) -> Category | None:
+    """One category by id, from the cache (None for none)."""
+    if category_id is None:
+        return None
+    return (await by_id(database)).get(category_id)
+
+
+def category_text(t: Translator, chosen: Category | None, answers: dict[str, str]) -> Markup:
+    """The category with the answers to its quick questions, e.g. 火灾隐患（消防通道、楼道被堵）."""
+    if chosen is None:
+        return Markup("—")
+    picked = [
+        option.get(t.language) or option["zh"]
+        for question in chosen.questions
+        for option in question["options"]
+        if answers.get(question["key"]) == option["key"]
+    ]
+    name = chosen.name(t.language)
+    if not picked:
+        return Markup(html.escape(name, quote=False))
+    separator = t("list.separator")
+    return Markup(t("report.with_answers", category=name, answers=separator.join(picked)))

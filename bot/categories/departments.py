@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import reports
+from bot.categories import table
 from bot.errors import PoliteError
 from storage.db import Database
 from storage.models import Case, Category, DepartmentGroup
@@ -42,7 +42,7 @@ async def bind(
 
 async def group_of(database: Database, case: Case) -> int | None:
     """The chat of the department of the case's category, if bound."""
-    category = await reports.category(database, case.category_id)
+    category = await table.category(database, case.category_id)
     if category is None or not category.department:
         return None
     async with database.sessions() as session:
