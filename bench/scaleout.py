@@ -39,8 +39,9 @@ from sqlalchemy.engine import make_url
 from bench import mixed_load
 from bench.common import Stopwatch, report
 from bench.proxy import RoundRobinProxy
-from bot import admin_cli, notices, staff
+from bot import admin_cli, notices
 from bot.audience import Audience, Kind
+from bot.people import staff
 from storage import migrate
 from storage.db import Database
 from storage.models import (

@@ -28,8 +28,9 @@ from sqlalchemy import select
 
 from bench.common import Stopwatch, report
 from bench.stats_seed import scratch_database, seed
-from bot import ranking, scope, stats, stats_view
+from bot import ranking, stats, stats_view
 from bot.export import Format
+from bot.people import scope
 from bot.timing.periods import Period, previous_month
 from storage import migrate
 from storage.db import Database

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot import staff
 from bot.config import Settings
+from bot.people import staff
 from bot.places import areas
 from storage.db import Database
 from storage.migrate import upgrade

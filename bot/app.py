@@ -21,7 +21,7 @@ from bot.lean_aiogram import build_hot_types
 from bot.media import MediaStore
 from bot.metrics import Metrics
 from bot.notify import Notifier
-from bot.people import mark_unreachable
+from bot.people.registration import mark_unreachable
 from bot.scheduler import create_scheduler, keep_interrupted
 from bot.sender import Sender, SenderTask
 from bot.shared_budget import SharedBudget

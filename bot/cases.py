@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import PoliteError
 from bot.timing import working_time
 from storage.models import (
+    OPEN_STATUSES,
     Area,
     AreaLevel,
     Case,
@@ -78,7 +79,7 @@ RULES: dict[Action, Rule] = {
     Action.TRANSFER: Rule(frozenset({S.NEW}), None, Who.STAFF, tell_followers=False),
     Action.NOTE: Rule(frozenset({S.NEW, S.ACCEPTED, S.RESOLVED}), None, Who.STAFF, False),
 }
-OPEN = frozenset({S.NEW, S.ACCEPTED, S.RESOLVED})
+OPEN = OPEN_STATUSES
 
 
 class CaseError(PoliteError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from bot.scope import area_name
+from bot.people.scope import area_name
 from bot.stats_view import View, category_name
 from bot.texts import Translator
 

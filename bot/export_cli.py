@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot import export
 from bot.errors import PoliteError
 from bot.export import Format, Register
-from bot.scope import area_ids
+from bot.people.scope import area_ids
 from bot.texts import Catalogue
 from bot.timing import periods
 from storage.db import Database

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 
 from bot.cases import OPEN
 from bot.errors import PoliteError
-from bot.scope import area_for, area_ids
+from bot.people.scope import area_for, area_ids
 from storage.db import Database
 from storage.models import Area, Case, CaseStatus, Category, Person
 

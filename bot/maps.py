@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from bot.cases import OPEN
 from bot.errors import PoliteError
-from bot.scope import area_ids
+from bot.people.scope import area_ids
 from bot.texts import TextRef, Translator
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseStatus, Category

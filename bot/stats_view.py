@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot import scope as scopes
 from bot import stats
 from bot.indicators import Counts, Figures
+from bot.people import scope as scopes
 from bot.texts import Translator
 from bot.timing.periods import Period
 from storage.db import Database

@@ -9,8 +9,8 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.types import Document, Message
 
-from bot import organisation, scope
 from bot.errors import PoliteError
+from bot.people import organisation, scope
 from bot.places import areas
 from bot.texts import Translator
 from handlers.filters import HasRole

@@ -10,7 +10,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot import commands
-from bot.people import set_language
+from bot.people.registration import set_language
 from bot.texts import Catalogue, Translator
 from handlers.callbacks import LanguageChoice
 from handlers.filters import MenuButton

@@ -10,10 +10,10 @@ from aiogram.types import Message
 from sqlalchemy import select
 
 from bot import queue as work_queue
-from bot import staff
 from bot.config import Settings
 from bot.desk import Desk
 from bot.errors import PoliteError
+from bot.people import staff
 from bot.places import routing
 from bot.telegram import MESSAGE_LIMIT
 from bot.texts import Translator

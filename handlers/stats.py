@@ -16,8 +16,9 @@ from aiogram.types import (
     Message,
 )
 
-from bot import charts, ranking, scope, stats_view
+from bot import charts, ranking, stats_view
 from bot.errors import PoliteError
+from bot.people import scope
 from bot.texts import Translator
 from bot.timing import periods
 from handlers.callbacks import RankingPublish

@@ -11,7 +11,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import TelegramObject, Update, User
 
 from bot import commands
-from bot.people import Visitor, register
+from bot.people.registration import Visitor, register
 from bot.texts import Catalogue
 from storage.db import Database
 from storage.models import Person

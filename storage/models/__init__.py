@@ -3,6 +3,7 @@ importable from here."""
 
 from storage.models.base import Base, str_enum
 from storage.models.cases import (
+    OPEN_STATUSES,
     Area,
     AreaLevel,
     Case,
@@ -36,6 +37,7 @@ from storage.models.system import (
 )
 
 __all__ = [
+    "OPEN_STATUSES",
     "Area",
     "AreaLevel",
     "Base",

@@ -46,6 +46,10 @@ class CaseStatus(enum.StrEnum):
     DUPLICATE = "duplicate"
 
 
+# Filed and not yet finished: the statuses a desk still works on.
+OPEN_STATUSES = frozenset({CaseStatus.NEW, CaseStatus.ACCEPTED, CaseStatus.RESOLVED})
+
+
 class MediaKind(enum.StrEnum):
     PHOTO = "photo"
     DOCUMENT = "document"

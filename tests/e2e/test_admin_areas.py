@@ -25,9 +25,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
+from bot.people import staff
 from bot.places.areas import import_file
 from storage.models import Area, Case, CaseStatus, Category, Person, Role
 from tests.emulator import TelegramEmulator

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
+from bot.people import staff
 from bot.places.areas import import_file
 from storage.models import Person, Role
 from tests.emulator import TelegramEmulator

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
 from bot.cases import Action
 from bot.commands import ADMIN_COMMANDS, COMMANDS, OVERSIGHT_COMMANDS
+from bot.people import staff
 from bot.places.areas import import_file
 from storage.models import CaseStatus, Person, Role
 from tests.e2e.flows import FIRE, all_cases, file_report, fill_report, officer_does

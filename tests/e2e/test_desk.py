@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
 from bot.config import Settings
+from bot.people import staff
 from bot.places.areas import import_file
 from storage.models import CaseStatus, Role
 from tests.conftest import reset_postgres, running_bot

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
 from bot.digest import daily_digest
 from bot.escalation import sla_tick
+from bot.people import staff
 from bot.places.areas import import_file
 from storage.models import CaseEvent, Role
 from tests.e2e.flows import all_cases, file_report

@@ -18,10 +18,10 @@ from PIL import Image
 from sqlalchemy import select
 
 import handlers.export
-from bot import staff
 from bot.__main__ import main
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
+from bot.people import staff
 from bot.places.areas import import_file
 from storage import migrate
 from storage.db import Database

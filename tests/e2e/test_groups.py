@@ -3,9 +3,9 @@ people may act on a card there, others only see."""
 
 from __future__ import annotations
 
-from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
+from bot.people import staff
 from bot.places.areas import import_file
 from storage.models import Role
 from tests.e2e.flows import file_report

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot import staff
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
+from bot.people import staff
 from bot.places.areas import import_file
 from handlers.callbacks import Compose, PlanAction, PlanManage, Step
 from storage.models import NoticePlan, PlanStatus, Role

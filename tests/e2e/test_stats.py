@@ -12,10 +12,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from bot import ranking, staff, subscriptions
+from bot import ranking, subscriptions
 from bot.app import App, create_app
 from bot.config import Settings
-from bot.people import set_language
+from bot.people import staff
+from bot.people.registration import set_language
 from bot.scheduler import create_scheduler
 from handlers.callbacks import RankingPublish
 from handlers.stats import publish_button

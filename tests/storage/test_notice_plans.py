@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot import notices, outbox, staff, subscriptions
+from bot import notices, outbox, subscriptions
 from bot.admin_cli import DEMO_FILE
 from bot.audience import Audience, Kind, count, resolve
 from bot.errors import PoliteError
+from bot.people import staff
 from bot.places.areas import import_file
 from bot.schedules import Repeat, Schedule
 from storage.db import Database

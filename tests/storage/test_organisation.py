@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot import find, organisation, staff
+from bot import find
 from bot.admin_cli import DEMO_FILE
+from bot.people import organisation, staff
 from bot.places.areas import import_file
 from storage.db import Database
 from storage.models import Area, Case, CaseStatus, Category, Person, Role

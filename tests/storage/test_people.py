@@ -6,7 +6,7 @@ import asyncio
 
 from sqlalchemy import func, select
 
-from bot.people import Visitor, register
+from bot.people.registration import Visitor, register
 from storage import people as people_queries
 from storage.db import Database
 from storage.models import Person, Role

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.people import Visitor, register
+from bot.people.registration import Visitor, register
 from storage import migrate
 from storage.db import Database
 from tests.helpers import sqlite_locked

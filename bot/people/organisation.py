@@ -1,5 +1,5 @@
 """The street's organisation as leads and admins see it: the area tree with its staff and its
-open cases, within the viewer's scope (bot.scope)."""
+open cases, within the viewer's scope (bot.people.scope)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from bot.cases import OPEN
-from bot.scope import area_ids
+from bot.people.scope import area_ids
 from storage.db import Database
-from storage.models import Area, Case, Person, Role
+from storage.models import OPEN_STATUSES, Area, Case, Person, Role
 
 ROLE_ORDER = {Role.ADMIN: 0, Role.LEAD: 1, Role.OFFICER: 2}
 
@@ -43,7 +42,7 @@ async def branches(database: Database, top: Area | None) -> list[Branch]:
         ).all()
         open_rows = await session.execute(
             select(Case.area_id, func.count())
-            .where(Case.status.in_([s.value for s in OPEN]), Case.area_id.is_not(None))
+            .where(Case.status.in_([s.value for s in OPEN_STATUSES]), Case.area_id.is_not(None))
             .group_by(Case.area_id)
         )
         open_here: dict[int, int] = dict(open_rows.tuples().all())
