@@ -15,12 +15,12 @@ from aiogram.utils.token import extract_bot_id
 from redis.asyncio import Redis
 
 from bot import commands
+from bot.cases.desk import Desk
+from bot.cases.news import Notifier
 from bot.config import Settings
-from bot.desk import Desk
 from bot.lean_aiogram import build_hot_types
 from bot.media import MediaStore
 from bot.metrics import Metrics
-from bot.notify import Notifier
 from bot.people.registration import mark_unreachable
 from bot.scheduler import create_scheduler, keep_interrupted
 from bot.sender import Sender, SenderTask

@@ -11,7 +11,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from sqlalchemy import select
 
-from bot.queue import Entry, queue
+from bot.cases.work_queue import Entry, queue
 from bot.telegram import MESSAGE_LIMIT
 from bot.texts import Catalogue, Translator
 from storage.db import Database

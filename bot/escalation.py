@@ -15,7 +15,7 @@ from datetime import datetime, time, tzinfo
 
 from sqlalchemy import select, update
 
-from bot.desk import Desk
+from bot.cases.desk import Desk
 from bot.places import routing
 from bot.timing.quiet_hours import in_quiet_hours
 from storage.db import Database

@@ -18,7 +18,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 
-from bot.cases import OPEN
+from bot.cases.lifecycle import OPEN
 from bot.errors import PoliteError
 from bot.people.scope import area_ids
 from bot.texts import TextRef, Translator

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
 
-from bot.cases import OPEN
+from bot.cases.lifecycle import OPEN
+from bot.cases.masking import mask_personal_numbers
 from bot.errors import PoliteError
-from bot.masking import mask_personal_numbers
 from bot.texts import Catalogue
 from storage.db import Database
 from storage.models import Area, Case, CaseEvent, CaseStatus, Category

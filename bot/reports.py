@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import cases
+from bot.cases import lifecycle
 from bot.categories import table as all_categories
 from bot.errors import PoliteError
 from bot.places.geo import Located, degrees_around, distance_m
@@ -99,7 +99,7 @@ async def answer(database: Database, draft: Case, key: str, option: str) -> tupl
     if question is None or option not in {o["key"] for o in question["options"]}:
         raise ReportError("report.bad_choice")
     answers = {**draft.answers, key: option}
-    urgent = cases.urgent_answer(chosen, answers)
+    urgent = lifecycle.urgent_answer(chosen, answers)
     return await _update(database, draft.id, answers=answers, urgent=urgent), urgent
 
 
@@ -205,13 +205,17 @@ async def mark_officer_found(database: Database, case_id: int) -> Case:
 
 async def self_handle(
     database: Database, case_id: int, officer: Person, note: str, prefix: str | None, tz: tzinfo
-) -> cases.Outcome:
+) -> lifecycle.Outcome:
     """File an officer's own find and record it handled on the spot (自行处置), in one go."""
     async with database.transaction() as session:
-        await cases.apply(session, case_id, cases.Action.SUBMIT, officer, prefix=prefix, tz=tz)
-        await cases.apply(session, case_id, cases.Action.ACCEPT, officer)
-        await cases.apply(session, case_id, cases.Action.RESOLVE, officer, note, verified=True)
-        return await cases.apply(session, case_id, cases.Action.CONFIRM, officer, note)
+        await lifecycle.apply(
+            session, case_id, lifecycle.Action.SUBMIT, officer, prefix=prefix, tz=tz
+        )
+        await lifecycle.apply(session, case_id, lifecycle.Action.ACCEPT, officer)
+        await lifecycle.apply(
+            session, case_id, lifecycle.Action.RESOLVE, officer, note, verified=True
+        )
+        return await lifecycle.apply(session, case_id, lifecycle.Action.CONFIRM, officer, note)
 
 
 async def reset_answers(database: Database, case_id: int) -> Case:
@@ -285,7 +289,7 @@ async def duplicates(
         rows = await session.scalars(
             select(Case).where(
                 Case.category_id == draft.category_id,
-                Case.status.in_(cases.OPEN),
+                Case.status.in_(lifecycle.OPEN),
                 Case.submitted_at > now - timedelta(days=days),
                 Case.latitude.between(draft.latitude - dlat, draft.latitude + dlat),
                 Case.longitude.between(draft.longitude - dlon, draft.longitude + dlon),
@@ -308,21 +312,21 @@ async def submit(
     reporter: Person,
     prefix: str | None,
     tz: tzinfo | None = None,
-) -> cases.Outcome:
+) -> lifecycle.Outcome:
     """File the draft as a case (once: a second tap finds it submitted already).
 
     With `tz`, non-urgent deadlines count working time in that zone
     (see bot.timing.working_time)."""
     async with database.transaction() as session:
-        return await cases.apply(
-            session, case_id, cases.Action.SUBMIT, reporter, prefix=prefix, tz=tz
+        return await lifecycle.apply(
+            session, case_id, lifecycle.Action.SUBMIT, reporter, prefix=prefix, tz=tz
         )
 
 
 async def follow_instead(database: Database, draft_id: int, case_id: int, person_id: int) -> None:
     """The resident says an existing case is theirs: follow it, drop the draft."""
     async with database.transaction() as session:
-        await cases.follow(session, case_id, person_id)
+        await lifecycle.follow(session, case_id, person_id)
         await session.execute(
             delete(Case).where(Case.id == draft_id, Case.status == CaseStatus.DRAFT)
         )

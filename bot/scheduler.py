@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot import cases
+from bot.cases import lifecycle
+from bot.cases.desk import Desk
 from bot.config import Settings
-from bot.desk import Desk
 from bot.digest import daily_digest
 from bot.escalation import sla_tick
 from bot.media import MediaStore
@@ -40,12 +40,12 @@ async def auto_close(
     """Close resolved cases whose reporter did not answer within `after_hours`."""
     now = now or utcnow()
     async with database.sessions() as session:
-        due = await cases.overdue_resolved(session, now - timedelta(hours=after_hours))
+        due = await lifecycle.overdue_resolved(session, now - timedelta(hours=after_hours))
     closed = 0
     for case_id in due:
         try:
-            await desk.act(case_id, cases.Action.CLOSE, None, note="auto", now=now)
-        except cases.CaseError:
+            await desk.act(case_id, lifecycle.Action.CLOSE, None, note="auto", now=now)
+        except lifecycle.CaseError:
             continue  # answered or closed meanwhile
         closed += 1
     if closed:

@@ -9,10 +9,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot import cases, reports
-from bot import queue as work_queue
+from bot import reports
+from bot.cases import lifecycle as cases
+from bot.cases import work_queue
+from bot.cases.desk import Desk
 from bot.config import Settings
-from bot.desk import Desk
 from bot.errors import PoliteError
 from bot.places import routing
 from bot.places.geo import distance_m

@@ -10,8 +10,9 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy import update
 
-from bot import cases, reports
-from bot.desk import Desk
+from bot import reports
+from bot.cases import lifecycle
+from bot.cases.desk import Desk
 from bot.errors import PoliteError
 from bot.texts import Translator
 from handlers.callbacks import Feedback, Verdict
@@ -41,19 +42,19 @@ async def on_feedback(
     case_id, verdict = callback_data.case_id, callback_data.verdict
     chat = query.from_user.id
     if verdict is Verdict.FIXED:
-        await desk.act(case_id, cases.Action.CONFIRM, person)
+        await desk.act(case_id, lifecycle.Action.CONFIRM, person)
         await query.answer()
         await bot.send_message(
             chat, t("feedback.thanks_rate"), reply_markup=rating_buttons(t, case_id)
         )
     elif verdict is Verdict.NOT_FIXED:
-        await desk.act(case_id, cases.Action.REOPEN, person)
+        await desk.act(case_id, lifecycle.Action.REOPEN, person)
         await query.answer()
         await state.set_state(FeedbackState.details)
         await state.set_data({"case_id": case_id, "why": "reopen"})
         await bot.send_message(chat, t("feedback.ask_why"), reply_markup=skip_button(t, case_id))
     elif verdict is Verdict.RATE:
-        await desk.act(case_id, cases.Action.RATE, person, rating=callback_data.value)
+        await desk.act(case_id, lifecycle.Action.RATE, person, rating=callback_data.value)
         await query.answer(t("feedback.rated", stars="⭐" * callback_data.value))
         await state.set_state(FeedbackState.comment)
         await state.set_data({"case_id": case_id})
@@ -115,7 +116,7 @@ async def details(
         await store_image(database, case.id, incoming_image(message), stage=stage)
     elif not note:
         raise reports.ReportError("report.text_please")
-    await desk.act(case.id, cases.Action.ADD_INFO, person, note=note or None)
+    await desk.act(case.id, lifecycle.Action.ADD_INFO, person, note=note or None)
     await state.clear()
     await message.answer(
         t("feedback.details_saved", number=case.number or ""), reply_markup=main_menu(t)

@@ -8,7 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot import find
+from bot.cases import find
 from bot.errors import PoliteError
 from bot.texts import Translator
 from handlers.filters import HasRole

@@ -9,7 +9,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
-from bot.cases import Action, Outcome
+from bot.cases.lifecycle import Action, Outcome
 from bot.texts import Translator
 from handlers.callbacks import (
     CaseDuty,

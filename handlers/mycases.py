@@ -10,7 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot import case_views
+from bot.cases import views as case_views
 from bot.errors import PoliteError
 from bot.texts import Translator
 from handlers.callbacks import CaseOpen, CasePage

@@ -9,9 +9,9 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from sqlalchemy import select
 
-from bot import queue as work_queue
+from bot.cases import work_queue
+from bot.cases.desk import Desk
 from bot.config import Settings
-from bot.desk import Desk
 from bot.errors import PoliteError
 from bot.people import staff
 from bot.places import routing

@@ -11,8 +11,8 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot import reports
+from bot.cases.desk import Desk
 from bot.categories import table
-from bot.desk import Desk
 from bot.media import MediaStore
 from bot.texts import Translator
 from handlers.callbacks import Nav, ReportNav

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import cases
 from bot.app import App
+from bot.cases import lifecycle as cases
 from storage.models import Case, Person, Role
 from tests.emulator.client import BotMessage, TestUser
 from tests.emulator.files import make_image

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
-from bot.cases import Action
+from bot.cases.lifecycle import Action
 from bot.commands import ADMIN_COMMANDS, COMMANDS, OVERSIGHT_COMMANDS
 from bot.people import staff
 from bot.places.areas import import_file

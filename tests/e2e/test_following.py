@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot import cases
 from bot.app import App
-from bot.cases import Action
+from bot.cases import lifecycle as cases
+from bot.cases.lifecycle import Action
 from bot.scheduler import auto_close
 from storage.models import Case, CaseEvent, CaseFollower, CaseStatus
 from storage.types import utcnow

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot import cases, reports
-from bot.cases import Action, CaseError
+from bot import reports
+from bot.cases import lifecycle as cases
+from bot.cases.lifecycle import Action, CaseError
 from bot.escalation import WATCHES, Step, _claim
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseEvent, CaseFollower, CaseStatus, Person, Role

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot import find
 from bot.admin_cli import DEMO_FILE
+from bot.cases import find
 from bot.people import organisation, staff
 from bot.places.areas import import_file
 from storage.db import Database

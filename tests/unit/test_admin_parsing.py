@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.cases.find import parse
 from bot.categories.table import duration
 from bot.errors import PoliteError
-from bot.find import parse
 from handlers.long_text import chunks
 from storage.models import CaseStatus
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cases import RULES, Action, allowed
+from bot.cases.lifecycle import RULES, Action, allowed
 from storage.models import CaseStatus, Person, Role
 
 S = CaseStatus

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.masking import mask_personal_numbers
+from bot.cases.masking import mask_personal_numbers
 
 
 @pytest.mark.parametrize(

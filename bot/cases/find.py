@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, select
 
-from bot.cases import OPEN
+from bot.cases.lifecycle import OPEN
 from bot.errors import PoliteError
 from bot.people.scope import area_for, area_ids
 from storage.db import Database

@@ -15,10 +15,10 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto
 from sqlalchemy import func, select
 
-from bot import cases
-from bot.cases import Action, Outcome
+from bot.cases import lifecycle as cases
+from bot.cases.lifecycle import Action, Outcome
+from bot.cases.news import Notifier
 from bot.categories import departments, table
-from bot.notify import Notifier
 from bot.places import routing
 from bot.texts import Catalogue, Translator
 from storage.db import Database

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
-from bot.cases import STAFF
+from bot.cases.lifecycle import STAFF
 from storage.db import Database
 from storage.models import (
     Area,

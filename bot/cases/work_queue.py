@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, or_, select
 
-from bot.cases import OPEN
+from bot.cases.lifecycle import OPEN
 from storage.db import Database
 from storage.models import Area, Case, CaseEvent, Person, Role
 from storage.types import utcnow

@@ -10,7 +10,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select
 
-from bot.cases import Action, Outcome
+from bot.cases.lifecycle import Action, Outcome
 from bot.texts import Catalogue, Translator
 from storage.db import Database
 from storage.models import Area, Case, CaseMedia, Person
