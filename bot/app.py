@@ -19,9 +19,9 @@ from bot.cases.desk import Desk
 from bot.cases.news import Notifier
 from bot.config import Settings
 from bot.lean_aiogram import build_hot_types
-from bot.media import MediaStore
 from bot.metrics import Metrics
 from bot.people.registration import mark_unreachable
+from bot.reports.media import MediaStore
 from bot.scheduler import create_scheduler, keep_interrupted
 from bot.sender import Sender, SenderTask
 from bot.shared_budget import SharedBudget

@@ -16,9 +16,9 @@ from bot.cases.desk import Desk
 from bot.config import Settings
 from bot.digest import daily_digest
 from bot.escalation import sla_tick
-from bot.media import MediaStore
 from bot.notices import remind_unacknowledged
 from bot.ranking import PublishButton, send_monthly
+from bot.reports.media import MediaStore
 from storage import updates as journal
 from storage.db import Database
 from storage.types import utcnow

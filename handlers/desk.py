@@ -9,7 +9,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot import reports
 from bot.cases import lifecycle as cases
 from bot.cases import work_queue
 from bot.cases.desk import Desk
@@ -17,6 +16,7 @@ from bot.config import Settings
 from bot.errors import PoliteError
 from bot.places import routing
 from bot.places.geo import distance_m
+from bot.reports import drafts
 from bot.texts import Translator
 from handlers.callbacks import CaseDuty, Duty
 from handlers.filters import MenuButton
@@ -197,9 +197,9 @@ async def _typed(
 ) -> tuple[Case, str]:
     text = (message.text or "").strip()
     if not text:
-        raise reports.ReportError("report.text_please")
+        raise drafts.ReportError("report.text_please")
     if len(text) > MAX_NOTE:
-        raise reports.ReportError("report.too_long", length=len(text), limit=MAX_NOTE)
+        raise drafts.ReportError("report.too_long", length=len(text), limit=MAX_NOTE)
     case = await _case_for(database, person, int((await state.get_data()).get("case_id") or 0))
     return case, text
 

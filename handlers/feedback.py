@@ -10,10 +10,10 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy import update
 
-from bot import reports
 from bot.cases import lifecycle
 from bot.cases.desk import Desk
 from bot.errors import PoliteError
+from bot.reports import drafts
 from bot.texts import Translator
 from handlers.callbacks import Feedback, Verdict
 from handlers.keyboards import main_menu, rating_buttons, skip_button
@@ -86,7 +86,7 @@ async def comment(
 ) -> None:
     text = (message.text or "").strip()
     if len(text) > MAX_COMMENT:
-        raise reports.ReportError("report.too_long", length=len(text), limit=MAX_COMMENT)
+        raise drafts.ReportError("report.too_long", length=len(text), limit=MAX_COMMENT)
     case_id = (await state.get_data()).get("case_id")
     await _check_reporter(database, int(case_id or 0), person)
     async with database.transaction() as session:
@@ -107,15 +107,13 @@ async def details(
     data = await state.get_data()
     case = await _check_reporter(database, int(data.get("case_id") or 0), person)
     note = (message.text or message.caption or "").strip()
-    if len(note) > reports.MAX_DESCRIPTION:
-        raise reports.ReportError(
-            "report.too_long", length=len(note), limit=reports.MAX_DESCRIPTION
-        )
+    if len(note) > drafts.MAX_DESCRIPTION:
+        raise drafts.ReportError("report.too_long", length=len(note), limit=drafts.MAX_DESCRIPTION)
     if message.photo or message.document:
         stage = str(data.get("why") or "info")
         await store_image(database, case.id, incoming_image(message), stage=stage)
     elif not note:
-        raise reports.ReportError("report.text_please")
+        raise drafts.ReportError("report.text_please")
     await desk.act(case.id, lifecycle.Action.ADD_INFO, person, note=note or None)
     await state.clear()
     await message.answer(

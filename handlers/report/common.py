@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from aiogram.types import Message
 
-from bot import reports
+from bot.reports import drafts
 from bot.telegram import DOWNLOAD_LIMIT
 from storage.db import Database
 from storage.models import MediaKind
@@ -36,7 +36,7 @@ def incoming_image(message: Message) -> Incoming:
         )
     document = message.document
     if document is not None and (document.file_size or 0) > DOWNLOAD_LIMIT:
-        raise reports.ReportError("report.file_too_big")
+        raise drafts.ReportError("report.file_too_big")
     if document is not None and (document.mime_type or "").startswith("image/"):
         return Incoming(
             document.file_id,
@@ -46,14 +46,14 @@ def incoming_image(message: Message) -> Incoming:
             document.file_size,
             message.media_group_id,
         )
-    raise reports.ReportError("report.photos_only")
+    raise drafts.ReportError("report.photos_only")
 
 
 async def store_image(
     database: Database, case_id: int, image: Incoming, stage: str = "report"
-) -> reports.PhotoAdded:
+) -> drafts.PhotoAdded:
     """Keep an image of a case: the report's photos (at most five), or later evidence."""
-    return await reports.add_photo(
+    return await drafts.add_photo(
         database,
         case_id,
         file_id=image.file_id,

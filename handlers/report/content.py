@@ -12,7 +12,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot import reports
+from bot.reports import drafts
 from bot.texts import Translator
 from handlers.callbacks import Nav, ReportNav
 from handlers.report import keyboards, steps
@@ -21,7 +21,7 @@ from handlers.report.steps import Flow, ReportState
 
 
 async def describe(message: Message, flow: Flow) -> None:
-    draft = await reports.describe(flow.database, flow.require_draft().id, message.text or "")
+    draft = await drafts.describe(flow.database, flow.require_draft().id, message.text or "")
     await steps.advance(flow, draft)
 
 
@@ -30,22 +30,22 @@ async def photo(message: Message, flow: Flow) -> None:
     draft = flow.require_draft()
     image = incoming_image(message)
     added = await store_image(flow.database, draft.id, image)
-    if not added.added and added.count >= reports.MAX_PHOTOS:
-        await flow.say("report.photo_limit", limit=reports.MAX_PHOTOS)
+    if not added.added and added.count >= drafts.MAX_PHOTOS:
+        await flow.say("report.photo_limit", limit=drafts.MAX_PHOTOS)
         return
     current = await flow.state.get_state()
     if current == ReportState.photos.state:
         await _update_photo_prompt(flow, draft.id, added.count, image.media_group_id)
         return
     if current == ReportState.description.state and message.caption:
-        await steps.advance(flow, await reports.describe(flow.database, draft.id, message.caption))
+        await steps.advance(flow, await drafts.describe(flow.database, draft.id, message.caption))
         return
     if image.media_group_id is not None and not await _first_of_album(flow, image.media_group_id):
         return  # one answer per album, not one per photo
     if current == ReportState.description.state:
         await flow.say("report.photo_needs_text", count=added.count)
     else:
-        await flow.say("report.photo_added", count=added.count, limit=reports.MAX_PHOTOS)
+        await flow.say("report.photo_added", count=added.count, limit=drafts.MAX_PHOTOS)
 
 
 async def _first_of_album(flow: Flow, media_group_id: str) -> bool:
@@ -61,7 +61,7 @@ async def _update_photo_prompt(
 ) -> None:
     """One prompt per photo or album, with the count and the Done button; album photos edit it."""
     data = await flow.state.get_data()
-    text = flow.t("report.photos_received", count=count, limit=reports.MAX_PHOTOS)
+    text = flow.t("report.photos_received", count=count, limit=drafts.MAX_PHOTOS)
     markup = keyboards.photos(flow.t, case_id, count)
     if media_group_id is not None and data.get("album") == media_group_id:
         with suppress(TelegramBadRequest):
@@ -87,7 +87,7 @@ async def not_an_image(message: Message, t: Translator) -> None:
     """Video, voice, audio, a PDF or a sticker while a report is open."""
     try:
         incoming_image(message)
-    except reports.ReportError as error:
+    except drafts.ReportError as error:
         await message.answer(t(error.key, **error.values))
 
 

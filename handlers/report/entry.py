@@ -7,9 +7,9 @@ from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot import reports
 from bot.places.geo import Located
 from bot.places.index import area_index
+from bot.reports import drafts
 from handlers.callbacks import ReportAnswer, ReportCategory
 from handlers.filters import HasRole, MenuButton
 from handlers.keyboards import main_menu
@@ -21,12 +21,12 @@ from storage.models import Role
 
 async def _may_report(flow: Flow) -> None:
     if flow.person.banned:
-        raise reports.ReportError("report.banned")
+        raise drafts.ReportError("report.banned")
     settings = flow.settings
-    again = await reports.next_allowed_at(flow.database, flow.person.id, settings.reports_per_hour)
+    again = await drafts.next_allowed_at(flow.database, flow.person.id, settings.reports_per_hour)
     if again is not None:
         when = again.astimezone(settings.tz).strftime("%H:%M")
-        raise reports.ReportError("report.rate_limited", limit=settings.reports_per_hour, when=when)
+        raise drafts.ReportError("report.rate_limited", limit=settings.reports_per_hour, when=when)
 
 
 async def start_report(message: Message, flow: Flow) -> None:
@@ -35,15 +35,15 @@ async def start_report(message: Message, flow: Flow) -> None:
         await flow.say("report.resume")
         await steps.advance(flow, flow.draft)
         return
-    draft = await reports.start(flow.database, flow.person.id)
+    draft = await drafts.start(flow.database, flow.person.id)
     await flow.state.set_data({"case_id": draft.id})
     await steps.advance(flow, draft)
 
 
 async def start_patrol(message: Message, flow: Flow) -> None:
     """/patrol: an officer files what they found on patrol, with the same steps."""
-    draft = flow.draft or await reports.start(flow.database, flow.person.id)
-    draft = await reports.mark_officer_found(flow.database, draft.id)
+    draft = flow.draft or await drafts.start(flow.database, flow.person.id)
+    draft = await drafts.mark_officer_found(flow.database, draft.id)
     await flow.state.set_data({"case_id": draft.id})
     await flow.say("report.patrol_started")
     await steps.advance(flow, draft)
@@ -53,12 +53,12 @@ async def start_with_photo(message: Message, flow: Flow) -> None:
     """A photo sent outside a report starts one; the caption is the description."""
     await _may_report(flow)
     image = incoming_image(message)
-    draft = await reports.start(flow.database, flow.person.id)
+    draft = await drafts.start(flow.database, flow.person.id)
     await store_image(flow.database, draft.id, image)
     if message.caption:
         try:
-            draft = await reports.describe(flow.database, draft.id, message.caption)
-        except reports.ReportError as error:
+            draft = await drafts.describe(flow.database, draft.id, message.caption)
+        except drafts.ReportError as error:
             await flow.say(error.key, **error.values)
     data = {"case_id": draft.id, "photos_done": True, "album": image.media_group_id}
     await flow.state.set_data(data)
@@ -69,10 +69,10 @@ async def start_with_photo(message: Message, flow: Flow) -> None:
 async def start_with_place(message: Message, flow: Flow) -> None:
     """A location or venue sent outside a report starts one at that place."""
     await _may_report(flow)
-    draft = await reports.start(flow.database, flow.person.id)
+    draft = await drafts.start(flow.database, flow.person.id)
     located, inside = await locate(flow, message)
     assert message.location is not None
-    draft = await reports.place(
+    draft = await drafts.place(
         flow.database,
         draft.id,
         latitude=message.location.latitude,
@@ -101,7 +101,7 @@ async def locate(flow: Flow, message: Message) -> tuple[Located | None, bool]:
 
 async def cancel(message: Message, flow: Flow) -> None:
     if flow.draft is not None:
-        await reports.discard(flow.database, flow.draft.id)
+        await drafts.discard(flow.database, flow.draft.id)
     had_state = await flow.state.get_state() is not None
     await flow.state.clear()
     key = "report.cancelled" if flow.draft is not None or had_state else "report.nothing_to_cancel"
@@ -110,7 +110,7 @@ async def cancel(message: Message, flow: Flow) -> None:
 
 async def choose_category(query: CallbackQuery, callback_data: ReportCategory, flow: Flow) -> None:
     draft = await flow.own_draft(callback_data.case_id)
-    draft = await reports.choose_category(flow.database, draft, callback_data.category_id)
+    draft = await drafts.choose_category(flow.database, draft, callback_data.category_id)
     await query.answer()
     await steps.advance(flow, draft)
 
@@ -118,7 +118,7 @@ async def choose_category(query: CallbackQuery, callback_data: ReportCategory, f
 async def answer_question(query: CallbackQuery, callback_data: ReportAnswer, flow: Flow) -> None:
     draft = await flow.own_draft(callback_data.case_id)
     already_urgent = draft.urgent
-    draft, urgent = await reports.answer(
+    draft, urgent = await drafts.answer(
         flow.database, draft, callback_data.key, callback_data.option
     )
     await query.answer()

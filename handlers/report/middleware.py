@@ -8,7 +8,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 
-from bot import reports
+from bot.reports import drafts
 from handlers.report.steps import Flow
 
 
@@ -32,6 +32,6 @@ class FlowMiddleware(BaseMiddleware):
             settings=data["settings"],
             state=data["state"],
             person=person,
-            draft=await reports.draft_of(database, person.id),
+            draft=await drafts.draft_of(database, person.id),
         )
         return await handler(event, data)

@@ -7,7 +7,7 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot import reports
+from bot.reports import drafts
 from handlers.callbacks import Nav, ReportNav
 from handlers.filters import MenuButton
 from handlers.keyboards import main_menu
@@ -22,7 +22,7 @@ async def shared_place(message: Message, flow: Flow) -> None:
     draft = flow.require_draft()
     assert message.location is not None
     located, inside = await locate(flow, message)
-    draft = await reports.place(
+    draft = await drafts.place(
         flow.database,
         draft.id,
         latitude=message.location.latitude,
@@ -40,16 +40,16 @@ async def shared_place(message: Message, flow: Flow) -> None:
 async def typed_address(message: Message, flow: Flow) -> None:
     text = (message.text or "").strip()
     if len(text) > MAX_ADDRESS:
-        raise reports.ReportError("report.address_too_long", limit=MAX_ADDRESS)
-    if len(text) < reports.MIN_DESCRIPTION:
-        raise reports.ReportError("report.too_short")
-    draft = await reports.place(flow.database, flow.require_draft().id, address=text)
+        raise drafts.ReportError("report.address_too_long", limit=MAX_ADDRESS)
+    if len(text) < drafts.MIN_DESCRIPTION:
+        raise drafts.ReportError("report.too_short")
+    draft = await drafts.place(flow.database, flow.require_draft().id, address=text)
     await message.answer(flow.t("report.address_noted"), reply_markup=main_menu(flow.t))
     await steps.ask_community(flow, draft)
 
 
 async def not_there(message: Message, flow: Flow) -> None:
-    draft = await reports.place(flow.database, flow.require_draft().id)
+    draft = await drafts.place(flow.database, flow.require_draft().id)
     await message.answer(flow.t("report.not_there_noted"), reply_markup=main_menu(flow.t))
     await steps.ask_community(flow, draft)
 
@@ -62,7 +62,7 @@ async def place_back(message: Message, flow: Flow) -> None:
 
 async def choose_community(query: CallbackQuery, callback_data: ReportNav, flow: Flow) -> None:
     draft = await flow.own_draft(callback_data.case_id)
-    draft = await reports.choose_community(flow.database, draft.id, callback_data.target)
+    draft = await drafts.choose_community(flow.database, draft.id, callback_data.target)
     await query.answer()
     await flow.state.update_data(place_done=True)
     await steps.advance(flow, draft)

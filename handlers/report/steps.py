@@ -13,9 +13,9 @@ from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 
-from bot import reports
 from bot.categories import table
 from bot.config import Settings
+from bot.reports import drafts
 from bot.texts import Translator
 from handlers.keyboards import main_menu
 from handlers.report import keyboards
@@ -58,7 +58,7 @@ class Flow:
     def require_draft(self) -> Case:
         """The draft being written; a message after it was submitted or cancelled is refused."""
         if self.draft is None:
-            raise reports.ReportError("report.gone")
+            raise drafts.ReportError("report.gone")
         return self.draft
 
     async def own_draft(self, case_id: int) -> Case:
@@ -68,8 +68,8 @@ class Flow:
         async with self.database.sessions() as session:
             case = await session.get(Case, case_id)
         if case is not None and case.reporter_id == self.person.id and case.status != S.DRAFT:
-            raise reports.ReportError("report.already_submitted", number=case.number or "")
-        raise reports.ReportError("error.stale_button")
+            raise drafts.ReportError("report.already_submitted", number=case.number or "")
+        raise drafts.ReportError("error.stale_button")
 
 
 async def advance(flow: Flow, draft: Case) -> None:
@@ -82,7 +82,7 @@ async def missing_step(flow: Flow, draft: Case) -> str:
     chosen = await table.category(flow.database, draft.category_id)
     if chosen is None:
         return "category"
-    if reports.next_question(chosen, draft.answers) is not None:
+    if drafts.next_question(chosen, draft.answers) is not None:
         return "question"
     if not draft.description:
         return "description"
@@ -114,19 +114,19 @@ async def back(flow: Flow, draft: Case, current: str) -> None:
 
 
 async def _reset_answers(flow: Flow, draft: Case) -> Case:
-    return await reports.reset_answers(flow.database, draft.id)
+    return await drafts.reset_answers(flow.database, draft.id)
 
 
 async def ask_category(flow: Flow, draft: Case) -> None:
     await flow.state.set_state(ReportState.category)
-    choices = await reports.categories(flow.database)
+    choices = await drafts.categories(flow.database)
     markup = keyboards.categories(flow.t, draft.id, choices, flow.language)
     await flow.bot.send_message(flow.chat_id, flow.t("report.ask_category"), reply_markup=markup)
 
 
 async def ask_question(flow: Flow, draft: Case) -> None:
     chosen = await table.category(flow.database, draft.category_id)
-    index = reports.next_question(chosen, draft.answers)
+    index = drafts.next_question(chosen, draft.answers)
     if chosen is None or index is None:
         await advance(flow, draft)
         return
@@ -149,10 +149,10 @@ async def ask_description(flow: Flow, draft: Case) -> None:
 
 async def ask_photos(flow: Flow, draft: Case) -> None:
     await flow.state.set_state(ReportState.photos)
-    count = await reports.photo_count(flow.database, draft.id)
+    count = await drafts.photo_count(flow.database, draft.id)
     message = await flow.bot.send_message(
         flow.chat_id,
-        flow.t("report.ask_photos", count=count, limit=reports.MAX_PHOTOS),
+        flow.t("report.ask_photos", count=count, limit=drafts.MAX_PHOTOS),
         reply_markup=keyboards.photos(flow.t, draft.id, count),
     )
     await flow.state.update_data(photos_message_id=message.message_id)
@@ -167,7 +167,7 @@ async def ask_place(flow: Flow, draft: Case) -> None:
 
 
 async def ask_community(flow: Flow, draft: Case, key: str = "report.ask_community") -> None:
-    choices = await reports.communities(flow.database)
+    choices = await drafts.communities(flow.database)
     if not choices:  # no areas configured: the case waits in the triage queue
         await flow.state.update_data(place_done=True)
         await advance(flow, await _fresh(flow, draft))
@@ -192,7 +192,7 @@ async def summary_text(flow: Flow, draft: Case) -> str:
         t("report.summary_title"),
         t("report.summary_category", category=table.category_text(t, chosen, draft.answers)),
         t("report.summary_description", description=draft.description or "—"),
-        t("report.summary_photos", count=await reports.photo_count(flow.database, draft.id)),
+        t("report.summary_photos", count=await drafts.photo_count(flow.database, draft.id)),
         t("report.summary_place", place=await place_text(flow, draft)),
         t("report.summary_anonymous_on" if draft.anonymous else "report.summary_anonymous_off"),
     ]
@@ -206,7 +206,7 @@ async def summary_text(flow: Flow, draft: Case) -> str:
 
 
 async def place_text(flow: Flow, draft: Case) -> str:
-    area = await reports.area_name(flow.database, draft.area_id)
+    area = await drafts.area_name(flow.database, draft.area_id)
     parts = []
     if draft.latitude is not None:
         parts.append(flow.t("report.place_location"))
@@ -227,7 +227,7 @@ async def finish_place(flow: Flow, draft: Case) -> None:
 
 
 async def _fresh(flow: Flow, draft: Case) -> Case:
-    return await reports.draft_of(flow.database, draft.reporter_id) or draft
+    return await drafts.draft_of(flow.database, draft.reporter_id) or draft
 
 
 def _escape(text: str) -> str:

@@ -10,10 +10,10 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot import reports
 from bot.cases.desk import Desk
 from bot.categories import table
-from bot.media import MediaStore
+from bot.reports import drafts
+from bot.reports.media import MediaStore
 from bot.texts import Translator
 from handlers.callbacks import Nav, ReportNav
 from handlers.keyboards import main_menu
@@ -44,7 +44,7 @@ async def on_nav(
         return
     await query.answer()
     if action is Nav.CANCEL:
-        await reports.discard(flow.database, draft.id)
+        await drafts.discard(flow.database, draft.id)
         await flow.state.clear()
         await _drop_buttons(query)
         await flow.bot.send_message(flow.chat_id, t("report.cancelled"), reply_markup=main_menu(t))
@@ -58,10 +58,10 @@ async def on_nav(
     elif action is Nav.EDIT_PART:
         await _edit_part(flow, draft, callback_data.target)
     elif action is Nav.ANONYMOUS:
-        draft = await reports.set_anonymous(flow.database, draft.id, not draft.anonymous)
+        draft = await drafts.set_anonymous(flow.database, draft.id, not draft.anonymous)
         await _refresh_summary(query, flow, draft)
     elif action is Nav.SHARE:
-        draft = await reports.set_share_identity(flow.database, draft.id, not draft.share_identity)
+        draft = await drafts.set_share_identity(flow.database, draft.id, not draft.share_identity)
         await _refresh_summary(query, flow, draft)
     elif action is Nav.FOLLOW:
         await _follow(flow, draft, callback_data.target)
@@ -74,16 +74,16 @@ async def _submit(
 ) -> None:
     person = flow.person
     if person.banned:  # banned while writing: the draft stays, nothing is filed
-        raise reports.ReportError("report.banned")
+        raise drafts.ReportError("report.banned")
     settings, t = flow.settings, flow.t
     again = None
     if person.role == Role.RESIDENT:  # staff on patrol file as many as they find
-        again = await reports.next_allowed_at(flow.database, person.id, settings.reports_per_hour)
+        again = await drafts.next_allowed_at(flow.database, person.id, settings.reports_per_hour)
     if again is not None:
         when = again.astimezone(settings.tz).strftime("%H:%M")
-        raise reports.ReportError("report.rate_limited", limit=settings.reports_per_hour, when=when)
+        raise drafts.ReportError("report.rate_limited", limit=settings.reports_per_hour, when=when)
     if not (await flow.state.get_data()).get("duplicate_checked"):
-        found = await reports.duplicates(
+        found = await drafts.duplicates(
             flow.database, draft, settings.duplicate_radius_m, settings.duplicate_days
         )
         await flow.state.update_data(duplicate_checked=True)
@@ -91,7 +91,7 @@ async def _submit(
             await query.answer()
             await _show_duplicate(flow, draft, found[0])
             return
-    outcome = await reports.submit(
+    outcome = await drafts.submit(
         flow.database, draft.id, person, settings.case_prefix, settings.tz
     )
     media.download_soon(outcome.case.id)
@@ -111,9 +111,9 @@ async def _submit(
 
 async def _self_handle(flow: Flow, draft: Case, media: MediaStore) -> None:
     if not draft.officer_found:
-        raise reports.ReportError("error.stale_button")
+        raise drafts.ReportError("error.stale_button")
     settings, t = flow.settings, flow.t
-    outcome = await reports.self_handle(
+    outcome = await drafts.self_handle(
         flow.database,
         draft.id,
         flow.person,
@@ -153,7 +153,7 @@ async def _show_duplicate(flow: Flow, draft: Case, existing: Case) -> None:
         description=(existing.description or "")[:200],
     )
     markup = keyboards.duplicate(t, draft.id, existing.id)
-    photo = await reports.first_photo(flow.database, existing.id)
+    photo = await drafts.first_photo(flow.database, existing.id)
     if photo is not None and photo.kind == "photo":
         await flow.bot.send_photo(flow.chat_id, photo.file_id, caption=text, reply_markup=markup)
     else:
@@ -162,13 +162,13 @@ async def _show_duplicate(flow: Flow, draft: Case, existing: Case) -> None:
 
 async def _follow(flow: Flow, draft: Case, existing_id: int) -> None:
     settings = flow.settings
-    nearby = await reports.duplicates(
+    nearby = await drafts.duplicates(
         flow.database, draft, settings.duplicate_radius_m, settings.duplicate_days
     )
     existing = next((case for case in nearby if case.id == existing_id), None)
     if existing is None:  # forged, or the case was closed meanwhile
-        raise reports.ReportError("error.stale_button")
-    await reports.follow_instead(flow.database, draft.id, existing.id, flow.person.id)
+        raise drafts.ReportError("error.stale_button")
+    await drafts.follow_instead(flow.database, draft.id, existing.id, flow.person.id)
     await flow.state.clear()
     await flow.bot.send_message(
         flow.chat_id,
@@ -179,7 +179,7 @@ async def _follow(flow: Flow, draft: Case, existing_id: int) -> None:
 
 async def _edit_part(flow: Flow, draft: Case, index: int) -> None:
     if not 0 <= index < len(keyboards.EDIT_PARTS):
-        raise reports.ReportError("error.stale_button")
+        raise drafts.ReportError("error.stale_button")
     part = keyboards.EDIT_PARTS[index]
     if part == "photos":
         await flow.state.update_data(photos_done=False)

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot import reports
 from bot.cases import lifecycle as cases
 from bot.cases.lifecycle import Action, CaseError
 from bot.escalation import WATCHES, Step, _claim
+from bot.reports import drafts
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseEvent, CaseFollower, CaseStatus, Person, Role
 from storage.types import utcnow
@@ -30,21 +30,21 @@ async def people(database: Database) -> tuple[Person, Person, Person]:
 
 
 async def draft(database: Database, reporter: Person, category_id: int = 1) -> Case:
-    case = await reports.start(database, reporter.id)
-    await reports.choose_category(database, case, category_id)
-    return await reports.describe(database, case.id, "楼道堆物")
+    case = await drafts.start(database, reporter.id)
+    await drafts.choose_category(database, case, category_id)
+    return await drafts.describe(database, case.id, "楼道堆物")
 
 
 async def test_submit_numbers_deadlines_and_audit(database: Database) -> None:
     reporter, _, _ = await people(database)
     case = await draft(database, reporter)
-    outcome = await reports.submit(database, case.id, reporter, None)
+    outcome = await drafts.submit(database, case.id, reporter, None)
     submitted = outcome.case
     assert submitted.number == f"MQ-{submitted.id:06d}"
     assert submitted.accept_due_at - submitted.submitted_at == timedelta(minutes=30)
     assert submitted.resolve_due_at - submitted.submitted_at == timedelta(hours=24)
     with pytest.raises(CaseError) as again:
-        await reports.submit(database, case.id, reporter, None)
+        await drafts.submit(database, case.id, reporter, None)
     assert again.value.key == "case.wrong_status"
     async with database.sessions() as session:
         events = (await session.scalars(select(CaseEvent))).all()
@@ -55,8 +55,8 @@ async def test_the_street_code_and_case_prefix_give_the_number(database: Databas
     reporter, _, _ = await people(database)
     async with database.transaction() as session:
         session.add(Area(code="jn", name="江南街道", level=AreaLevel.STREET))
-    first = await reports.submit(database, (await draft(database, reporter)).id, reporter, None)
-    second = await reports.submit(database, (await draft(database, reporter)).id, reporter, "XY")
+    first = await drafts.submit(database, (await draft(database, reporter)).id, reporter, None)
+    second = await drafts.submit(database, (await draft(database, reporter)).id, reporter, "XY")
     assert first.case.number is not None
     assert first.case.number.startswith("JN-")
     assert second.case.number is not None
@@ -67,7 +67,7 @@ async def test_concurrent_submits_file_one_case(database: Database) -> None:
     reporter, _, _ = await people(database)
     case = await draft(database, reporter)
     results = await asyncio.gather(
-        *(reports.submit(database, case.id, reporter, None) for _ in range(4)),
+        *(drafts.submit(database, case.id, reporter, None) for _ in range(4)),
         return_exceptions=True,
     )
     assert sum(not isinstance(r, Exception) for r in results) == 1
@@ -77,7 +77,7 @@ async def test_concurrent_submits_file_one_case(database: Database) -> None:
 async def test_the_whole_loop_with_rework_and_one_rating(database: Database) -> None:
     reporter, neighbour, officer = await people(database)
     case_id = (
-        await reports.submit(database, (await draft(database, reporter)).id, reporter, None)
+        await drafts.submit(database, (await draft(database, reporter)).id, reporter, None)
     ).case.id
     async with database.transaction() as session:
         await cases.follow(session, case_id, neighbour.id)
@@ -109,10 +109,10 @@ async def test_the_whole_loop_with_rework_and_one_rating(database: Database) -> 
 async def test_merging_makes_the_reporter_a_follower(database: Database) -> None:
     reporter, neighbour, officer = await people(database)
     original = (
-        await reports.submit(database, (await draft(database, reporter)).id, reporter, None)
+        await drafts.submit(database, (await draft(database, reporter)).id, reporter, None)
     ).case
     repeat = (
-        await reports.submit(database, (await draft(database, neighbour)).id, neighbour, None)
+        await drafts.submit(database, (await draft(database, neighbour)).id, neighbour, None)
     ).case
     async with database.transaction() as session:
         with pytest.raises(CaseError):
@@ -131,29 +131,29 @@ async def test_merging_makes_the_reporter_a_follower(database: Database) -> None
 async def test_duplicates_are_found_by_distance_category_and_age(database: Database) -> None:
     reporter, neighbour, _ = await people(database)
     near = await draft(database, reporter)
-    await reports.place(database, near.id, latitude=30.0, longitude=104.0)
-    await reports.submit(database, near.id, reporter, None)
+    await drafts.place(database, near.id, latitude=30.0, longitude=104.0)
+    await drafts.submit(database, near.id, reporter, None)
     mine = await draft(database, neighbour)
-    mine = await reports.place(database, mine.id, latitude=30.0003, longitude=104.0)  # ~33 m
-    assert [c.id for c in await reports.duplicates(database, mine, 50, 14)] == [near.id]
-    assert await reports.duplicates(database, mine, 20, 14) == []
+    mine = await drafts.place(database, mine.id, latitude=30.0003, longitude=104.0)  # ~33 m
+    assert [c.id for c in await drafts.duplicates(database, mine, 50, 14)] == [near.id]
+    assert await drafts.duplicates(database, mine, 20, 14) == []
     later = utcnow() + timedelta(days=15)
-    assert await reports.duplicates(database, mine, 50, 14, now=later) == []
+    assert await drafts.duplicates(database, mine, 50, 14, now=later) == []
     other_kind = await draft(database, neighbour, category_id=2)
-    other_kind = await reports.place(database, other_kind.id, latitude=30.0003, longitude=104.0)
-    assert await reports.duplicates(database, other_kind, 50, 14) == []
+    other_kind = await drafts.place(database, other_kind.id, latitude=30.0003, longitude=104.0)
+    assert await drafts.duplicates(database, other_kind, 50, 14) == []
 
 
 async def test_rate_limit_window(database: Database) -> None:
     reporter, _, _ = await people(database)
     for _ in range(2):
-        await reports.submit(database, (await draft(database, reporter)).id, reporter, None)
-    again = await reports.next_allowed_at(database, reporter.id, per_hour=2)
+        await drafts.submit(database, (await draft(database, reporter)).id, reporter, None)
+    again = await drafts.next_allowed_at(database, reporter.id, per_hour=2)
     assert again is not None
     assert timedelta(minutes=59) < again - utcnow() <= timedelta(hours=1)
-    assert await reports.next_allowed_at(database, reporter.id, per_hour=3) is None
+    assert await drafts.next_allowed_at(database, reporter.id, per_hour=3) is None
     assert (
-        await reports.next_allowed_at(database, reporter.id, 2, now=utcnow() + timedelta(hours=2))
+        await drafts.next_allowed_at(database, reporter.id, 2, now=utcnow() + timedelta(hours=2))
         is None
     )
 
@@ -181,7 +181,7 @@ async def test_an_escalation_step_is_claimed_by_one_instance(database: Database)
 
     reporter, _, _ = await people(database)
     case = (
-        await reports.submit(database, (await draft(database, reporter)).id, reporter, None)
+        await drafts.submit(database, (await draft(database, reporter)).id, reporter, None)
     ).case
     results = await asyncio.gather(
         *(_claim(database, case, WATCHES[0], Step.TO_LEAD) for _ in range(4))
