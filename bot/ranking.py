@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from bot import notices, stats
 from bot.audience import Audience, Kind
-from bot.digest import claim
+from bot.deadlines.digest import claim
 from bot.indicators import Counts
 from bot.stats_view import percent, score
 from bot.texts import Catalogue, Translator

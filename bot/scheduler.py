@@ -14,8 +14,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.cases import lifecycle
 from bot.cases.desk import Desk
 from bot.config import Settings
-from bot.digest import daily_digest
-from bot.escalation import sla_tick
+from bot.deadlines.digest import daily_digest
+from bot.deadlines.escalation import sla_tick
 from bot.notices import remind_unacknowledged
 from bot.ranking import PublishButton, send_monthly
 from bot.reports.media import MediaStore

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
-from bot.digest import daily_digest
-from bot.escalation import sla_tick
+from bot.deadlines.digest import daily_digest
+from bot.deadlines.escalation import sla_tick
 from bot.people import staff
 from bot.places.areas import import_file
 from storage.models import CaseEvent, Role

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.cases import lifecycle as cases
 from bot.cases.lifecycle import Action, CaseError
-from bot.escalation import WATCHES, Step, _claim
+from bot.deadlines.escalation import WATCHES, Step, _claim
 from bot.reports import drafts
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseEvent, CaseFollower, CaseStatus, Person, Role

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.escalation import Step, step_due
+from bot.deadlines.escalation import Step, step_due
 from bot.timing.quiet_hours import in_quiet_hours
 
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
