@@ -31,11 +31,11 @@ from typing import Any
 from sqlalchemy import insert, literal, select
 
 from bench.common import peak_rss_mb, report
-from bot import notices
 from bot.app import create_app
-from bot.audience import Audience, Kind
 from bot.config import Settings
-from bot.sender import Sender
+from bot.notices import plans
+from bot.notices.audience import Audience, Kind
+from bot.notices.sender import Sender
 from bot.throttle import Throttle
 from handlers.notices.keyboards import ack_button
 from storage import migrate
@@ -81,9 +81,9 @@ async def _seed(path: Path, recipients: int) -> None:
 
 async def _plan_now(path: Path) -> None:
     database = Database(f"sqlite+aiosqlite:///{path}")
-    draft = notices.Draft(TEXT, Audience(Kind.RESIDENTS), notices.NOW)
+    draft = plans.Draft(TEXT, Audience(Kind.RESIDENTS), plans.NOW)
     async with database.transaction() as session:
-        await notices.save_plan(session, draft, None, AUTHOR_ID, tz=time_zone())
+        await plans.save_plan(session, draft, None, AUTHOR_ID, tz=time_zone())
     await database.dispose()
 
 

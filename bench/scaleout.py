@@ -39,8 +39,9 @@ from sqlalchemy.engine import make_url
 from bench import mixed_load
 from bench.common import Stopwatch, report
 from bench.proxy import RoundRobinProxy
-from bot import admin_cli, notices
-from bot.audience import Audience, Kind
+from bot import admin_cli
+from bot.notices import plans
+from bot.notices.audience import Audience, Kind
 from bot.people import staff
 from storage import migrate
 from storage.db import Database
@@ -121,10 +122,10 @@ async def _seed(database: Database, subscribers: int) -> None:
 
 async def _plan_notice(database: Database) -> None:
     """The admin's "send now" notice to every subscribed resident; the senders pick it up."""
-    draft = notices.Draft(NOTICE, Audience(Kind.RESIDENTS), notices.NOW)
+    draft = plans.Draft(NOTICE, Audience(Kind.RESIDENTS), plans.NOW)
     async with database.transaction() as session:
         author = await session.scalar(select(Person).where(Person.tg_id == ADMIN_ID))
-        await notices.save_plan(session, draft, author, ADMIN_ID, tz=_tz())
+        await plans.save_plan(session, draft, author, ADMIN_ID, tz=_tz())
 
 
 def _telegram_limits() -> Limits | None:

@@ -20,10 +20,10 @@ from bot.cases.news import Notifier
 from bot.config import Settings
 from bot.lean_aiogram import build_hot_types
 from bot.metrics import Metrics
+from bot.notices.sender import Sender, SenderTask
 from bot.people.registration import mark_unreachable
 from bot.reports.media import MediaStore
 from bot.scheduler import create_scheduler, keep_interrupted
-from bot.sender import Sender, SenderTask
 from bot.shared_budget import SharedBudget
 from bot.telegram import RetryMiddleware, create_bot
 from bot.texts import Catalogue
@@ -200,7 +200,7 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
         claim_timeout=timedelta(seconds=settings.outbox_claim_seconds),
         tz=settings.tz,
         quiet=settings.quiet_hours,
-        metrics=metrics,
+        on_delivery=metrics.count_delivery,
     )
     sending = SenderTask(sender)
     dispatcher.startup.register(sending.start)

@@ -18,7 +18,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
 from storage.db import Database
-from storage.models import Case, CaseStatus
+from storage.models import Case, CaseStatus, DeliveryState
 from storage.types import utcnow
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -88,6 +88,10 @@ class Metrics:
 
     def count_retry_after(self, source: object) -> None:
         self.registry.register(RetryAfterCollector(source))
+
+    def count_delivery(self, state: DeliveryState) -> None:
+        """One notice delivery finished (sent, blocked, failed, or pending again)."""
+        self.deliveries.labels(state.value).inc()
 
     def watch(self, scheduler: BaseScheduler) -> None:
         """Record each tick's lag behind its schedule."""

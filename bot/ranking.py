@@ -19,10 +19,11 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select
 
-from bot import notices, stats
-from bot.audience import Audience, Kind
+from bot import stats
 from bot.deadlines.digest import claim
 from bot.indicators import Counts
+from bot.notices import plans
+from bot.notices.audience import Audience, Kind
 from bot.stats_view import percent, score
 from bot.texts import Catalogue, Translator
 from bot.timing.periods import Period, previous_month
@@ -168,6 +169,6 @@ async def publish(
         key = {"name": PUBLISHED, "key": ranking.period.first_day.isoformat()}
         if not await insert_if_absent(session, JobRun, key, ["name", "key"]):
             return False
-        draft = notices.Draft(text=body, audience=Audience(Kind.RESIDENTS), schedule=notices.NOW)
-        await notices.save_plan(session, draft, admin, chat_id, tz)
+        draft = plans.Draft(text=body, audience=Audience(Kind.RESIDENTS), schedule=plans.NOW)
+        await plans.save_plan(session, draft, admin, chat_id, tz)
     return True

@@ -18,12 +18,12 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import audience, campaigns, notices, subscriptions
-from bot.audience import Audience, Kind
 from bot.errors import PoliteError
+from bot.notices import audience, campaigns, plans, subscriptions
+from bot.notices.audience import Audience, Kind
+from bot.notices.schedules import Repeat, Schedule, parse
+from bot.notices.sender import render
 from bot.places import routing
-from bot.schedules import Repeat, Schedule, parse
-from bot.sender import render
 from bot.telegram import MESSAGE_LIMIT
 from bot.texts import Translator
 from handlers.callbacks import Compose, Step
@@ -349,7 +349,7 @@ async def _save(
         await state.clear()
         await message.edit_text(t("campaign.created", name=campaign.name, number=campaign.id))
         return
-    draft = notices.Draft(
+    draft = plans.Draft(
         text=data["text"],
         audience=chosen,
         schedule=Schedule(Repeat(data["repeat"]), data["spec"]),
@@ -359,7 +359,7 @@ async def _save(
         ack=data.get("ack", False),
     )
     async with database.transaction() as session:
-        plan = await notices.save_plan(session, draft, person, message.chat.id, tz)
+        plan = await plans.save_plan(session, draft, person, message.chat.id, tz)
     await state.clear()
     key = "compose.sending" if data["spec"] == "now" else "compose.scheduled"
     when = describe_when(t, data["repeat"], data["spec"], tz)

@@ -13,7 +13,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot import notices
+from bot.notices import plans as notices
 from bot.telegram import MESSAGE_LIMIT
 from bot.texts import Translator
 from handlers.callbacks import NoticeAck, PlanAction, PlanManage

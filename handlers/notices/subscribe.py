@@ -9,9 +9,9 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup
 from sqlalchemy import func, select
 
-from bot import subscriptions
 from bot.config import Settings
 from bot.errors import PoliteError
+from bot.notices import subscriptions
 from bot.places import routing
 from bot.texts import Translator
 from handlers.callbacks import Sub, SubPick

@@ -9,13 +9,13 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from bot import notices, outbox
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
-from bot.audience import Audience, Kind
 from bot.config import Settings
+from bot.notices import outbox, plans
+from bot.notices.audience import Audience, Kind
+from bot.notices.sender import Sender
 from bot.places.areas import import_file
-from bot.sender import Sender
 from handlers.notices.keyboards import ack_button
 from storage.models import Area, Delivery, DeliveryState, Notice, Person, Subscription
 from tests.conftest import running_bot
@@ -56,7 +56,9 @@ async def test_a_notice_reaches_everyone_once_within_the_limits(
         notice = await outbox.create_notice(
             app.database, None, "周六 9:00 犬只免疫登记", people, False
         )
-        sender = Sender(app.bot, app.database, app.catalogue, ack_button, metrics=app.metrics)
+        sender = Sender(
+            app.bot, app.database, app.catalogue, ack_button, on_delivery=app.metrics.count_delivery
+        )
         while await sender.run_once():
             pass
         progress = await outbox.progress(app.database, notice.id)
@@ -160,9 +162,9 @@ async def test_a_thousand_subscribers_get_a_notice_within_telegrams_limits(
         async with app.database.transaction() as session:
             areas = {a.code: a.id for a in (await session.scalars(select(Area))).all()}
             chosen = Audience(Kind.RESIDENTS, tuple(areas[c] for c in codes[:5]))
-            plan = await notices.save_plan(
+            plan = await plans.save_plan(
                 session,
-                notices.Draft("犬只免疫登记日", chosen, notices.NOW),
+                plans.Draft("犬只免疫登记日", chosen, plans.NOW),
                 None,
                 None,
                 app.settings.tz,

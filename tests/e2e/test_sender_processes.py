@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot import outbox
+from bot.notices import outbox
 from storage import migrate
 from storage.db import Database
 from storage.models import Person

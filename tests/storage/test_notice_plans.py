@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot import notices, outbox, subscriptions
 from bot.admin_cli import DEMO_FILE
-from bot.audience import Audience, Kind, count, resolve
 from bot.errors import PoliteError
+from bot.notices import outbox, subscriptions
+from bot.notices import plans as notices
+from bot.notices.audience import Audience, Kind, count, resolve
+from bot.notices.schedules import Repeat, Schedule
 from bot.people import staff
 from bot.places.areas import import_file
-from bot.schedules import Repeat, Schedule
 from storage.db import Database
 from storage.models import (
     Area,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from bot import outbox
+from bot.notices import outbox
 from storage.db import Database
 from storage.models import DeliveryState, Person
 from storage.types import utcnow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from bot.sender_lock import SenderLock
+from bot.notices.sender_lock import SenderLock
 from storage.db import Database
 
 

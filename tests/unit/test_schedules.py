@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import PoliteError
-from bot.schedules import Repeat, Schedule, parse
+from bot.notices.schedules import Repeat, Schedule, parse
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -13,11 +13,11 @@ from datetime import datetime, time, timedelta, tzinfo
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import audience, outbox
-from bot.audience import Audience
 from bot.errors import PoliteError
+from bot.notices import audience, outbox
+from bot.notices.audience import Audience
+from bot.notices.schedules import Repeat, Schedule
 from bot.places import tree
-from bot.schedules import Repeat, Schedule
 from bot.timing.quiet_hours import in_quiet_hours, quiet_hours_end
 from storage.db import Database
 from storage.models import (

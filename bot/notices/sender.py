@@ -20,9 +20,9 @@ from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, Telegra
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select, update
 
-from bot import notices, outbox
-from bot.metrics import Metrics
-from bot.sender_lock import SenderLock
+from bot.notices import outbox
+from bot.notices import plans as notices
+from bot.notices.sender_lock import SenderLock
 from bot.telegram import broadcasting
 from bot.texts import Catalogue, Translator
 from bot.timing.quiet_hours import in_quiet_hours
@@ -51,9 +51,9 @@ class Sender:
         claim_timeout: timedelta = outbox.STALE_CLAIM,
         tz: tzinfo = UTC,
         quiet: tuple[clock, clock] | None = None,
-        metrics: Metrics | None = None,
+        on_delivery: Callable[[DeliveryState], None] | None = None,
     ) -> None:
-        self.metrics = metrics
+        self.on_delivery = on_delivery  # counts each delivery's outcome (the metrics)
         self.lock = SenderLock(database)
         self.bot = bot
         self.database = database
@@ -113,8 +113,8 @@ class Sender:
         except TelegramAPIError as failure:
             state, error = DeliveryState.FAILED, str(failure)
         await outbox.finish(self.database, delivery.id, state, error)
-        if self.metrics is not None:
-            self.metrics.deliveries.labels(state.value).inc()
+        if self.on_delivery is not None:
+            self.on_delivery(state)
 
     async def _deliver(self, chat_id: int, notice: Notice, t: Translator) -> None:
         text = render(notice, t)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from bot.audience import Audience, Kind
 from bot.errors import PoliteError
-from bot.notices import Draft, save_plan
-from bot.schedules import Repeat, Schedule
+from bot.notices.audience import Audience, Kind
+from bot.notices.plans import Draft, save_plan
+from bot.notices.schedules import Repeat, Schedule
 from bot.texts import Translator
 from storage.db import Database
 from storage.models import Campaign, Person
