@@ -4,8 +4,8 @@ A database of its own (`minqing_bench_<pid>` on the server of `BENCH_POSTGRES_DS
 migrated, seeded with the demo street and N cases over 12 months (default 1,000,000; see
 `bench.stats_seed`) and dropped at the end. Measured, each the median of several runs, for the
 last whole month before today (Asia/Shanghai): the indicators of the whole street
-(`stats_month_s`, `bot.stats.report`) and of one community (`stats_community_s`), cases per day
-(`daily_s`), everything /stats gathers (`stats_command_s`), the red/black list (`ranking_s`), and
+(`stats_month_s`, `bot.figures.stats.report`) and of one community (`stats_community_s`), cases
+per day (`daily_s`), everything /stats gathers (`stats_command_s`), the red/black list (`ranking_s`), and
 the month's register with reporters as .xlsx and as CSV. Each export format runs in a fresh
 subprocess (`bench.stats_export`): `export_peak_rss_mb` is that process's peak resident memory
 while exporting (Linux's VmHWM, reset just before the export: the interpreter and its imports
@@ -28,9 +28,9 @@ from sqlalchemy import select
 
 from bench.common import Stopwatch, report
 from bench.stats_seed import scratch_database, seed
-from bot import ranking, stats, stats_view
-from bot.export import Format
+from bot.figures import ranking, stats, stats_view
 from bot.people import scope
+from bot.register.export import Format
 from bot.timing.periods import Period, previous_month
 from storage import migrate
 from storage.db import Database

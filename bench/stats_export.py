@@ -19,8 +19,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.common import Stopwatch
-from bot import export
-from bot.export import Format, Register
+from bot.register import export
+from bot.register.export import Format, Register
 from bot.texts import Catalogue
 from bot.timing import periods
 from storage.db import Database

@@ -157,7 +157,7 @@ def _database_command(args: argparse.Namespace) -> Callable[[Database], Awaitabl
 
 def _export_request(args: argparse.Namespace, language: str) -> export_cli.Request:
     from bot import export_cli
-    from bot.export import Format
+    from bot.register.export import Format
 
     return export_cli.Request(
         first=args.first,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot import export
 from bot.errors import PoliteError
-from bot.export import Format, Register
 from bot.people.scope import area_ids
+from bot.register import export
+from bot.register.export import Format, Register
 from bot.texts import Catalogue
 from bot.timing import periods
 from storage.db import Database

@@ -16,8 +16,8 @@ from bot.cases.desk import Desk
 from bot.config import Settings
 from bot.deadlines.digest import daily_digest
 from bot.deadlines.escalation import sla_tick
+from bot.figures.ranking import PublishButton, send_monthly
 from bot.notices.plans import remind_unacknowledged
-from bot.ranking import PublishButton, send_monthly
 from bot.reports.media import MediaStore
 from storage import updates as journal
 from storage.db import Database

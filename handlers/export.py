@@ -11,10 +11,10 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import FSInputFile, Message
 
-from bot import export
 from bot.errors import PoliteError
-from bot.export import Format, Register
 from bot.people import scope
+from bot.register import export
+from bot.register.export import Format, Register
 from bot.telegram import UPLOAD_LIMIT
 from bot.texts import Translator
 from handlers.filters import HasRole

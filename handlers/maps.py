@@ -9,7 +9,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
-from bot import maps
+from bot.figures import maps
 from bot.people import scope
 from bot.texts import Translator
 from handlers.filters import HasRole

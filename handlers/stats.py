@@ -16,8 +16,8 @@ from aiogram.types import (
     Message,
 )
 
-from bot import charts, ranking, stats_view
 from bot.errors import PoliteError
+from bot.figures import charts, ranking, stats_view
 from bot.people import scope
 from bot.texts import Translator
 from bot.timing import periods

@@ -12,9 +12,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from bot import ranking
 from bot.app import App, create_app
 from bot.config import Settings
+from bot.figures import ranking
 from bot.notices import subscriptions
 from bot.people import staff
 from bot.people.registration import set_language

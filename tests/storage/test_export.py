@@ -16,8 +16,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot import export
-from bot.export import Format, Register
+from bot.register import export
+from bot.register.export import Format, Register
 from bot.texts import Catalogue
 from bot.timing.periods import month_of
 from storage import migrate

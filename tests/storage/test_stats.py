@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from bot import ranking, stats
-from bot.indicators import Counts, Figures
+from bot.figures import ranking, stats
+from bot.figures.indicators import Counts, Figures
 from bot.timing.periods import month_of
 from storage.db import Database
 from storage.models import AreaLevel

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.export import Deadline, Format, accept_deadline, file_name, resolve_deadline
-from bot.maps import is_overdue
-from bot.sheets import defused
+from bot.figures.maps import is_overdue
+from bot.register.export import Deadline, Format, accept_deadline, file_name, resolve_deadline
+from bot.register.sheets import defused
 from bot.timing.periods import month_of
 from storage.models import CaseStatus as S
 

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import ranking, stats
-from bot.indicators import Counts, median
-from bot.stats_view import duration, percent
+from bot.figures import ranking, stats
+from bot.figures.indicators import Counts, median
+from bot.figures.stats_view import duration, percent
 from bot.texts import Catalogue, Translator
 from bot.timing.periods import month_of
 from handlers.long_text import chunks

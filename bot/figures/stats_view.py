@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot import stats
-from bot.indicators import Counts, Figures
+from bot.figures import stats
+from bot.figures.indicators import Counts, Figures
 from bot.people import scope as scopes
 from bot.texts import Translator
 from bot.timing.periods import Period

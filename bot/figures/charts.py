@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from bot.figures.stats_view import View, category_name
 from bot.people.scope import area_name
-from bot.stats_view import View, category_name
 from bot.texts import Translator
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def render(t: Translator, view: View) -> bytes:
     """The PNG of the view, labelled in the reader's language."""
     from matplotlib.figure import Figure  # loaded on first use: it is big (~60 MB of RSS)
 
-    from bot.fonts import use_cjk_font
+    from bot.figures.fonts import use_cjk_font
 
     use_cjk_font()
     grids = view.tree.grids(view.scope)

@@ -49,7 +49,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.indicators import Counts, Figures, median
+from bot.figures.indicators import Counts, Figures, median
 from bot.timing.periods import Period
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseStatus

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import aliased
 
-from bot.sheets import Cell, CsvSheet, Sheet, XlsxSheet
+from bot.register.sheets import Cell, CsvSheet, Sheet, XlsxSheet
 from bot.texts import Translator
 from bot.timing.periods import Period
 from storage.db import Database

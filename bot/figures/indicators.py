@@ -1,4 +1,4 @@
-"""The counts behind the indicators and the rates made from them (definitions: `bot.stats`).
+"""The counts behind the indicators and the rates made from them (definitions: `bot.figures.stats`).
 
 Counts add up, so a community's figures are the sum of its cases' groups; medians do not, so
 they are computed for each group separately. A rate whose denominator is zero is None ("no

@@ -127,7 +127,7 @@ def render(case_map: CaseMap, t: Translator, title: str) -> bytes:
     """The map as PNG bytes (CPU-bound: call it in a worker thread)."""
     from matplotlib.figure import Figure  # loaded on first use: it is big (~60 MB of RSS)
 
-    from bot.fonts import use_cjk_font
+    from bot.figures.fonts import use_cjk_font
 
     use_cjk_font()
     figure = Figure(figsize=FIGURE_INCHES, dpi=DPI)

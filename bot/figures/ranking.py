@@ -19,12 +19,12 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select
 
-from bot import stats
 from bot.deadlines.digest import claim
-from bot.indicators import Counts
+from bot.figures import stats
+from bot.figures.indicators import Counts
+from bot.figures.stats_view import percent, score
 from bot.notices import plans
 from bot.notices.audience import Audience, Kind
-from bot.stats_view import percent, score
 from bot.texts import Catalogue, Translator
 from bot.timing.periods import Period, previous_month
 from storage.db import Database
