@@ -36,7 +36,7 @@ from bot.config import Settings
 from bot.notices import plans
 from bot.notices.audience import Audience, Kind
 from bot.notices.sender import Sender
-from bot.throttle import Throttle
+from bot.telegram.throttle import Throttle
 from handlers.notices.keyboards import ack_button
 from storage import migrate
 from storage.db import Database

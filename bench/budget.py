@@ -15,8 +15,8 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bench.common import Stopwatch, report
-from bot.shared_budget import SharedBudget
-from bot.throttle import Throttle
+from bot.telegram.shared_budget import SharedBudget
+from bot.telegram.throttle import Throttle
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 BOT_ID = 424242

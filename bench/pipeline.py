@@ -34,8 +34,8 @@ from bot import admin_cli
 from bot.app import create_app
 from bot.config import Settings
 from bot.runner import run_polling
-from bot.telegram import api_server
-from bot.throttle import Throttle
+from bot.telegram.session import api_server
+from bot.telegram.throttle import Throttle
 
 UNLIMITED = 1_000_000
 STARTUP_CALLS = frozenset({"deleteWebhook", "getMe", "setMyCommands"})

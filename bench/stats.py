@@ -5,13 +5,12 @@ migrated, seeded with the demo street and N cases over 12 months (default 1,000,
 `bench.stats_seed`) and dropped at the end. Measured, each the median of several runs, for the
 last whole month before today (Asia/Shanghai): the indicators of the whole street
 (`stats_month_s`, `bot.figures.stats.report`) and of one community (`stats_community_s`), cases
-per day (`daily_s`), everything /stats gathers (`stats_command_s`), the red/black list (`ranking_s`), and
-the month's register with reporters as .xlsx and as CSV. Each export format runs in a fresh
-subprocess (`bench.stats_export`): `export_peak_rss_mb` is that process's peak resident memory
-while exporting (Linux's VmHWM, reset just before the export: the interpreter and its imports
-count, the spikes of importing do not; the larger of the two formats) and
-`export_rss_growth_mb` is how much that peak exceeds the memory resident before the export.
-"""
+per day (`daily_s`), everything /stats gathers (`stats_command_s`), the red/black list
+(`ranking_s`), and the month's register with reporters as .xlsx and as CSV. Each export format
+runs in a fresh subprocess (`bench.stats_export`): `export_peak_rss_mb` is that process's peak
+resident memory while exporting (Linux's VmHWM, reset just before the export: the interpreter
+and its imports count, the spikes of importing do not; the larger of the two formats) and
+`export_rss_growth_mb` is how much that peak exceeds the memory resident before the export."""
 
 from __future__ import annotations
 

@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_with_database(db_settings, work))
             return 0
         if args.command == "serve-api":
-            from bot.open311 import serve_api
+            from app.open311_server import serve_api
 
             local = load_settings(LocalSettings)
             _configure_logging(local.log_level)

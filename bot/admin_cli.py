@@ -57,7 +57,7 @@ async def add_person(
 
 
 async def invite(settings: Settings, role: Role, area_code: str | None) -> None:
-    from bot.telegram import RetryMiddleware, create_bot  # aiogram is slow to import: only here
+    from bot.telegram.session import RetryMiddleware, create_bot
 
     database = Database(settings.database_url)
     bot = create_bot(

@@ -14,7 +14,6 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from aiogram.utils.token import extract_bot_id
 from redis.asyncio import Redis
 
-from bot import commands
 from bot.cases.desk import Desk
 from bot.cases.news import Notifier
 from bot.config import Settings
@@ -24,10 +23,11 @@ from bot.notices.sender import Sender, SenderTask
 from bot.people.registration import mark_unreachable
 from bot.reports.media import MediaStore
 from bot.scheduler import create_scheduler, keep_interrupted
-from bot.shared_budget import SharedBudget
-from bot.telegram import RetryMiddleware, create_bot
+from bot.telegram import commands
+from bot.telegram.session import RetryMiddleware, create_bot
+from bot.telegram.shared_budget import SharedBudget
+from bot.telegram.throttle import Throttle
 from bot.texts import Catalogue
-from bot.throttle import Throttle
 from handlers import get_routers
 from handlers.keyboards import card_buttons, notice_buttons
 from handlers.middlewares import PersonMiddleware, UpdateJournalMiddleware

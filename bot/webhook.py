@@ -13,10 +13,10 @@ from aiogram.types import Update
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot import open311
+from app import open311_server
 from bot.app import App
 from bot.metrics import CONTENT_TYPE
-from bot.open311_feed import Feed
+from bot.open311.feed import Feed
 from handlers.middlewares import UpdateOutcome
 
 log = logging.getLogger(__name__)
@@ -76,5 +76,5 @@ def web_application(app: App) -> web.Application:
     web_app.router.add_get("/healthz", health)
     web_app.router.add_get("/metrics", metrics)
     if app.settings.open311_enabled:
-        open311.mount(web_app, Feed(app.database, app.catalogue, app.settings.tz))
+        open311_server.mount(web_app, Feed(app.database, app.catalogue, app.settings.tz))
     return web_app

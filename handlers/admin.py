@@ -8,7 +8,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.telegram import MESSAGE_LIMIT
+from bot.telegram.session import MESSAGE_LIMIT
 from bot.texts import Translator
 from handlers.filters import HasRole
 from storage import updates as journal

@@ -15,7 +15,7 @@ from bot.errors import PoliteError
 from bot.people import scope
 from bot.register import export
 from bot.register.export import Format, Register
-from bot.telegram import UPLOAD_LIMIT
+from bot.telegram.session import UPLOAD_LIMIT
 from bot.texts import Translator
 from handlers.filters import HasRole
 from storage.db import Database

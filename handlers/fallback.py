@@ -6,7 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot.commands import staff_only_commands
+from bot.telegram.commands import staff_only_commands
 from bot.texts import Translator
 
 

@@ -9,8 +9,8 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot import commands
 from bot.people.registration import set_language
+from bot.telegram import commands
 from bot.texts import Catalogue, Translator
 from handlers.callbacks import LanguageChoice
 from handlers.filters import MenuButton

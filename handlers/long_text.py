@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from aiogram.types import Message
 
-from bot.telegram import MESSAGE_LIMIT
+from bot.telegram.session import MESSAGE_LIMIT
 
 
 def chunks(lines: Iterable[str], limit: int = MESSAGE_LIMIT, separator: str = "\n") -> list[str]:

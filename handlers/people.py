@@ -9,11 +9,11 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot import commands
 from bot.config import Settings
 from bot.errors import PoliteError
 from bot.people import bans, organisation, scope, staff
 from bot.people.registration import lookup
+from bot.telegram import commands
 from bot.texts import Catalogue, Translator
 from handlers.filters import HasRole
 from handlers.long_text import answer_lines

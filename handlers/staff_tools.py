@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.errors import PoliteError
 from bot.people import staff
 from bot.places import routing
-from bot.telegram import MESSAGE_LIMIT
+from bot.telegram.session import MESSAGE_LIMIT
 from bot.texts import Translator
 from handlers.filters import HasRole
 from handlers.keyboards import card_buttons

@@ -6,9 +6,9 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
-from bot import commands
-from bot.help import help_text
 from bot.people import staff
+from bot.telegram import commands
+from bot.telegram.help import help_text
 from bot.texts import Catalogue, Translator
 from handlers.filters import MenuButton
 from handlers.keyboards import main_menu

@@ -12,7 +12,7 @@ from aiogram.exceptions import TelegramAPIError
 from sqlalchemy import select
 
 from bot.cases.work_queue import Entry, queue
-from bot.telegram import MESSAGE_LIMIT
+from bot.telegram.session import MESSAGE_LIMIT
 from bot.texts import Catalogue, Translator
 from storage.db import Database
 from storage.models import JobRun, Person, Role

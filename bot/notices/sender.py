@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 from bot.notices import outbox
 from bot.notices import plans as notices
 from bot.notices.sender_lock import SenderLock
-from bot.telegram import broadcasting
+from bot.telegram.session import broadcasting
 from bot.texts import Catalogue, Translator
 from bot.timing.quiet_hours import in_quiet_hours
 from storage.db import Database

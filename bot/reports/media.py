@@ -14,7 +14,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from sqlalchemy import select, update
 
-from bot.telegram import DOWNLOAD_LIMIT
+from bot.telegram.session import DOWNLOAD_LIMIT
 from storage.db import Database
 from storage.models import CaseMedia
 

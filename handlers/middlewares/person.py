@@ -10,8 +10,8 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import TelegramObject, Update, User
 
-from bot import commands
 from bot.people.registration import Visitor, register
+from bot.telegram import commands
 from bot.texts import Catalogue
 from storage.db import Database
 from storage.models import Person

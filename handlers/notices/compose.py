@@ -24,7 +24,7 @@ from bot.notices.audience import Audience, Kind
 from bot.notices.schedules import Repeat, Schedule, parse
 from bot.notices.sender import render
 from bot.places import routing
-from bot.telegram import MESSAGE_LIMIT
+from bot.telegram.session import MESSAGE_LIMIT
 from bot.texts import Translator
 from handlers.callbacks import Compose, Step
 from handlers.filters import HasRole

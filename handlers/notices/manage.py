@@ -14,7 +14,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.notices import plans as notices
-from bot.telegram import MESSAGE_LIMIT
+from bot.telegram.session import MESSAGE_LIMIT
 from bot.texts import Translator
 from handlers.callbacks import NoticeAck, PlanAction, PlanManage
 from handlers.notices import keyboards

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from aiogram.types import Message
 
 from bot.reports import drafts
-from bot.telegram import DOWNLOAD_LIMIT
+from bot.telegram.session import DOWNLOAD_LIMIT
 from storage.db import Database
 from storage.models import MediaKind
 

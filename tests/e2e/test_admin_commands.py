@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 from bot.admin_cli import DEMO_FILE
 from bot.app import App
 from bot.cases.lifecycle import Action
-from bot.commands import ADMIN_COMMANDS, COMMANDS, OVERSIGHT_COMMANDS
 from bot.people import staff
 from bot.places.areas import import_file
+from bot.telegram.commands import ADMIN_COMMANDS, COMMANDS, OVERSIGHT_COMMANDS
 from storage.models import CaseStatus, Person, Role
 from tests.e2e.flows import FIRE, all_cases, file_report, fill_report, officer_does
 from tests.e2e.test_desk import IN_JN01_1, card_of

@@ -18,10 +18,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
+from app.open311_server import api_application
 from bot.app import create_app
 from bot.config import Settings
-from bot.open311 import api_application
-from bot.open311_feed import Feed
+from bot.open311.feed import Feed
 from bot.texts import Catalogue
 from bot.webhook import web_application
 from storage.db import Database

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
-from bot.commands import COMMANDS
+from bot.telegram.commands import COMMANDS
 from storage.models import Person, Role
 from tests.emulator import TelegramEmulator
 

@@ -120,7 +120,7 @@ def test_the_answers_generic_classes_survive_garbage_collection() -> None:
 # The commands that never talk to Telegram must not load aiogram at all.
 WITHOUT_TELEGRAM = """
 import sys
-import bot.__main__, bot.export_cli, bot.open311
+import bot.__main__, bot.export_cli, app.open311_server
 print("aiogram" in sys.modules)
 """
 

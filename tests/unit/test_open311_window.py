@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.errors import PoliteError
-from bot.open311_feed import window
+from bot.open311.feed import window
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 DAY = timedelta(days=1)

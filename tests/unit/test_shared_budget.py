@@ -17,8 +17,8 @@ from redis.asyncio import Redis
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.shared_budget import SharedBudget
-from bot.throttle import SECOND_S, Answer, Throttle
+from bot.telegram.shared_budget import SharedBudget
+from bot.telegram.throttle import SECOND_S, Answer, Throttle
 from tests.helpers import Clock
 
 pytestmark = pytest.mark.redis
@@ -267,7 +267,7 @@ async def test_without_redis_a_throttle_sends_within_its_own_limits(
     clock = Clock()
     client = Redis.from_url(f"redis://127.0.0.1:{closed_port()}/0")
     limiter = Throttle(25, clock=clock, sleep=clock.sleep, budget=SharedBudget(client, BOT_ID))
-    with caplog.at_level(logging.WARNING, logger="bot.shared_budget"):
+    with caplog.at_level(logging.WARNING, logger="bot.telegram.shared_budget"):
         await limiter.pause_everyone(1)
         for _ in range(3):
             await limiter.wait(7)
@@ -344,7 +344,7 @@ async def test_a_hung_redis_leaves_the_sending_to_the_local_throttle_soon(
         # The client waits far longer (conversation state and locks may), the budget does not.
         client = Redis.from_url(f"redis://127.0.0.1:{port}/0", socket_timeout=60)
         budget = SharedBudget(client, BOT_ID, timeout_s=0.2)
-        with caplog.at_level(logging.WARNING, logger="bot.shared_budget"):
+        with caplog.at_level(logging.WARNING, logger="bot.telegram.shared_budget"):
             answer = await asyncio.wait_for(budget.take(7, is_group=False, interactive=False), 30)
         await client.aclose()
     assert answer == Answer()  # go, as the local throttle decides

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cases.lifecycle import Action
-from bot.commands import COMMANDS
+from bot.telegram.commands import COMMANDS
 from bot.texts import Catalogue, Markup, TextRef, placeholders
 from storage.models import CaseStatus, Role
 

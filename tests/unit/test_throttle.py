@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.throttle import SECOND_S, Throttle
+from bot.telegram.throttle import SECOND_S, Throttle
 from tests.helpers import Clock
 
 

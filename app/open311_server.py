@@ -22,7 +22,7 @@ from multidict import MultiMapping
 
 from bot.config import LocalSettings
 from bot.errors import PoliteError
-from bot.open311_feed import STATUSES, Feed, Query, window
+from bot.open311.feed import STATUSES, Feed, Query, window
 from bot.signals import wait_for_signal
 from bot.texts import Catalogue
 from storage import migrate

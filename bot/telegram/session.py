@@ -26,7 +26,7 @@ from aiogram.exceptions import (
 from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
-from bot.throttle import Throttle
+from bot.telegram.throttle import Throttle
 
 log = logging.getLogger(__name__)
 

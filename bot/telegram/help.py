@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import COMMANDS
+from bot.telegram.commands import COMMANDS
 from bot.texts import Translator
 from storage.models import Role
 

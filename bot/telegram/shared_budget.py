@@ -26,7 +26,7 @@ from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
-from bot.throttle import CHAT_INTERVAL_S, GLOBAL_PER_S, GROUP_PER_MIN, SECOND_S, Answer
+from bot.telegram.throttle import CHAT_INTERVAL_S, GLOBAL_PER_S, GROUP_PER_MIN, SECOND_S, Answer
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,8 @@ SPREAD = 6
 # KEYS: overall window, broadcast window, chat interval, group window, pause.
 # ARGV: member, interactive, is_group, overall allowed, second (µs), burst allowed, burst span
 #       (µs), broadcast allowed, chat interval (ms), group allowed, group span (µs).
-# Returns {line, own, now} in µs of Redis's clock, as in bot.throttle.Answer: what holds every
-# message of this kind, what holds only this chat; both 0: the message was counted at `now`.
+# Returns {line, own, now} in µs of Redis's clock, as in bot.telegram.throttle.Answer: what holds
+# every message of this kind, what holds only this chat; both 0: the message was counted at `now`.
 RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
