@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from multidict import MultiMapping
 
+from app.shutdown import wait_for_signal
 from bot.config import LocalSettings
 from bot.errors import PoliteError
 from bot.open311.feed import STATUSES, Feed, Query, window
-from bot.signals import wait_for_signal
 from bot.texts import Catalogue
 from storage import migrate
 from storage.db import Database
@@ -47,7 +47,7 @@ async def serve_api(settings: LocalSettings) -> None:
     """Serve only the API on API_HOST:API_PORT until SIGINT or SIGTERM (python -m bot serve-api).
 
     Without aiogram: this process never talks to Telegram."""
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, one_trip_cursor=settings.sqlite_one_trip_cursor)
     try:
         await migrate.upgrade(database)
         feed = Feed(database, Catalogue.load(settings.default_language), settings.tz)

@@ -30,8 +30,8 @@ from typing import Any
 
 from sqlalchemy import insert, literal, select
 
+from app.wiring import create_app
 from bench.common import peak_rss_mb, report
-from bot.app import create_app
 from bot.config import Settings
 from bot.notices import plans
 from bot.notices.audience import Audience, Kind

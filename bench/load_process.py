@@ -20,8 +20,8 @@ import time
 from collections import Counter
 from typing import Any
 
+from app import admin_cli
 from bench.mixed_load import CASE_NUMBER, PatientUser, assign_places, demo_grids
-from bot import admin_cli
 from bot.places import areas
 from storage.models import AreaLevel
 from tests.e2e.flows import file_report

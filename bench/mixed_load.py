@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from shapely.geometry import Point, shape
 
-from bot import admin_cli
+from app import admin_cli
 from bot.places import areas
 from storage.models import AreaLevel
 from tests.e2e.flows import file_report

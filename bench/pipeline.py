@@ -29,11 +29,11 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.types import Message
 
+from app import admin_cli
+from app.runner import run_polling
+from app.wiring import create_app
 from bench.common import peak_rss_mb, percentile, report
-from bot import admin_cli
-from bot.app import create_app
 from bot.config import Settings
-from bot.runner import run_polling
 from bot.telegram.session import api_server
 from bot.telegram.throttle import Throttle
 

@@ -12,7 +12,7 @@ import itertools
 import aiohttp
 from aiohttp import web
 
-from bot.webhook import SECRET_HEADER
+from app.webhook import SECRET_HEADER
 
 FORWARD_TIMEOUT_S = 60
 

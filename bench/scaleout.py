@@ -36,10 +36,10 @@ import redis.asyncio as redis
 from sqlalchemy import func, insert, literal, select
 from sqlalchemy.engine import make_url
 
+from app import admin_cli
 from bench import mixed_load
 from bench.common import Stopwatch, report
 from bench.proxy import RoundRobinProxy
-from bot import admin_cli
 from bot.notices import plans
 from bot.notices.audience import Audience, Kind
 from bot.people import staff

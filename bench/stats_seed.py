@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
-from bot import admin_cli
+from app import admin_cli
 from bot.places import areas
 from storage.db import Database
 from storage.models import AreaLevel

@@ -31,6 +31,10 @@ class DatabaseSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///./data/bot.db"
+    # Patches on libraries' internals (app/lean_aiogram.py, storage/sqlite_driver.py): on by
+    # default for their speed and memory; off, the libraries run as they ship.
+    lean_aiogram: bool = True
+    sqlite_one_trip_cursor: bool = True
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     @field_validator("database_url")

@@ -25,8 +25,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage import sqlite_driver
-
 SQLITE_BUSY_TIMEOUT_S = 15
 IMMEDIATE = "sqlite_begin_immediate"
 # Read sessions on SQLite run without BEGIN: each SELECT reads the latest committed data by
@@ -62,12 +60,16 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine for `url`, with SQLite tuned as described above."""
+def create_engine(url: str, *, one_trip_cursor: bool = False, **kwargs: Any) -> AsyncEngine:
+    """An async engine for `url`, with SQLite tuned as described above. `one_trip_cursor` puts
+    the patched aiosqlite adapter of `storage/sqlite_driver.py` in place of SQLAlchemy's own (the
+    command line asks for it unless SQLITE_ONE_TRIP_CURSOR=false)."""
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_S})
-        if make_url(url).get_driver_name() == "aiosqlite":
+        if one_trip_cursor and make_url(url).get_driver_name() == "aiosqlite":
+            from storage import sqlite_driver  # only when asked: it subclasses private classes
+
             kwargs.setdefault("module", sqlite_driver.dbapi())
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
@@ -80,9 +82,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 class Database:
     """The engine and its session factory; `transaction()` is one unit of work."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, *, one_trip_cursor: bool = False, **engine_kwargs: Any) -> None:
         self.url = url
-        self.engine = create_engine(url, **engine_kwargs)
+        self.engine = create_engine(url, one_trip_cursor=one_trip_cursor, **engine_kwargs)
         self.sessions = async_sessionmaker(
             self.engine.execution_options(**{READS: True}), expire_on_commit=False
         )

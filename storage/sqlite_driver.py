@@ -1,14 +1,21 @@
-"""SQLAlchemy's aiosqlite adapter, with one trip to the driver's thread per statement.
+"""A patch on SQLAlchemy's aiosqlite adapter: one trip to the driver's thread per statement.
 
-aiosqlite runs SQLite in a thread of its own, and every call is a trip there and back: a queue,
-a thread switch, a future and a wake-up of the event loop. SQLAlchemy's adapter makes four for
-each SELECT (open a cursor, execute, fetch all, close) and three for each write, and one more
-for the rollback that resets every connection the pool takes back, even with no transaction
-open. Here a statement is one trip (the cursor is opened, run, read and closed in the thread),
-and the reset is skipped when SQLite says no transaction is open: about 60 trips fewer for each
-update a resident sends (bench/RESULTS.md, section 1).
+Upstream behaviour worked around: aiosqlite runs SQLite in a thread of its own, and every call
+is a trip there and back: a queue, a thread switch, a future and a wake-up of the event loop
+(aiosqlite issue #34). SQLAlchemy's adapter makes four for each SELECT (open a cursor, execute,
+fetch all, close) and three for each write, and one more for the rollback that resets every
+connection the pool takes back, even with no transaction open. Here a statement is one trip (the
+cursor is opened, run, read and closed in the thread), and the reset is skipped when SQLite says
+no transaction is open: about 60 trips fewer for each update a resident sends (bench/RESULTS.md,
+section 1). It subclasses SQLAlchemy's private `AsyncAdapt_aiosqlite_*` classes and calls
+aiosqlite's private `Connection._execute`.
 
 Server-side cursors (streamed results) keep SQLAlchemy's own cursor.
+
+Used only when `storage.db.Database(one_trip_cursor=True)` asks for it, as the command line does
+unless `SQLITE_ONE_TRIP_CURSOR=false`; importing `storage` does not install it.
+`tests/unit/test_patches.py` fails, naming this patch, when a private name it relies on
+disappears.
 """
 
 from __future__ import annotations

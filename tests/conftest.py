@@ -12,9 +12,9 @@ from typing import Any
 import asyncpg
 import pytest
 
-from bot.app import App, create_app
+from app.runner import run_polling
+from app.wiring import App, create_app
 from bot.config import Settings
-from bot.runner import run_polling
 from storage import migrate
 from storage.db import Database
 from tests.emulator import TelegramEmulator
@@ -87,8 +87,8 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[Database]:
-    """A migrated database on SQLite and on PostgreSQL."""
-    db = Database(database_url)
+    """A migrated database on SQLite and on PostgreSQL, built as the command line builds it."""
+    db = Database(database_url, one_trip_cursor=True)
     await migrate.upgrade(db)
     yield db
     await db.dispose()

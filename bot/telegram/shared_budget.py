@@ -35,9 +35,9 @@ PREFIX = "minqing:budget"
 RETRY_S = 5.0
 # Redis answers the budget in microseconds: one that has not answered in a second is taken for
 # hung and the local throttle decides alone, so sends go on at 5 s in 6 rather than 5 in 10.
-# The client's own timeout (bot.app.REDIS_TIMEOUT_S) bounds each read; this bounds the whole call,
-# connecting included. Above the event loop's worst lag measured under load (0.65 s), which would
-# count as a failure too.
+# The client's own timeout (app.wiring.REDIS_TIMEOUT_S) bounds each read; this bounds the whole
+# call, connecting included. Above the event loop's worst lag measured under load (0.65 s),
+# which would count as a failure too.
 TIMEOUT_S = 1.0
 WARN_EVERY_S = 60.0
 MINUTE_S = 60.0

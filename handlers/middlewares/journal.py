@@ -16,9 +16,9 @@ import logging
 import time
 import traceback
 from collections.abc import Awaitable, Callable
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram import BaseMiddleware
 from aiogram.exceptions import TelegramForbiddenError
@@ -26,7 +26,6 @@ from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import PoliteError
-from bot.metrics import Metrics
 from storage import updates as journal
 from storage.db import Database
 from storage.fsm import DatabaseStorage, Pending
@@ -46,8 +45,18 @@ class UpdateOutcome:
     attempts: int = 0
 
 
+class UpdateMetrics(Protocol):
+    """What the journal tells the process's metrics (app.metrics.Metrics is one)."""
+
+    def tracking(self) -> AbstractContextManager[Any]:
+        """Counts an update as in progress while it is handled."""
+
+    def handled(self, outcome: str, started: float) -> None:
+        """One update finished: handled, failed or duplicate, started at `started`."""
+
+
 class UpdateJournalMiddleware(BaseMiddleware):
-    def __init__(self, database: Database, metrics: Metrics | None = None) -> None:
+    def __init__(self, database: Database, metrics: UpdateMetrics | None = None) -> None:
         self.database = database
         self.metrics = metrics
         self.in_flight: set[asyncio.Future[Any]] = set()
@@ -79,7 +88,7 @@ class UpdateJournalMiddleware(BaseMiddleware):
             return None
         done = asyncio.get_running_loop().create_future()
         self.in_flight.add(done)
-        in_progress = self.metrics.in_progress.track_inprogress() if self.metrics else nullcontext()
+        in_progress = self.metrics.tracking() if self.metrics else nullcontext()
         try:
             with in_progress:
                 return await handler(event, data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.app import App
+from app.wiring import App
 from bot.cases import lifecycle as cases
 from storage.models import Case, Person, Role
 from tests.emulator.client import BotMessage, TestUser

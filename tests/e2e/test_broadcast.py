@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from bot.admin_cli import DEMO_FILE
-from bot.app import App
+from app.admin_cli import DEMO_FILE
+from app.wiring import App
 from bot.config import Settings
 from bot.notices import outbox, plans
 from bot.notices.audience import Audience, Kind

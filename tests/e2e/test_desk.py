@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from bot.admin_cli import DEMO_FILE
-from bot.app import App
+from app.admin_cli import DEMO_FILE
+from app.wiring import App
 from bot.config import Settings
 from bot.people import staff
 from bot.places.areas import import_file

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.admin_cli import DEMO_FILE
-from bot.app import App
+from app.admin_cli import DEMO_FILE
+from app.wiring import App
 from bot.deadlines.digest import daily_digest
 from bot.deadlines.escalation import sla_tick
 from bot.people import staff

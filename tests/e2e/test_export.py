@@ -18,9 +18,9 @@ from PIL import Image
 from sqlalchemy import select
 
 import handlers.export
-from bot.__main__ import main
-from bot.admin_cli import DEMO_FILE
-from bot.app import App
+from app.admin_cli import DEMO_FILE
+from app.cli import main
+from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
 from storage import migrate

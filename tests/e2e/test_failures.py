@@ -12,9 +12,9 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import select
 
-from bot.app import App
+from app.runner import replay_failed
+from app.wiring import App
 from bot.config import Settings
-from bot.runner import replay_failed
 from storage import migrate
 from storage import updates as journal
 from storage.db import Database

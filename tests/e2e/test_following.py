@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.app import App
+from app.clock import auto_close
+from app.wiring import App
 from bot.cases import lifecycle as cases
 from bot.cases.lifecycle import Action
-from bot.scheduler import auto_close
 from storage.models import Case, CaseEvent, CaseFollower, CaseStatus
 from storage.types import utcnow
 from tests.e2e.flows import all_cases, choose, file_report, fill_report, make_staff, officer_does

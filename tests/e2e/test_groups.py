@@ -3,8 +3,8 @@ people may act on a card there, others only see."""
 
 from __future__ import annotations
 
-from bot.admin_cli import DEMO_FILE
-from bot.app import App
+from app.admin_cli import DEMO_FILE
+from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
 from storage.models import Role

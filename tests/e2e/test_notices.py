@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.admin_cli import DEMO_FILE
-from bot.app import App
+from app.admin_cli import DEMO_FILE
+from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
 from handlers.callbacks import Compose, PlanAction, PlanManage, Step

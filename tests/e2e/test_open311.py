@@ -19,11 +19,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from app.open311_server import api_application
-from bot.app import create_app
+from app.webhook import web_application
+from app.wiring import create_app
 from bot.config import Settings
 from bot.open311.feed import Feed
 from bot.texts import Catalogue
-from bot.webhook import web_application
 from storage.db import Database
 from storage.models import (
     Area,

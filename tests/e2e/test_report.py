@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.app import App
+from app.wiring import App
 from storage.models import CaseEvent, CaseMedia, CaseStatus
 from tests.e2e.flows import FIRE, FIRE_EXIT, HERE, all_cases, choose, file_report
 from tests.emulator import TelegramEmulator

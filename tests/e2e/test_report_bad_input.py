@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
-from bot.app import App
+from app.wiring import App
 from bot.config import Settings
 from storage.models import Area, AreaLevel, CaseMedia, CaseStatus, Person
 from tests.conftest import running_bot

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.app import App
+from app.wiring import App
 from bot.telegram.commands import COMMANDS
 from storage.models import Person, Role
 from tests.emulator import TelegramEmulator

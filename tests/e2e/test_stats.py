@@ -12,13 +12,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from bot.app import App, create_app
+from app.clock import create_scheduler
+from app.wiring import App, create_app
 from bot.config import Settings
 from bot.figures import ranking
 from bot.notices import subscriptions
 from bot.people import staff
 from bot.people.registration import set_language
-from bot.scheduler import create_scheduler
 from handlers.callbacks import RankingPublish
 from handlers.stats import publish_button
 from storage.models import Area, NoticePlan, Person, Role

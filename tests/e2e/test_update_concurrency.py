@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from bot.app import App, create_app
+from app.runner import start_webhook, stop_webhook
+from app.wiring import App, create_app
 from bot.config import Settings
-from bot.runner import start_webhook, stop_webhook
 from tests.conftest import running_bot
 from tests.emulator import TelegramEmulator
 

@@ -12,10 +12,10 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import update
 
-from bot.app import App, create_app
+from app.clock import keep_interrupted
+from app.runner import replay_failed, start_webhook, stop_webhook
+from app.wiring import App, create_app
 from bot.config import Settings
-from bot.runner import replay_failed, start_webhook, stop_webhook
-from bot.scheduler import keep_interrupted
 from storage import updates as journal
 from storage.models import Case, CaseStatus, Person, UpdateRecord, UpdateState
 from storage.types import utcnow

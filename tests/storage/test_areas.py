@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.admin_cli import DEMO_FILE
+from app.admin_cli import DEMO_FILE
 from bot.places import areas
 from bot.places.areas import AreaImportError
 from bot.places.index import area_index

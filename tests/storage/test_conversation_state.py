@@ -6,7 +6,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
 
-from bot.app import conversation_storage, redis_client
+from app.wiring import conversation_storage, redis_client
 from bot.config import Settings
 from storage.db import Database
 from storage.fsm import DatabaseStorage

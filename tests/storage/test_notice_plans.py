@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.admin_cli import DEMO_FILE
+from app.admin_cli import DEMO_FILE
 from bot.errors import PoliteError
 from bot.notices import outbox, subscriptions
 from bot.notices import plans as notices

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.admin_cli import DEMO_FILE
+from app.admin_cli import DEMO_FILE
 from bot.cases import find
 from bot.people import organisation, staff
 from bot.places.areas import import_file

@@ -17,7 +17,7 @@ from storage.sqlite_driver import OneTripDbapi
 
 @pytest.fixture
 async def sqlite_database(sqlite_url: str) -> AsyncIterator[Database]:
-    database = Database(sqlite_url)
+    database = Database(sqlite_url, one_trip_cursor=True)
     async with database.engine.begin() as connection:
         await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"))
     yield database

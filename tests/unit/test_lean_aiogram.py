@@ -1,4 +1,4 @@
-"""aiogram imported through bot/lean_aiogram.py: types built on first use, and built the same.
+"""aiogram imported through app/lean_aiogram.py: types built on first use, and built the same.
 
 Each check runs in a fresh interpreter: whether aiogram is imported lazily is decided once per
 process, and this test process has imported it long ago.
@@ -34,6 +34,8 @@ UPDATE = {
     },
 }
 
+LEAN = "from app.lean_aiogram import defer_aiogram_types; defer_aiogram_types()"
+
 # Prints whether Message and SendMessage were built by the import, then the update as parsed.
 PARSE = """
 import json, sys
@@ -47,7 +49,8 @@ print(update.model_dump_json(exclude_none=True))
 
 # Builds every type, every method and every method's response the lazy way.
 BUILD_ALL = """
-import bot
+from app.lean_aiogram import defer_aiogram_types
+defer_aiogram_types()
 import aiogram.methods as methods
 import aiogram.types as types
 from aiogram.methods.base import Response
@@ -85,7 +88,7 @@ def _run(code: str, *args: str) -> list[str]:
 
 def test_importing_the_bot_builds_no_type_and_parses_updates_as_aiogram_does() -> None:
     sample = json.dumps(UPDATE)
-    lazy_built, lazy = _run(PARSE.format(importer="import bot"), sample)
+    lazy_built, lazy = _run(PARSE.format(importer=LEAN), sample)
     eager_built, eager = _run(PARSE.format(importer="import aiogram"), sample)
 
     assert (lazy_built, eager_built) == ("[false, false]", "[true, true]")
@@ -100,9 +103,11 @@ def test_every_type_method_and_response_builds_on_first_use() -> None:
 # aiogram parses each answer as Response[returning type]; those classes must outlive a collection.
 RESPONSES_KEPT = """
 import gc
+from app.lean_aiogram import defer_aiogram_types
+defer_aiogram_types()
 import aiogram.methods as methods
 from aiogram.methods.base import Response
-from bot.lean_aiogram import HOT_METHODS, build_hot_types
+from app.lean_aiogram import HOT_METHODS, build_hot_types
 
 build_hot_types()
 def ids():
@@ -120,7 +125,9 @@ def test_the_answers_generic_classes_survive_garbage_collection() -> None:
 # The commands that never talk to Telegram must not load aiogram at all.
 WITHOUT_TELEGRAM = """
 import sys
-import bot.__main__, bot.export_cli, app.open311_server
+from app.lean_aiogram import defer_aiogram_types
+defer_aiogram_types()
+import app.cli, app.export_cli, app.open311_server
 print("aiogram" in sys.modules)
 """
 

@@ -15,7 +15,7 @@ import pytest
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 
-from bot.app import create_app
+from app.wiring import create_app
 from bot.config import Settings
 from bot.telegram.shared_budget import SharedBudget
 from bot.telegram.throttle import SECOND_S, Answer, Throttle

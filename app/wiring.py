@@ -14,15 +14,15 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from aiogram.utils.token import extract_bot_id
 from redis.asyncio import Redis
 
+from app.clock import create_scheduler, keep_interrupted
+from app.lean_aiogram import build_hot_types
+from app.metrics import Metrics
 from bot.cases.desk import Desk
 from bot.cases.news import Notifier
 from bot.config import Settings
-from bot.lean_aiogram import build_hot_types
-from bot.metrics import Metrics
 from bot.notices.sender import Sender, SenderTask
 from bot.people.registration import mark_unreachable
 from bot.reports.media import MediaStore
-from bot.scheduler import create_scheduler, keep_interrupted
 from bot.telegram import commands
 from bot.telegram.session import RetryMiddleware, create_bot
 from bot.telegram.shared_budget import SharedBudget
@@ -157,7 +157,7 @@ def build_dispatcher(
 async def create_app(settings: Settings, *, apply_migrations: bool = True) -> App:
     """Connect to the database (migrating it first) and build the bot."""
     build_hot_types()
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, one_trip_cursor=settings.sqlite_one_trip_cursor)
     if apply_migrations:
         await migrate.upgrade(database)
     catalogue = Catalogue.load(settings.default_language)

@@ -14,8 +14,8 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from app import open311_server
-from bot.app import App
-from bot.metrics import CONTENT_TYPE
+from app.metrics import CONTENT_TYPE
+from app.wiring import App
 from bot.open311.feed import Feed
 from handlers.middlewares import UpdateOutcome
 

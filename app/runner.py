@@ -7,10 +7,10 @@ import logging
 from aiogram.types import Update
 from aiohttp import web
 
-from bot.app import App
+from app.shutdown import wait_for_signal
+from app.webhook import web_application
+from app.wiring import App
 from bot.config import ConfigError
-from bot.signals import wait_for_signal
-from bot.webhook import web_application
 from storage import updates as journal
 
 log = logging.getLogger(__name__)

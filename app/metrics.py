@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any
 
 from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.schedulers.base import BaseScheduler
@@ -77,6 +79,10 @@ class Metrics:
             "minqing_cases", "Cases by status (all instances)", ["status"], registry=self.registry
         )
         self.recent_latencies: deque[float] = deque(maxlen=RECENT_LATENCIES)
+
+    def tracking(self) -> AbstractContextManager[Any]:
+        """Counts an update as in progress while it is handled."""
+        return self.in_progress.track_inprogress()
 
     def handled(self, outcome: str, started: float) -> None:
         """One update done: its outcome and, for handled ones, its handling time."""

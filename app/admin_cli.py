@@ -59,7 +59,7 @@ async def add_person(
 async def invite(settings: Settings, role: Role, area_code: str | None) -> None:
     from bot.telegram.session import RetryMiddleware, create_bot
 
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, one_trip_cursor=settings.sqlite_one_trip_cursor)
     bot = create_bot(
         settings.bot_token.get_secret_value(), settings.telegram_api_url, RetryMiddleware()
     )

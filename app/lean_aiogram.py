@@ -1,14 +1,20 @@
-"""Import aiogram without building every Telegram type's validator up front.
+"""A patch on aiogram's import: Telegram types' validators built on first use, not all at import.
 
-`aiogram.types` ends by calling `model_rebuild()` on each of its ~440 pydantic models, which builds
-every validator at import: ~105 MB of a 170 MB process and ~1.4 s (aiogram issue #1513). The bot
-uses a few dozen of those types. `defer_aiogram_types` (called by `bot/__init__.py`, before
-anything imports aiogram) hooks the import of aiogram: while its package code runs, that loop
+Upstream behaviour worked around: `aiogram.types` ends by calling `model_rebuild()` on each of its
+~440 pydantic models, which builds every validator at import: ~105 MB of a 170 MB process and
+~1.4 s (aiogram issue #1513). The bot uses a few dozen of those types.
+
+How: `defer_aiogram_types` hooks the import of aiogram. While its package code runs, that loop
 records the types' namespace instead of building (only calls from it, an `aiogram.types` model
-with `_types_namespace`, are caught); then the names go into each type module's globals (what its
-`TYPE_CHECKING` imports would have been), so pydantic builds a type the first time it is used (the
-models already say `defer_build=True`) and resolves its forward references wherever that happens.
-If aiogram changes how it rebuilds, nothing is caught and aiogram builds as before.
+with the private `_types_namespace` argument, are caught); then the names go into each type
+module's globals (what its `TYPE_CHECKING` imports would have been), so pydantic builds a type
+the first time it is used (the models already say `defer_build=True`) and resolves its forward
+references wherever that happens. If aiogram changes how it rebuilds, nothing is caught and
+aiogram builds as before.
+
+Installed only by the command line (`app.cli.main`, before anything imports aiogram), never by
+importing a package; `LEAN_AIOGRAM=false` switches it off. `tests/unit/test_patches.py` fails,
+naming this patch, when the private name it relies on disappears, and
 `tests/unit/test_lean_aiogram.py` builds every type and method this way.
 """
 

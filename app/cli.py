@@ -1,0 +1,221 @@
+"""The command line: `python -m bot run | migrate | serve-api | replay-failed | …`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.lean_aiogram import defer_aiogram_types
+from bot.config import ConfigError, DatabaseSettings, LocalSettings, Settings, load_settings
+from bot.errors import PoliteError
+from storage.db import Database
+from storage.models import Role
+
+if TYPE_CHECKING:
+    from app import export_cli
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="The street office's resident reporting and notice bot."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser("run", help="start the bot (long polling), applying migrations first")
+    run.add_argument(
+        "--webhook", action="store_true", help="serve WEBHOOK_URL on WEBHOOK_HOST:WEBHOOK_PORT"
+    )
+    sub.add_parser("migrate", help="bring the database schema to the newest version")
+    sub.add_parser(
+        "serve-api", help="serve only the Open311 API on API_HOST:API_PORT (next to a polling bot)"
+    )
+    sub.add_parser("replay-failed", help="handle again the updates that failed")
+    areas = sub.add_parser("areas", help="streets, communities and grids")
+    areas_sub = areas.add_subparsers(dest="areas_command", required=True, metavar="ACTION")
+    load = areas_sub.add_parser("import", help="load areas from a GeoJSON file (idempotent)")
+    load.add_argument("file", type=Path, help="a FeatureCollection with code, name, level, parent")
+    areas_sub.add_parser("list", help="print the area tree")
+    sub.add_parser("demo-data", help="load a sample street (江南街道) with demo officers")
+    people = sub.add_parser("people", help="officers, leads and admins")
+    people_sub = people.add_subparsers(dest="people_command", required=True, metavar="ACTION")
+    add = people_sub.add_parser("add", help="give someone a role")
+    add.add_argument("--tg-id", type=int, required=True, help="their Telegram user id")
+    add.add_argument("--role", choices=[r.value for r in Role], required=True)
+    add.add_argument("--area", help="area code: a grid for officers, a community for leads")
+    add.add_argument(
+        "--backup", action="store_true", help="a backup officer: gets cases while none is on duty"
+    )
+    invite = sub.add_parser("invite", help="print a one-time link that gives a role")
+    invite.add_argument(
+        "--role", choices=[r.value for r in Role if r != Role.RESIDENT], required=True
+    )
+    invite.add_argument("--area", help="area code: a grid for officers, a community for leads")
+    _export_parser(sub)
+    return parser
+
+
+def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = sub.add_parser("export", help="write the case register (.xlsx or CSV)")
+    for flag, name, what in (("--from", "first", "first"), ("--to", "last", "last")):
+        export.add_argument(
+            flag,
+            dest=name,
+            type=date.fromisoformat,
+            required=True,
+            metavar="DATE",
+            help=f"{what} day of filing, YYYY-MM-DD in TIMEZONE (both included)",
+        )
+    export.add_argument("--area", help="area code (default: the whole street)")
+    export.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    export.add_argument("--out", type=Path, help="the file to write (default: cases_FROM_TO.xlsx)")
+    export.add_argument(
+        "--reporters", action="store_true", help="add reporters' names and Telegram ids"
+    )
+    export.add_argument(
+        "--language", choices=["zh", "en"], help="of headers and names (default: DEFAULT_LANGUAGE)"
+    )
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+async def _run(settings: Settings, webhook: bool) -> None:
+    from app.runner import run_polling, run_webhook
+    from app.wiring import create_app
+
+    app = await create_app(settings)
+    try:
+        await (run_webhook(app) if webhook else run_polling(app))
+    finally:
+        await app.close()
+
+
+async def _migrate(settings: DatabaseSettings) -> None:
+    from storage.db import Database
+    from storage.migrate import current_revision, upgrade
+
+    database = Database(settings.database_url, one_trip_cursor=settings.sqlite_one_trip_cursor)
+    try:
+        await upgrade(database)
+        print(f"database at revision {await current_revision(database)}")
+    finally:
+        await database.dispose()
+
+
+async def _replay(settings: Settings) -> None:
+    from app.runner import replay_failed
+    from app.wiring import create_app
+
+    app = await create_app(settings)
+    try:
+        handled, failing = await replay_failed(app)
+        print(f"replayed: {handled} handled, {failing} still failing")
+    finally:
+        await app.close()
+
+
+async def _with_database(
+    settings: DatabaseSettings, work: Callable[[Database], Awaitable[None]]
+) -> None:
+    from storage.migrate import upgrade
+
+    database = Database(settings.database_url, one_trip_cursor=settings.sqlite_one_trip_cursor)
+    try:
+        await upgrade(database)
+        await work(database)
+    finally:
+        await database.dispose()
+
+
+def _database_command(args: argparse.Namespace) -> Callable[[Database], Awaitable[None]] | None:
+    from app import admin_cli
+
+    if args.command == "areas":
+        if args.areas_command == "import":
+            return lambda db: admin_cli.import_areas(db, args.file)
+        return admin_cli.list_areas
+    if args.command == "demo-data":
+        return admin_cli.demo_data
+    if args.command == "people":
+        role = Role(args.role)
+        return lambda db: admin_cli.add_person(db, args.tg_id, role, args.area, args.backup)
+    if args.command == "export":
+        from app import export_cli
+
+        local = load_settings(LocalSettings)
+        request = _export_request(args, args.language or local.default_language)
+        return lambda db: export_cli.write_register(db, local.tz, request)
+    return None
+
+
+def _export_request(args: argparse.Namespace, language: str) -> export_cli.Request:
+    from app import export_cli
+    from bot.register.export import Format
+
+    return export_cli.Request(
+        first=args.first,
+        last=args.last,
+        area_code=args.area,
+        kind=Format(args.format),
+        out=args.out,
+        with_reporters=args.reporters,
+        language=language,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if load_settings(DatabaseSettings).lean_aiogram:
+            # Before anything imports aiogram: see app/lean_aiogram.py.
+            defer_aiogram_types()
+        if args.command == "migrate":
+            db_settings = load_settings(DatabaseSettings)
+            _configure_logging(db_settings.log_level)
+            asyncio.run(_migrate(db_settings))
+            return 0
+        if (work := _database_command(args)) is not None:
+            db_settings = load_settings(DatabaseSettings)
+            _configure_logging("WARNING")
+            asyncio.run(_with_database(db_settings, work))
+            return 0
+        if args.command == "serve-api":
+            from app.open311_server import serve_api
+
+            local = load_settings(LocalSettings)
+            _configure_logging(local.log_level)
+            asyncio.run(serve_api(local))
+            return 0
+        settings = load_settings(Settings)
+        _configure_logging(settings.log_level)
+        if args.command == "run":
+            asyncio.run(_run(settings, args.webhook))
+        elif args.command == "replay-failed":
+            asyncio.run(_replay(settings))
+        elif args.command == "invite":
+            from app import admin_cli
+
+            asyncio.run(admin_cli.invite(settings, Role(args.role), args.area))
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except PoliteError as error:
+        from bot.texts import Catalogue
+
+        print(Catalogue.load("en").get("en", error.key, **error.values), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
