@@ -17,7 +17,7 @@ from app import open311_server
 from app.metrics import CONTENT_TYPE
 from app.wiring import App
 from bot.open311.feed import Feed
-from handlers.middlewares import UpdateOutcome
+from handlers.common.middlewares import UpdateOutcome
 
 log = logging.getLogger(__name__)
 

@@ -29,10 +29,10 @@ from bot.telegram.shared_budget import SharedBudget
 from bot.telegram.throttle import Throttle
 from bot.texts import Catalogue
 from handlers import get_routers
-from handlers.keyboards import card_buttons, notice_buttons
-from handlers.middlewares import PersonMiddleware, UpdateJournalMiddleware
-from handlers.notices.keyboards import ack_button
-from handlers.stats import publish_button
+from handlers.admin.stats import publish_button
+from handlers.common.keyboards import card_buttons, notice_buttons
+from handlers.common.middlewares import PersonMiddleware, UpdateJournalMiddleware
+from handlers.common.notice_keyboards import ack_button
 from storage import migrate
 from storage.db import Database
 from storage.fsm import DatabaseStorage

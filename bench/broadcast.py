@@ -37,7 +37,7 @@ from bot.notices import plans
 from bot.notices.audience import Audience, Kind
 from bot.notices.sender import Sender
 from bot.telegram.throttle import Throttle
-from handlers.notices.keyboards import ack_button
+from handlers.common.notice_keyboards import ack_button
 from storage import migrate
 from storage.db import Database
 from storage.models import Area, AreaLevel, Person, Role, Subscription

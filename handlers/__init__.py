@@ -1,4 +1,14 @@
-"""aiogram routers, one per feature, assembled in the order they must be tried.
+"""aiogram routers by audience, assembled in the order they must be tried.
+
+    resident/   /start and /help, language, the report flow, /mycases, feedback, subscriptions
+    staff/      the case card's buttons, /queue, /case, duty, /invite, /find
+    admin/      /failed, /stats, /export, /map, people, areas, categories, notices
+    groups/     department group chats
+    common/     callback data, keyboards, filters, middlewares, long answers, membership
+    errors, fallback
+
+Handlers parse, call one function of the domain (`bot`), and present; they never change a case's
+status or decide who may do what. Imports go `handlers → bot → storage`, never to `app`.
 
 Each feature module builds its router in `create_router()` rather than at import time, so every
 Dispatcher (one per test, or per process) gets routers of its own.
@@ -6,28 +16,12 @@ Dispatcher (one per test, or per process) gets routers of its own.
 
 from aiogram import Router
 
-from handlers import (
-    admin,
-    areas,
-    categories,
-    desk,
-    errors,
-    export,
-    fallback,
-    feedback,
-    find,
-    groups,
-    language,
-    maps,
-    membership,
-    mycases,
-    notices,
-    people,
-    report,
-    staff_tools,
-    start,
-    stats,
-)
+from handlers import errors, fallback
+from handlers.admin import areas, categories, export, failed_updates, maps, notices, people, stats
+from handlers.common import membership
+from handlers.groups import binding
+from handlers.resident import feedback, language, mycases, report, start, subscriptions
+from handlers.staff import case_buttons, find, tools
 
 # `fallback` answers what nobody else took, so it comes last.
 FEATURES = (
@@ -35,18 +29,19 @@ FEATURES = (
     membership,
     start,
     language,
-    admin,
+    failed_updates,
     stats,
     export,
     maps,
-    groups,
-    staff_tools,
+    binding,
+    tools,
     people,
     areas,
     categories,
     find,
     notices,
-    desk,
+    subscriptions,
+    case_buttons,
     mycases,
     feedback,
     report,

@@ -16,7 +16,7 @@ from bot.notices import outbox, plans
 from bot.notices.audience import Audience, Kind
 from bot.notices.sender import Sender
 from bot.places.areas import import_file
-from handlers.notices.keyboards import ack_button
+from handlers.common.notice_keyboards import ack_button
 from storage.models import Area, Delivery, DeliveryState, Notice, Person, Subscription
 from tests.conftest import running_bot
 from tests.emulator import Limits, TelegramEmulator

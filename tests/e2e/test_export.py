@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 
-import handlers.export
+import handlers.admin.export
 from app.admin_cli import DEMO_FILE
 from app.cli import main
 from app.wiring import App
@@ -138,7 +138,7 @@ async def test_bad_or_empty_requests_are_answered_politely(
 async def test_a_register_too_big_for_telegram_is_refused(
     emulator: TelegramEmulator, register: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(handlers.export, "UPLOAD_LIMIT", 1000)
+    monkeypatch.setattr(handlers.admin.export, "UPLOAD_LIMIT", 1000)
     reply = await emulator.user(ADMIN, "管理员").ask("/export 2026-10")
     assert reply.document is None
     assert (reply.text or "").startswith("导出文件有")

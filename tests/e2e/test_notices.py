@@ -10,7 +10,7 @@ from app.admin_cli import DEMO_FILE
 from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
-from handlers.callbacks import Compose, PlanAction, PlanManage, Step
+from handlers.common.callbacks import Compose, PlanAction, PlanManage, Step
 from storage.models import NoticePlan, PlanStatus, Role
 from tests.e2e.test_desk import IN_JN01_1
 from tests.emulator import TelegramEmulator

@@ -19,8 +19,8 @@ from bot.figures import ranking
 from bot.notices import subscriptions
 from bot.people import staff
 from bot.people.registration import set_language
-from handlers.callbacks import RankingPublish
-from handlers.stats import publish_button
+from handlers.admin.stats import publish_button
+from handlers.common.callbacks import RankingPublish
 from storage.models import Area, NoticePlan, Person, Role
 from tests.emulator import TelegramEmulator
 from tests.emulator.client import BotMessage, TestUser

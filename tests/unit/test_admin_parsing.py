@@ -7,7 +7,7 @@ import pytest
 from bot.cases.find import parse
 from bot.categories.table import duration
 from bot.errors import PoliteError
-from handlers.long_text import chunks
+from handlers.common.long_text import chunks
 from storage.models import CaseStatus
 
 

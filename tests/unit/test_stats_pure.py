@@ -12,7 +12,7 @@ from bot.figures.indicators import Counts, median
 from bot.figures.stats_view import duration, percent
 from bot.texts import Catalogue, Translator
 from bot.timing.periods import month_of
-from handlers.long_text import chunks
+from handlers.common.long_text import chunks
 from storage.models import Area, AreaLevel
 
 TZ = ZoneInfo("Asia/Shanghai")

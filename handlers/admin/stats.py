@@ -1,0 +1,86 @@
+"""/stats [period] [area] for leads (their community) and admins: the indicators as text, then
+the chart; and the button that publishes the monthly red/black list as a notice."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, tzinfo
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+
+from bot.errors import PoliteError
+from bot.figures import charts, ranking, stats_view
+from bot.people import scope
+from bot.texts import Translator
+from bot.timing import periods
+from handlers.common.callbacks import RankingPublish
+from handlers.common.filters import HasRole
+from handlers.common.long_text import answer_lines
+from storage.db import Database
+from storage.models import Person, Role
+from storage.types import utcnow
+
+
+async def show_stats(
+    message: Message,
+    command: CommandObject,
+    person: Person,
+    t: Translator,
+    database: Database,
+    tz: tzinfo,
+) -> None:
+    period, area = await scope.period_and_area(database, person, command.args, tz)
+    view = await stats_view.gather(database, period, area)
+    where = scope.area_name(t, area)
+    if view.empty:
+        await message.answer(t("stats.empty", period=period.label, scope=where))
+        return
+    await answer_lines(message, stats_view.blocks(t, view), separator="\n\n")
+    png = await asyncio.to_thread(charts.render, t, view)
+    caption = t("chart.caption", period=period.label, scope=where)
+    await message.answer_photo(BufferedInputFile(png, "stats.png"), caption=caption)
+
+
+def publish_button(t: Translator, month: date) -> InlineKeyboardMarkup:
+    """Under an admin's copy of the monthly red/black list."""
+    data = RankingPublish(year=month.year, month=month.month).pack()
+    button = InlineKeyboardButton(text=t("ranking.publish"), callback_data=data)
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+async def publish(
+    query: CallbackQuery,
+    callback_data: RankingPublish,
+    person: Person,
+    t: Translator,
+    database: Database,
+    tz: tzinfo,
+) -> None:
+    if person.role != Role.ADMIN or person.banned:  # the button is not proof of anything
+        raise PoliteError("error.not_allowed")
+    period = periods.month_of(callback_data.year, callback_data.month, tz)
+    if period.end > utcnow():  # only a month that is over has a list
+        raise PoliteError("error.stale_button")
+    listed = await ranking.rank(database, period)
+    body = ranking.text(t, listed)
+    done = await ranking.publish(database, person, listed, body, person.tg_id, tz)
+    key = "ranking.published" if done else "ranking.already_published"
+    await query.answer(t(key), show_alert=not done)
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(show_stats, Command("stats"), HasRole(Role.LEAD, Role.ADMIN))
+    router.callback_query.register(publish, RankingPublish.filter())
+    return router

@@ -1,0 +1,178 @@
+"""Keyboards of subscriptions, the notice composer, the plan list and acknowledgements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.texts import Translator
+from handlers.common.callbacks import Compose, NoticeAck, PlanAction, PlanManage, Step, Sub, SubPick
+from storage.models import Area, Category, NoticePlan, PlanStatus
+
+Button = InlineKeyboardButton
+
+
+def _rows(buttons: Sequence[Button], width: int = 2) -> list[list[Button]]:
+    return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
+
+
+def _ticked(text: str, on: bool) -> str:
+    return ("✓ " if on else "") + text
+
+
+def category_name(t: Translator, category: Category) -> str:
+    return category.name_en if t.language == "en" else category.name_zh
+
+
+def ack_button(t: Translator, notice_id: int) -> InlineKeyboardMarkup:
+    """Under a notice that asks to be acknowledged."""
+    data = NoticeAck(notice_id=notice_id).pack()
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[Button(text=t("notice.ack_button"), callback_data=data)]]
+    )
+
+
+def subscribe_menu(
+    t: Translator, communities: Iterable[Area], chosen: set[int]
+) -> InlineKeyboardMarkup:
+    areas = [
+        Button(
+            text=_ticked(area.name, area.id in chosen),
+            callback_data=SubPick(action=Sub.AREA, value=area.id).pack(),
+        )
+        for area in communities
+    ]
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            *_rows(areas),
+            [
+                Button(
+                    text=t("subscribe.button_place"), callback_data=SubPick(action=Sub.PLACE).pack()
+                )
+            ],
+            [
+                Button(
+                    text=t("subscribe.button_topics"),
+                    callback_data=SubPick(action=Sub.TOPICS).pack(),
+                ),
+                Button(
+                    text=t("subscribe.button_done"), callback_data=SubPick(action=Sub.DONE).pack()
+                ),
+            ],
+        ]
+    )
+
+
+def topic_menu(
+    t: Translator, categories: Iterable[Category], chosen: set[str]
+) -> InlineKeyboardMarkup:
+    topics = [
+        Button(
+            text=_ticked(category_name(t, category), category.code in chosen),
+            callback_data=SubPick(action=Sub.TOPIC, value=category.id).pack(),
+        )
+        for category in categories
+    ]
+    every = Button(
+        text=_ticked(t("subscribe.all_topics"), not chosen),
+        callback_data=SubPick(action=Sub.ALL_TOPICS).pack(),
+    )
+    back = Button(text=t("subscribe.button_done"), callback_data=SubPick(action=Sub.DONE).pack())
+    return InlineKeyboardMarkup(inline_keyboard=[[every], *_rows(topics), [back]])
+
+
+def choices(
+    t: Translator, pairs: Iterable[tuple[str, Step, str]], width: int = 1
+) -> InlineKeyboardMarkup:
+    """Composer buttons from (text key, step, value)."""
+    buttons = [
+        Button(text=t(key), callback_data=Compose(step=step, value=value).pack())
+        for key, step, value in pairs
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[*_rows(buttons, width), [_cancel(t)]])
+
+
+def _cancel(t: Translator) -> Button:
+    return Button(text=t("compose.button_cancel"), callback_data=Compose(step=Step.CANCEL).pack())
+
+
+def area_picker(t: Translator, areas: Iterable[Area], chosen: set[int]) -> InlineKeyboardMarkup:
+    buttons = [
+        Button(
+            text=_ticked(area.name, area.id in chosen),
+            callback_data=Compose(step=Step.AREA, value=str(area.id)).pack(),
+        )
+        for area in areas
+    ]
+    done = Button(
+        text=t("compose.button_areas_done"), callback_data=Compose(step=Step.AREAS_DONE).pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[*_rows(buttons), [done], [_cancel(t)]])
+
+
+def topic_picker(
+    t: Translator, categories: Iterable[Category], allow_all: bool
+) -> InlineKeyboardMarkup:
+    buttons = [
+        Button(
+            text=category_name(t, c), callback_data=Compose(step=Step.TOPIC, value=c.code).pack()
+        )
+        for c in categories
+    ]
+    if allow_all:
+        buttons.insert(
+            0, Button(text=t("compose.topic_all"), callback_data=Compose(step=Step.TOPIC).pack())
+        )
+    return InlineKeyboardMarkup(inline_keyboard=[*_rows(buttons), [_cancel(t)]])
+
+
+def preview(t: Translator, ack: bool, urgent: bool) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                Button(
+                    text=_ticked(t("compose.button_ack"), ack),
+                    callback_data=Compose(step=Step.ACK).pack(),
+                ),
+                Button(
+                    text=_ticked(t("compose.button_urgent"), urgent),
+                    callback_data=Compose(step=Step.URGENT).pack(),
+                ),
+            ],
+            [Button(text=t("compose.button_send"), callback_data=Compose(step=Step.SEND).pack())],
+            [_cancel(t)],
+        ]
+    )
+
+
+def plan_list(plans: Iterable[NoticePlan]) -> InlineKeyboardMarkup:
+    buttons = [
+        Button(
+            text=f"#{plan.id}",
+            callback_data=PlanManage(plan_id=plan.id, action=PlanAction.VIEW).pack(),
+        )
+        for plan in plans
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 5))
+
+
+def plan_actions(
+    t: Translator, plan: NoticePlan, run_status: str | None
+) -> InlineKeyboardMarkup | None:
+    """Pause or resume, and cancel, for what can still change (the plan or its running send)."""
+    sending, run_paused = run_status == "sending", run_status == "paused"
+    buttons = []
+    if plan.status == PlanStatus.ACTIVE or (plan.status == PlanStatus.DONE and sending):
+        buttons.append((t("notices.button_pause"), PlanAction.PAUSE))
+    if plan.status == PlanStatus.PAUSED or run_paused:
+        buttons.append((t("notices.button_resume"), PlanAction.RESUME))
+    if plan.status in (PlanStatus.ACTIVE, PlanStatus.PAUSED) or sending or run_paused:
+        buttons.append((t("notices.button_cancel"), PlanAction.CANCEL))
+    if not buttons:
+        return None
+    row = [
+        Button(text=text, callback_data=PlanManage(plan_id=plan.id, action=action).pack())
+        for text, action in buttons
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[row])

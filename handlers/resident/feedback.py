@@ -1,0 +1,135 @@
+"""The reporter closes the loop: fixed or not fixed, a 1–5 rating with an optional comment, and
+more information when an officer asks for it."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy import update
+
+from bot.cases import lifecycle
+from bot.cases.desk import Desk
+from bot.errors import PoliteError
+from bot.reports import drafts
+from bot.texts import Translator
+from handlers.common.callbacks import Feedback, Verdict
+from handlers.common.keyboards import main_menu, rating_buttons, skip_button
+from handlers.resident.report.common import incoming_image, store_image
+from storage.db import Database
+from storage.models import Case, Person
+
+MAX_COMMENT = 500
+
+
+class FeedbackState(StatesGroup):
+    comment = State()  # after rating: an optional comment
+    details = State()  # after "not fixed" or an officer's question: words or a photo
+
+
+async def on_feedback(
+    query: CallbackQuery,
+    callback_data: Feedback,
+    person: Person,
+    t: Translator,
+    database: Database,
+    desk: Desk,
+    state: FSMContext,
+    bot: Bot,
+) -> None:
+    case_id, verdict = callback_data.case_id, callback_data.verdict
+    chat = query.from_user.id
+    if verdict is Verdict.FIXED:
+        await desk.act(case_id, lifecycle.Action.CONFIRM, person)
+        await query.answer()
+        await bot.send_message(
+            chat, t("feedback.thanks_rate"), reply_markup=rating_buttons(t, case_id)
+        )
+    elif verdict is Verdict.NOT_FIXED:
+        await desk.act(case_id, lifecycle.Action.REOPEN, person)
+        await query.answer()
+        await state.set_state(FeedbackState.details)
+        await state.set_data({"case_id": case_id, "why": "reopen"})
+        await bot.send_message(chat, t("feedback.ask_why"), reply_markup=skip_button(t, case_id))
+    elif verdict is Verdict.RATE:
+        await desk.act(case_id, lifecycle.Action.RATE, person, rating=callback_data.value)
+        await query.answer(t("feedback.rated", stars="⭐" * callback_data.value))
+        await state.set_state(FeedbackState.comment)
+        await state.set_data({"case_id": case_id})
+        await bot.send_message(
+            chat, t("feedback.ask_comment"), reply_markup=skip_button(t, case_id)
+        )
+    elif verdict is Verdict.INFO:
+        await _check_reporter(database, case_id, person)
+        await query.answer()
+        await state.set_state(FeedbackState.details)
+        await state.set_data({"case_id": case_id, "why": "info"})
+        await bot.send_message(chat, t("feedback.ask_info"), reply_markup=skip_button(t, case_id))
+    else:
+        await query.answer()
+        await state.clear()
+        await bot.send_message(chat, t("feedback.thanks"), reply_markup=main_menu(t))
+
+
+async def _check_reporter(database: Database, case_id: int, person: Person) -> Case:
+    async with database.sessions() as session:
+        case = await session.get(Case, case_id)
+    if case is None or case.reporter_id != person.id:
+        raise PoliteError("case.not_allowed")
+    return case
+
+
+async def comment(
+    message: Message, person: Person, t: Translator, database: Database, state: FSMContext
+) -> None:
+    text = (message.text or "").strip()
+    if len(text) > MAX_COMMENT:
+        raise drafts.ReportError("report.too_long", length=len(text), limit=MAX_COMMENT)
+    case_id = (await state.get_data()).get("case_id")
+    await _check_reporter(database, int(case_id or 0), person)
+    async with database.transaction() as session:
+        await session.execute(update(Case).where(Case.id == case_id).values(rating_comment=text))
+    await state.clear()
+    await message.answer(t("feedback.comment_saved"), reply_markup=main_menu(t))
+
+
+async def details(
+    message: Message,
+    person: Person,
+    t: Translator,
+    database: Database,
+    desk: Desk,
+    state: FSMContext,
+) -> None:
+    """Words or a photo about a reopened case or an officer's question: added to the case."""
+    data = await state.get_data()
+    case = await _check_reporter(database, int(data.get("case_id") or 0), person)
+    note = (message.text or message.caption or "").strip()
+    if len(note) > drafts.MAX_DESCRIPTION:
+        raise drafts.ReportError("report.too_long", length=len(note), limit=drafts.MAX_DESCRIPTION)
+    if message.photo or message.document:
+        stage = str(data.get("why") or "info")
+        await store_image(database, case.id, incoming_image(message), stage=stage)
+    elif not note:
+        raise drafts.ReportError("report.text_please")
+    await desk.act(case.id, lifecycle.Action.ADD_INFO, person, note=note or None)
+    await state.clear()
+    await message.answer(
+        t("feedback.details_saved", number=case.number or ""), reply_markup=main_menu(t)
+    )
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(on_feedback, Feedback.filter())
+    router.message.filter(F.chat.type == "private")
+    router.message.register(comment, FeedbackState.comment, F.text)
+    router.message.register(details, FeedbackState.details, F.text | F.photo | F.document)
+    router.message.register(_text_please, StateFilter(FeedbackState))
+    return router
+
+
+async def _text_please(message: Message, t: Translator) -> None:
+    await message.answer(t("report.text_please"))

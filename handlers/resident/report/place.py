@@ -1,0 +1,82 @@
+"""Where the problem is: a shared location or venue, a typed address plus a community, or
+"I'm not there now" plus a community. A place outside every area is refused politely."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.types import CallbackQuery, Message
+
+from bot.reports import drafts
+from handlers.common.callbacks import Nav, ReportNav
+from handlers.common.filters import MenuButton
+from handlers.common.keyboards import main_menu
+from handlers.resident.report import steps
+from handlers.resident.report.entry import cancel, locate
+from handlers.resident.report.steps import Flow, ReportState
+
+MAX_ADDRESS = 200
+
+
+async def shared_place(message: Message, flow: Flow) -> None:
+    draft = flow.require_draft()
+    assert message.location is not None
+    located, inside = await locate(flow, message)
+    draft = await drafts.place(
+        flow.database,
+        draft.id,
+        latitude=message.location.latitude,
+        longitude=message.location.longitude,
+        address=message.venue.address if message.venue else draft.address,
+        located=located,
+    )
+    if not inside:
+        await message.answer(flow.t("report.outside_area"), reply_markup=main_menu(flow.t))
+        await steps.ask_community(flow, draft, "report.ask_community_outside")
+        return
+    await steps.finish_place(flow, draft)
+
+
+async def typed_address(message: Message, flow: Flow) -> None:
+    text = (message.text or "").strip()
+    if len(text) > MAX_ADDRESS:
+        raise drafts.ReportError("report.address_too_long", limit=MAX_ADDRESS)
+    if len(text) < drafts.MIN_DESCRIPTION:
+        raise drafts.ReportError("report.too_short")
+    draft = await drafts.place(flow.database, flow.require_draft().id, address=text)
+    await message.answer(flow.t("report.address_noted"), reply_markup=main_menu(flow.t))
+    await steps.ask_community(flow, draft)
+
+
+async def not_there(message: Message, flow: Flow) -> None:
+    draft = await drafts.place(flow.database, flow.require_draft().id)
+    await message.answer(flow.t("report.not_there_noted"), reply_markup=main_menu(flow.t))
+    await steps.ask_community(flow, draft)
+
+
+async def place_back(message: Message, flow: Flow) -> None:
+    draft = flow.require_draft()
+    await message.answer(flow.t("report.going_back"), reply_markup=main_menu(flow.t))
+    await steps.back(flow, draft, "place")
+
+
+async def choose_community(query: CallbackQuery, callback_data: ReportNav, flow: Flow) -> None:
+    draft = await flow.own_draft(callback_data.case_id)
+    draft = await drafts.choose_community(flow.database, draft.id, callback_data.target)
+    await query.answer()
+    await flow.state.update_data(place_done=True)
+    await steps.advance(flow, draft)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    in_report = StateFilter(ReportState)
+    router.message.register(shared_place, in_report, F.location)
+    place = StateFilter(ReportState.place)
+    router.message.register(cancel, place, MenuButton("report.button_cancel"))
+    router.message.register(place_back, place, MenuButton("report.button_back"))
+    router.message.register(not_there, place, MenuButton("report.button_not_there"))
+    router.message.register(typed_address, place, F.text)
+    router.callback_query.register(choose_community, ReportNav.filter(F.action == Nav.COMMUNITY))
+    return router

@@ -1,0 +1,244 @@
+"""The steps of a report and how the next one is chosen: only what is still missing is asked.
+
+category → quick questions → description → photos → place → summary. The draft case holds the
+answers; the conversation state holds the step and two flags (photos done, place done).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+
+from bot.categories import table
+from bot.config import Settings
+from bot.reports import drafts
+from bot.texts import Translator
+from handlers.common.keyboards import main_menu
+from handlers.resident.report import keyboards
+from storage.db import Database
+from storage.models import Case, Person
+from storage.models import CaseStatus as S
+
+
+class ReportState(StatesGroup):
+    category = State()
+    question = State()
+    description = State()
+    photos = State()
+    place = State()
+    community = State()
+    summary = State()
+    duplicate = State()
+
+
+STEP_ORDER = ("category", "question", "description", "photos", "place", "summary")
+
+
+@dataclass
+class Flow:
+    """Everything a report handler needs, given to it by `FlowMiddleware` as `flow`."""
+
+    bot: Bot
+    chat_id: int
+    t: Translator
+    language: str
+    database: Database
+    settings: Settings
+    state: FSMContext
+    person: Person
+    draft: Case | None
+
+    async def say(self, key: str, **values: object) -> None:
+        await self.bot.send_message(self.chat_id, self.t(key, **values))
+
+    def require_draft(self) -> Case:
+        """The draft being written; a message after it was submitted or cancelled is refused."""
+        if self.draft is None:
+            raise drafts.ReportError("report.gone")
+        return self.draft
+
+    async def own_draft(self, case_id: int) -> Case:
+        """The draft a button belongs to, if it is still this person's (never trust the data)."""
+        if self.draft is not None and self.draft.id == case_id:
+            return self.draft
+        async with self.database.sessions() as session:
+            case = await session.get(Case, case_id)
+        if case is not None and case.reporter_id == self.person.id and case.status != S.DRAFT:
+            raise drafts.ReportError("report.already_submitted", number=case.number or "")
+        raise drafts.ReportError("error.stale_button")
+
+
+async def advance(flow: Flow, draft: Case) -> None:
+    """Ask the first step the draft still misses."""
+    await ask(flow, draft, await missing_step(flow, draft))
+
+
+async def missing_step(flow: Flow, draft: Case) -> str:
+    data = await flow.state.get_data()
+    chosen = await table.category(flow.database, draft.category_id)
+    if chosen is None:
+        return "category"
+    if drafts.next_question(chosen, draft.answers) is not None:
+        return "question"
+    if not draft.description:
+        return "description"
+    if not data.get("photos_done"):
+        return "photos"
+    if not data.get("place_done"):
+        return "place"
+    return "summary"
+
+
+async def ask(flow: Flow, draft: Case, step: str) -> None:
+    await flow.state.update_data(case_id=draft.id)
+    await ASKS[step](flow, draft)
+
+
+async def back(flow: Flow, draft: Case, current: str) -> None:
+    """Go one step back and ask it again."""
+    index = STEP_ORDER.index(current) if current in STEP_ORDER else len(STEP_ORDER) - 1
+    previous = STEP_ORDER[max(0, index - 1)]
+    if previous == "question":
+        chosen = await table.category(flow.database, draft.category_id)
+        if not chosen or not chosen.questions:
+            previous = "category"
+        else:  # ask the questions again from the first
+            draft = await _reset_answers(flow, draft)
+    if previous == "photos":
+        await flow.state.update_data(photos_done=False)
+    await ask(flow, draft, previous)
+
+
+async def _reset_answers(flow: Flow, draft: Case) -> Case:
+    return await drafts.reset_answers(flow.database, draft.id)
+
+
+async def ask_category(flow: Flow, draft: Case) -> None:
+    await flow.state.set_state(ReportState.category)
+    choices = await drafts.categories(flow.database)
+    markup = keyboards.categories(flow.t, draft.id, choices, flow.language)
+    await flow.bot.send_message(flow.chat_id, flow.t("report.ask_category"), reply_markup=markup)
+
+
+async def ask_question(flow: Flow, draft: Case) -> None:
+    chosen = await table.category(flow.database, draft.category_id)
+    index = drafts.next_question(chosen, draft.answers)
+    if chosen is None or index is None:
+        await advance(flow, draft)
+        return
+    await flow.state.set_state(ReportState.question)
+    asked = chosen.questions[index]
+    text = asked.get(flow.language) or asked["zh"]
+    markup = keyboards.question(flow.t, draft.id, asked, flow.language)
+    await flow.bot.send_message(flow.chat_id, _escape(text), reply_markup=markup)
+
+
+async def ask_description(flow: Flow, draft: Case) -> None:
+    await flow.state.set_state(ReportState.description)
+    key = "report.ask_description_again" if draft.description else "report.ask_description"
+    await flow.bot.send_message(
+        flow.chat_id,
+        flow.t(key, current=draft.description or ""),
+        reply_markup=keyboards.step_nav(flow.t, draft.id),
+    )
+
+
+async def ask_photos(flow: Flow, draft: Case) -> None:
+    await flow.state.set_state(ReportState.photos)
+    count = await drafts.photo_count(flow.database, draft.id)
+    message = await flow.bot.send_message(
+        flow.chat_id,
+        flow.t("report.ask_photos", count=count, limit=drafts.MAX_PHOTOS),
+        reply_markup=keyboards.photos(flow.t, draft.id, count),
+    )
+    await flow.state.update_data(photos_message_id=message.message_id)
+
+
+async def ask_place(flow: Flow, draft: Case) -> None:
+    await flow.state.set_state(ReportState.place)
+    await flow.state.update_data(place_done=False)
+    await flow.bot.send_message(
+        flow.chat_id, flow.t("report.ask_place"), reply_markup=keyboards.place(flow.t)
+    )
+
+
+async def ask_community(flow: Flow, draft: Case, key: str = "report.ask_community") -> None:
+    choices = await drafts.communities(flow.database)
+    if not choices:  # no areas configured: the case waits in the triage queue
+        await flow.state.update_data(place_done=True)
+        await advance(flow, await _fresh(flow, draft))
+        return
+    await flow.state.set_state(ReportState.community)
+    await flow.bot.send_message(
+        flow.chat_id, flow.t(key), reply_markup=keyboards.communities(flow.t, draft.id, choices)
+    )
+
+
+async def show_summary(flow: Flow, draft: Case) -> None:
+    await flow.state.set_state(ReportState.summary)
+    await flow.state.update_data(duplicate_checked=False)
+    text = await summary_text(flow, draft)
+    await flow.bot.send_message(flow.chat_id, text, reply_markup=keyboards.summary(flow.t, draft))
+
+
+async def summary_text(flow: Flow, draft: Case) -> str:
+    t = flow.t
+    chosen = await table.category(flow.database, draft.category_id)
+    lines = [
+        t("report.summary_title"),
+        t("report.summary_category", category=table.category_text(t, chosen, draft.answers)),
+        t("report.summary_description", description=draft.description or "—"),
+        t("report.summary_photos", count=await drafts.photo_count(flow.database, draft.id)),
+        t("report.summary_place", place=await place_text(flow, draft)),
+        t("report.summary_anonymous_on" if draft.anonymous else "report.summary_anonymous_off"),
+    ]
+    if draft.share_identity:
+        lines.append(t("report.summary_shared"))
+    if draft.urgent:
+        lines.insert(1, t("report.summary_urgent"))
+    if draft.officer_found:
+        lines.insert(1, t("report.summary_patrol"))
+    return "\n".join(lines)
+
+
+async def place_text(flow: Flow, draft: Case) -> str:
+    area = await drafts.area_name(flow.database, draft.area_id)
+    parts = []
+    if draft.latitude is not None:
+        parts.append(flow.t("report.place_location"))
+    if draft.address:
+        parts.append(draft.address)
+    if area:
+        parts.append(area)
+    return " · ".join(parts) if parts else flow.t("report.place_unknown")
+
+
+async def finish_place(flow: Flow, draft: Case) -> None:
+    """The place step is answered: put the main menu back and go on."""
+    await flow.state.update_data(place_done=True)
+    await flow.bot.send_message(
+        flow.chat_id, flow.t("report.place_noted"), reply_markup=main_menu(flow.t)
+    )
+    await advance(flow, draft)
+
+
+async def _fresh(flow: Flow, draft: Case) -> Case:
+    return await drafts.draft_of(flow.database, draft.reporter_id) or draft
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+ASKS = {
+    "category": ask_category,
+    "question": ask_question,
+    "description": ask_description,
+    "photos": ask_photos,
+    "place": ask_place,
+    "summary": show_summary,
+}

@@ -1,0 +1,223 @@
+"""The summary and its buttons: submit (once), edit a part, anonymous, cancel, back; and the
+nearby-duplicate question before a case is filed."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import StateFilter
+from aiogram.types import CallbackQuery, Message
+
+from bot.cases.desk import Desk
+from bot.categories import table
+from bot.reports import drafts
+from bot.reports.media import MediaStore
+from bot.texts import Translator
+from handlers.common.callbacks import Nav, ReportNav
+from handlers.common.keyboards import main_menu
+from handlers.resident.report import keyboards, steps
+from handlers.resident.report.steps import Flow, ReportState
+from handlers.resident.subscriptions import offer_after_first_report
+from storage.models import Case, Role
+
+STEP_OF_STATE = {
+    ReportState.category.state: "category",
+    ReportState.question.state: "question",
+    ReportState.description.state: "description",
+    ReportState.photos.state: "photos",
+    ReportState.place.state: "place",
+    ReportState.community.state: "place",
+    ReportState.summary.state: "summary",
+    ReportState.duplicate.state: "summary",
+}
+
+
+async def on_nav(
+    query: CallbackQuery, callback_data: ReportNav, flow: Flow, media: MediaStore, desk: Desk
+) -> None:
+    draft = await flow.own_draft(callback_data.case_id)
+    action, t = callback_data.action, flow.t
+    if action is Nav.SUBMIT or action is Nav.DIFFERENT:
+        await _submit(query, flow, draft, media, desk)
+        return
+    await query.answer()
+    if action is Nav.CANCEL:
+        await drafts.discard(flow.database, draft.id)
+        await flow.state.clear()
+        await _drop_buttons(query)
+        await flow.bot.send_message(flow.chat_id, t("report.cancelled"), reply_markup=main_menu(t))
+    elif action is Nav.BACK:
+        current = STEP_OF_STATE.get(await flow.state.get_state() or "", "summary")
+        await steps.back(flow, draft, current)
+    elif action is Nav.EDIT:
+        await _edit_markup(query, keyboards.edit_parts(t, draft.id))
+    elif action is Nav.SUMMARY:
+        await _edit_markup(query, keyboards.summary(t, draft))
+    elif action is Nav.EDIT_PART:
+        await _edit_part(flow, draft, callback_data.target)
+    elif action is Nav.ANONYMOUS:
+        draft = await drafts.set_anonymous(flow.database, draft.id, not draft.anonymous)
+        await _refresh_summary(query, flow, draft)
+    elif action is Nav.SHARE:
+        draft = await drafts.set_share_identity(flow.database, draft.id, not draft.share_identity)
+        await _refresh_summary(query, flow, draft)
+    elif action is Nav.FOLLOW:
+        await _follow(flow, draft, callback_data.target)
+    elif action is Nav.SELF_HANDLE:
+        await _self_handle(flow, draft, media)
+
+
+async def _submit(
+    query: CallbackQuery, flow: Flow, draft: Case, media: MediaStore, desk: Desk
+) -> None:
+    person = flow.person
+    if person.banned:  # banned while writing: the draft stays, nothing is filed
+        raise drafts.ReportError("report.banned")
+    settings, t = flow.settings, flow.t
+    again = None
+    if person.role == Role.RESIDENT:  # staff on patrol file as many as they find
+        again = await drafts.next_allowed_at(flow.database, person.id, settings.reports_per_hour)
+    if again is not None:
+        when = again.astimezone(settings.tz).strftime("%H:%M")
+        raise drafts.ReportError("report.rate_limited", limit=settings.reports_per_hour, when=when)
+    if not (await flow.state.get_data()).get("duplicate_checked"):
+        found = await drafts.duplicates(
+            flow.database, draft, settings.duplicate_radius_m, settings.duplicate_days
+        )
+        await flow.state.update_data(duplicate_checked=True)
+        if found:
+            await query.answer()
+            await _show_duplicate(flow, draft, found[0])
+            return
+    outcome = await drafts.submit(
+        flow.database, draft.id, person, settings.case_prefix, settings.tz
+    )
+    media.download_soon(outcome.case.id)
+    await query.answer()
+    await flow.state.clear()
+    await _drop_buttons(query)
+    case = outcome.case
+    key = "report.submitted_urgent" if case.urgent else "report.submitted"
+    chosen = await table.category(flow.database, case.category_id)
+    within = duration_text(t, chosen.accept_minutes if chosen else 0)
+    text = t(key, number=case.number or "", within=within)
+    if offer := await offer_after_first_report(t, flow.database, person, case):
+        text += "\n\n" + offer
+    await flow.bot.send_message(flow.chat_id, text, reply_markup=main_menu(t))
+    await desk.after(outcome, actor_id=person.id)
+
+
+async def _self_handle(flow: Flow, draft: Case, media: MediaStore) -> None:
+    if not draft.officer_found:
+        raise drafts.ReportError("error.stale_button")
+    settings, t = flow.settings, flow.t
+    outcome = await drafts.self_handle(
+        flow.database,
+        draft.id,
+        flow.person,
+        t("report.self_handled_note"),
+        settings.case_prefix,
+        settings.tz,
+    )
+    media.download_soon(outcome.case.id)
+    await flow.state.clear()
+    await flow.bot.send_message(
+        flow.chat_id,
+        t("report.self_handled", number=outcome.case.number or ""),
+        reply_markup=main_menu(t),
+    )
+
+
+def duration_text(t: Translator, minutes: int) -> str:
+    if minutes % (24 * 60) == 0 and minutes >= 24 * 60:
+        return t("time.days", count=minutes // (24 * 60))
+    if minutes % 60 == 0 and minutes >= 60:
+        return t("time.hours", count=minutes // 60)
+    return t("time.minutes", count=minutes)
+
+
+async def _show_duplicate(flow: Flow, draft: Case, existing: Case) -> None:
+    await flow.state.set_state(ReportState.duplicate)
+    t = flow.t
+    submitted = (
+        existing.submitted_at.astimezone(flow.settings.tz) if existing.submitted_at else None
+    )
+    text = t(
+        "report.duplicate_found",
+        radius=int(flow.settings.duplicate_radius_m),
+        number=existing.number or "",
+        status=t(f"status.{existing.status.value}"),
+        when=submitted.strftime("%m-%d") if submitted else "",
+        description=(existing.description or "")[:200],
+    )
+    markup = keyboards.duplicate(t, draft.id, existing.id)
+    photo = await drafts.first_photo(flow.database, existing.id)
+    if photo is not None and photo.kind == "photo":
+        await flow.bot.send_photo(flow.chat_id, photo.file_id, caption=text, reply_markup=markup)
+    else:
+        await flow.bot.send_message(flow.chat_id, text, reply_markup=markup)
+
+
+async def _follow(flow: Flow, draft: Case, existing_id: int) -> None:
+    settings = flow.settings
+    nearby = await drafts.duplicates(
+        flow.database, draft, settings.duplicate_radius_m, settings.duplicate_days
+    )
+    existing = next((case for case in nearby if case.id == existing_id), None)
+    if existing is None:  # forged, or the case was closed meanwhile
+        raise drafts.ReportError("error.stale_button")
+    await drafts.follow_instead(flow.database, draft.id, existing.id, flow.person.id)
+    await flow.state.clear()
+    await flow.bot.send_message(
+        flow.chat_id,
+        flow.t("report.following", number=existing.number or ""),
+        reply_markup=main_menu(flow.t),
+    )
+
+
+async def _edit_part(flow: Flow, draft: Case, index: int) -> None:
+    if not 0 <= index < len(keyboards.EDIT_PARTS):
+        raise drafts.ReportError("error.stale_button")
+    part = keyboards.EDIT_PARTS[index]
+    if part == "photos":
+        await flow.state.update_data(photos_done=False)
+    await steps.ask(flow, draft, part)
+
+
+async def _refresh_summary(query: CallbackQuery, flow: Flow, draft: Case) -> None:
+    if query.message is None:
+        return
+    with suppress(TelegramBadRequest):
+        await flow.bot.edit_message_text(
+            await steps.summary_text(flow, draft),
+            chat_id=flow.chat_id,
+            message_id=query.message.message_id,
+            reply_markup=keyboards.summary(flow.t, draft),
+        )
+
+
+async def _edit_markup(query: CallbackQuery, markup: object) -> None:
+    if query.message is not None:
+        with suppress(TelegramBadRequest):
+            await query.bot.edit_message_reply_markup(  # type: ignore[union-attr]
+                chat_id=query.message.chat.id,
+                message_id=query.message.message_id,
+                reply_markup=markup,  # type: ignore[arg-type]
+            )
+
+
+async def _drop_buttons(query: CallbackQuery) -> None:
+    await _edit_markup(query, None)
+
+
+async def use_buttons(message: Message, t: Translator) -> None:
+    await message.answer(t("report.use_buttons"))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(on_nav, ReportNav.filter())
+    router.message.register(use_buttons, F.chat.type == "private", StateFilter(ReportState))
+    return router
