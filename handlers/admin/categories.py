@@ -10,9 +10,9 @@ from aiogram.types import Message
 from bot.categories import table as categories
 from bot.errors import PoliteError
 from bot.texts import Translator
+from handlers.common.durations import duration_text
 from handlers.common.filters import HasRole
 from handlers.common.long_text import answer_lines
-from handlers.resident.report.submit import duration_text
 from storage.db import Database
 from storage.models import Category, Person, Role
 

@@ -16,8 +16,8 @@ from bot.errors import PoliteError
 from bot.reports import drafts
 from bot.texts import Translator
 from handlers.common.callbacks import Feedback, Verdict
+from handlers.common.images import incoming_image, store_image
 from handlers.common.keyboards import main_menu, rating_buttons, skip_button
-from handlers.resident.report.common import incoming_image, store_image
 from storage.db import Database
 from storage.models import Case, Person
 

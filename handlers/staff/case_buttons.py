@@ -20,6 +20,7 @@ from bot.reports import drafts
 from bot.texts import Translator
 from handlers.common.callbacks import CaseDuty, Duty
 from handlers.common.filters import MenuButton
+from handlers.common.images import incoming_image, store_image
 from handlers.common.keyboards import (
     REJECT_REASONS,
     main_menu,
@@ -28,7 +29,6 @@ from handlers.common.keyboards import (
     transfer_choices,
     verify_place,
 )
-from handlers.resident.report.common import incoming_image, store_image
 from storage.db import Database
 from storage.models import Case, CaseStatus, Person
 

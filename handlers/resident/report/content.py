@@ -15,8 +15,8 @@ from aiogram.types import CallbackQuery, Message
 from bot.reports import drafts
 from bot.texts import Translator
 from handlers.common.callbacks import Nav, ReportNav
+from handlers.common.images import incoming_image, store_image
 from handlers.resident.report import keyboards, steps
-from handlers.resident.report.common import incoming_image, store_image
 from handlers.resident.report.steps import Flow, ReportState
 
 

@@ -12,9 +12,9 @@ from bot.places.index import area_index
 from bot.reports import drafts
 from handlers.common.callbacks import ReportAnswer, ReportCategory
 from handlers.common.filters import HasRole, MenuButton
+from handlers.common.images import incoming_image, store_image
 from handlers.common.keyboards import main_menu
 from handlers.resident.report import steps
-from handlers.resident.report.common import incoming_image, store_image
 from handlers.resident.report.steps import Flow
 from storage.models import Role
 

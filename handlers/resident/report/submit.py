@@ -16,6 +16,7 @@ from bot.reports import drafts
 from bot.reports.media import MediaStore
 from bot.texts import Translator
 from handlers.common.callbacks import Nav, ReportNav
+from handlers.common.durations import duration_text
 from handlers.common.keyboards import main_menu
 from handlers.resident.report import keyboards, steps
 from handlers.resident.report.steps import Flow, ReportState
@@ -128,14 +129,6 @@ async def _self_handle(flow: Flow, draft: Case, media: MediaStore) -> None:
         t("report.self_handled", number=outcome.case.number or ""),
         reply_markup=main_menu(t),
     )
-
-
-def duration_text(t: Translator, minutes: int) -> str:
-    if minutes % (24 * 60) == 0 and minutes >= 24 * 60:
-        return t("time.days", count=minutes // (24 * 60))
-    if minutes % 60 == 0 and minutes >= 60:
-        return t("time.hours", count=minutes // 60)
-    return t("time.minutes", count=minutes)
 
 
 async def _show_duplicate(flow: Flow, draft: Case, existing: Case) -> None:

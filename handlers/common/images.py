@@ -1,4 +1,4 @@
-"""What the report handlers share: reading the image in a message and keeping it."""
+"""Images in messages: reading the image a person sent and keeping it as evidence of a case."""
 
 from __future__ import annotations
 
