@@ -13,6 +13,7 @@ the limit. Handling latency is measured inside the bot (the update journal's tim
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import json
@@ -28,6 +29,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.types import Message
+from sqlalchemy import event
 
 from app import admin_cli
 from app.runner import run_polling
@@ -36,6 +38,7 @@ from bench.common import peak_rss_mb, percentile, report
 from bot.config import Settings
 from bot.telegram.session import api_server
 from bot.telegram.throttle import Throttle
+from storage.db import IMMEDIATE
 
 UNLIMITED = 1_000_000
 STARTUP_CALLS = frozenset({"deleteWebhook", "getMe", "setMyCommands"})
@@ -92,12 +95,15 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, Any]:
         )
         app = await create_app(settings)
         await admin_cli.demo_data(app.database)
+        database_counts = _count_database(app)
         app.retry.throttle = Throttle(UNLIMITED, global_per_s=UNLIMITED, chat_interval_s=0)
         polling = asyncio.create_task(run_polling(app, handle_signals=False, polling_timeout=1))
         try:
             cpu_started = time.process_time()
+            database_counts.clear()
             figures = await go()
             cpu_s = time.process_time() - cpu_started
+            counted = dict(database_counts)
             lone_figures = await go()
         finally:
             with contextlib.suppress(RuntimeError):
@@ -126,11 +132,39 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, Any]:
         "report_p99_s": round(percentile(figures["report_seconds"], 0.99), 2),
         # The bot process's CPU (all its threads) per update: steadier than rates on a busy machine.
         "cpu_ms_per_update": round(cpu_s * 1000 / max(1, figures["updates"]), 2),
+        # The database's work an update (the journal included), while the crowd reported: SQL
+        # statements, sessions (connections taken from the pool) and write transactions.
+        **{
+            f"{name}_per_update": round(counted.get(name, 0) / max(1, updates), 2)
+            for name in ("statements", "sessions", "write_transactions")
+        },
         # A resident alone on the warm bot (after the crowd): the handling time nobody queues for.
         "lone_reports_filed": lone_figures["filed"],
         "lone_p50_ms": round(percentile(lone, 0.5), 2),
         "lone_p99_ms": round(percentile(lone, 0.99), 2),
     }
+
+
+def _count_database(app: Any) -> collections.Counter[str]:
+    """Counts, from now on, the statements, pool checkouts and write transactions of the bot's
+    database (the background jobs' too, which are few while the crowd reports)."""
+    counts: collections.Counter[str] = collections.Counter()
+    engine = app.database.engine.sync_engine
+
+    def statement(*_: Any) -> None:
+        counts["statements"] += 1
+
+    def checkout(*_: Any) -> None:
+        counts["sessions"] += 1
+
+    def begin(connection: Any) -> None:
+        if connection.get_execution_options().get(IMMEDIATE) or not app.database.is_sqlite:
+            counts["write_transactions"] += 1
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine.pool, "checkout", checkout)
+    event.listen(engine, "begin", begin)
+    return counts
 
 
 def _calls_plan(api_calls: dict[str, int], updates: int) -> tuple[float, float]:
