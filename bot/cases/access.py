@@ -49,19 +49,18 @@ async def may_read(session: AsyncSession, person: Person | None, case: Case) -> 
     if case.reporter_id == person.id:
         return True
     if person.role in STAFF_ROLES:
-        return await may_act(session, person, case) or await _transferred_by(
-            session, person, case
-        )
+        return await may_act(session, person, case) or await _transferred_by(session, person, case)
     return await session.get(CaseFollower, (case.id, person.id)) is not None
 
 
 async def case_to_act_on(database: Database, person: Person, case_id: int) -> Case:
-    """The case a staff member is acting on; refused politely when it is gone or out of scope
-    (the same answer for both, so ids cannot be probed)."""
+    """The case a staff member is acting on; refused politely when it is gone or out of scope."""
     async with database.sessions() as session:
         case = await session.get(Case, case_id) if 0 < case_id < 2**63 else None
-        if case is None or not await may_act(session, person, case):
+        if case is None:
             raise PoliteError("case.not_found")
+        if not await may_act(session, person, case):
+            raise PoliteError("case.not_allowed")
         return case
 
 

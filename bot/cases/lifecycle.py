@@ -13,6 +13,7 @@ from datetime import UTC, datetime, tzinfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cases import access
 from bot.errors import PoliteError
 from bot.timing import working_time
 from storage.models import (
@@ -48,6 +49,7 @@ class Action(enum.StrEnum):
     RATE = "rate"
     TRANSFER = "transfer"  # to another grid of the community (or back to the lead): stays new
     NOTE = "note"  # a staff note on the case: the audit trail, no status change
+    COMMENT = "comment"  # the reporter's words with their rating
 
 
 class Who(enum.Enum):
@@ -78,6 +80,7 @@ RULES: dict[Action, Rule] = {
     Action.RATE: Rule(frozenset({S.CLOSED}), None, Who.REPORTER, tell_followers=False),
     Action.TRANSFER: Rule(frozenset({S.NEW}), None, Who.STAFF, tell_followers=False),
     Action.NOTE: Rule(frozenset({S.NEW, S.ACCEPTED, S.RESOLVED}), None, Who.STAFF, False),
+    Action.COMMENT: Rule(frozenset({S.CLOSED}), None, Who.REPORTER, tell_followers=False),
 }
 OPEN = OPEN_STATUSES
 
@@ -140,12 +143,15 @@ async def apply(
     refusal = allowed(action, case.status, actor, case.reporter_id)
     if refusal:
         raise CaseError(refusal, case)
+    if RULES[action].who is not Who.REPORTER and not await _in_scope(session, actor, case):
+        raise CaseError("case.not_allowed", case)
     now = now or utcnow()
     before = case.status
     await _EFFECTS[action](
         session,
         case,
         now,
+        note=note,
         rating=rating,
         duplicate_of=duplicate_of,
         prefix=prefix,
@@ -171,8 +177,18 @@ async def apply(
     return Outcome(case, action, event, await _audience(session, case, action))
 
 
+async def _in_scope(session: AsyncSession, actor: Person | None, case: Case) -> bool:
+    """Staff act only on cases of their area; the system (no actor) acts anywhere."""
+    return actor is None or await access.may_act(session, actor, case)
+
+
+QUIET_ACTIONS = frozenset(
+    {Action.SUBMIT, Action.RATE, Action.COMMENT, Action.ADD_INFO, Action.TRANSFER, Action.NOTE}
+)
+
+
 async def _audience(session: AsyncSession, case: Case, action: Action) -> list[int]:
-    if action in (Action.SUBMIT, Action.RATE, Action.ADD_INFO, Action.TRANSFER, Action.NOTE):
+    if action in QUIET_ACTIONS:
         return []
     people = [case.reporter_id]
     if RULES[action].tell_followers:
@@ -230,10 +246,10 @@ async def _accept(
 async def _transfer(
     session: AsyncSession, case: Case, now: datetime, area_id: int | None = None, **_: object
 ) -> None:
-    area = await session.get(Area, area_id) if area_id else None
-    if area is None or area.id == case.area_id or area.level == AreaLevel.STREET:
+    targets = await access.transfer_targets(session, case)
+    if area_id is None or not targets.allows(area_id):
         raise CaseError("case.transfer_target", case)
-    case.area_id = area.id
+    case.area_id = area_id
     case.officer_id = None
 
 
@@ -255,10 +271,17 @@ async def _reopen(session: AsyncSession, case: Case, now: datetime, **_: object)
 
 
 async def _merge(
-    session: AsyncSession, case: Case, now: datetime, duplicate_of: int | None = None, **_: object
+    session: AsyncSession,
+    case: Case,
+    now: datetime,
+    duplicate_of: int | None = None,
+    actor: Person | None = None,
+    **_: object,
 ) -> None:
     target = await session.get(Case, duplicate_of) if duplicate_of else None
     if target is None or target.id == case.id or target.status not in OPEN:
+        raise CaseError("case.merge_target", case)
+    if not await _in_scope(session, actor, target):
         raise CaseError("case.merge_target", case)
     case.duplicate_of_id = target.id
     case.closed_at = now
@@ -273,6 +296,16 @@ async def _rate(
     if case.rating is not None:
         raise CaseError("case.already_rated", case)
     case.rating = rating
+
+
+async def _comment(
+    session: AsyncSession, case: Case, now: datetime, note: str | None = None, **_: object
+) -> None:
+    if case.rating is None or not note:
+        raise CaseError("error.stale_button", case)
+    if case.rating_comment is not None:
+        raise CaseError("case.already_rated", case)
+    case.rating_comment = note
 
 
 async def _nothing(session: AsyncSession, case: Case, now: datetime, **_: object) -> None:
@@ -293,6 +326,7 @@ _EFFECTS = {
     Action.RATE: _rate,
     Action.TRANSFER: _transfer,
     Action.NOTE: _nothing,
+    Action.COMMENT: _comment,
 }
 
 

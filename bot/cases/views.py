@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
-from bot.cases.lifecycle import STAFF
 from storage.db import Database
 from storage.models import (
     Area,
@@ -17,7 +16,6 @@ from storage.models import (
     CaseMedia,
     CaseStatus,
     Category,
-    Person,
 )
 
 PER_PAGE = 5
@@ -89,11 +87,3 @@ async def details(database: Database, case_id: int) -> CaseDetails | None:
     return CaseDetails(
         case, category, area.name if area else None, photos or 0, followers or 0, events
     )
-
-
-async def may_view(database: Database, case: Case, person: Person) -> bool:
-    """The reporter, a follower, or staff."""
-    if person.role in STAFF or case.reporter_id == person.id:
-        return True
-    async with database.sessions() as session:
-        return await session.get(CaseFollower, (case.id, person.id)) is not None

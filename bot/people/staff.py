@@ -94,10 +94,13 @@ async def create_invite(
     created_by: Person | None = None,
     days: int = INVITE_DAYS,
 ) -> Invite:
-    """A single-use invite; the token is 32 random bytes, so it cannot be guessed."""
+    """A single-use invite; the token is 32 random bytes, so it cannot be guessed. `created_by`
+    (None: the command line) must be allowed to give that role in that area."""
     if role == Role.RESIDENT:
         raise StaffError("staff.bad_role")
     area = await _area_for(database, role, area_code)
+    if created_by is not None and not may_invite(created_by, role, area):
+        raise PoliteError("error.not_allowed")
     async with database.transaction() as session:
         invite = Invite(
             token=secrets.token_urlsafe(32)[:43],
@@ -109,6 +112,20 @@ async def create_invite(
         session.add(invite)
         await session.flush()
         return invite
+
+
+def may_invite(inviter: Person, role: Role, area: Area | None) -> bool:
+    """Admins invite anyone; a lead invites officers of their own community's grids only."""
+    if inviter.banned:
+        return False
+    if inviter.role == Role.ADMIN:
+        return True
+    return (
+        inviter.role == Role.LEAD
+        and role == Role.OFFICER
+        and area is not None
+        and area.parent_id == inviter.area_id
+    )
 
 
 def invite_link(bot_username: str, invite: Invite) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +17,7 @@ from bot.cases import lifecycle
 from bot.categories import table as all_categories
 from bot.errors import PoliteError
 from bot.places.geo import Located, degrees_around, distance_m
+from bot.reports import limits
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseMedia, CaseStatus, Category, MediaKind, Person
 from storage.types import utcnow
@@ -259,24 +260,6 @@ async def communities(database: Database) -> Sequence[Area]:
         return rows.all()
 
 
-async def next_allowed_at(
-    database: Database, person_id: int, per_hour: int, now: datetime | None = None
-) -> datetime | None:
-    """When a resident who filed `per_hour` reports in the last hour may file again (or None)."""
-    now = now or utcnow()
-    async with database.sessions() as session:
-        rows = await session.scalars(
-            select(Case.submitted_at)
-            .where(Case.reporter_id == person_id, Case.submitted_at > now - timedelta(hours=1))
-            .order_by(Case.submitted_at.desc())
-            .limit(per_hour)
-        )
-        recent = [at for at in rows if at is not None]
-    if len(recent) < per_hour:
-        return None
-    return recent[-1] + timedelta(hours=1)
-
-
 async def duplicates(
     database: Database, draft: Case, radius_m: float, days: int, now: datetime | None = None
 ) -> list[Case]:
@@ -312,11 +295,15 @@ async def submit(
     reporter: Person,
     prefix: str | None,
     tz: tzinfo | None = None,
+    per_hour: int | None = None,
 ) -> lifecycle.Outcome:
     """File the draft as a case (once: a second tap finds it submitted already).
 
     With `tz`, non-urgent deadlines count working time in that zone
-    (see bot.timing.working_time)."""
+    (see bot.timing.working_time). With `per_hour`, a resident who filed that many in the last
+    hour is refused until the hour has passed (see bot.reports.limits)."""
+    if per_hour is not None:
+        await limits.check_may_file(database, reporter, per_hour, tz or UTC)
     async with database.transaction() as session:
         return await lifecycle.apply(
             session, case_id, lifecycle.Action.SUBMIT, reporter, prefix=prefix, tz=tz

@@ -8,18 +8,16 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy import update
 
-from bot.cases import lifecycle
+from bot.cases import access, lifecycle
 from bot.cases.desk import Desk
-from bot.errors import PoliteError
 from bot.reports import drafts
 from bot.texts import Translator
 from handlers.common.callbacks import Feedback, Verdict
 from handlers.common.images import incoming_image, store_image
 from handlers.common.keyboards import main_menu, rating_buttons, skip_button
 from storage.db import Database
-from storage.models import Case, Person
+from storage.models import Person
 
 MAX_COMMENT = 500
 
@@ -62,7 +60,7 @@ async def on_feedback(
             chat, t("feedback.ask_comment"), reply_markup=skip_button(t, case_id)
         )
     elif verdict is Verdict.INFO:
-        await _check_reporter(database, case_id, person)
+        await access.reporters_case(database, person, case_id)
         await query.answer()
         await state.set_state(FeedbackState.details)
         await state.set_data({"case_id": case_id, "why": "info"})
@@ -73,24 +71,21 @@ async def on_feedback(
         await bot.send_message(chat, t("feedback.thanks"), reply_markup=main_menu(t))
 
 
-async def _check_reporter(database: Database, case_id: int, person: Person) -> Case:
-    async with database.sessions() as session:
-        case = await session.get(Case, case_id)
-    if case is None or case.reporter_id != person.id:
-        raise PoliteError("case.not_allowed")
-    return case
-
-
 async def comment(
-    message: Message, person: Person, t: Translator, database: Database, state: FSMContext
+    message: Message,
+    person: Person,
+    t: Translator,
+    database: Database,
+    desk: Desk,
+    state: FSMContext,
 ) -> None:
     text = (message.text or "").strip()
     if len(text) > MAX_COMMENT:
         raise drafts.ReportError("report.too_long", length=len(text), limit=MAX_COMMENT)
-    case_id = (await state.get_data()).get("case_id")
-    await _check_reporter(database, int(case_id or 0), person)
-    async with database.transaction() as session:
-        await session.execute(update(Case).where(Case.id == case_id).values(rating_comment=text))
+    case = await access.reporters_case(
+        database, person, int((await state.get_data()).get("case_id") or 0)
+    )
+    await desk.act(case.id, lifecycle.Action.COMMENT, person, note=text)
     await state.clear()
     await message.answer(t("feedback.comment_saved"), reply_markup=main_menu(t))
 
@@ -105,7 +100,7 @@ async def details(
 ) -> None:
     """Words or a photo about a reopened case or an officer's question: added to the case."""
     data = await state.get_data()
-    case = await _check_reporter(database, int(data.get("case_id") or 0), person)
+    case = await access.reporters_case(database, person, int(data.get("case_id") or 0))
     note = (message.text or message.caption or "").strip()
     if len(note) > drafts.MAX_DESCRIPTION:
         raise drafts.ReportError("report.too_long", length=len(note), limit=drafts.MAX_DESCRIPTION)

@@ -10,6 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
+from bot.cases import access
 from bot.cases import views as case_views
 from bot.errors import PoliteError
 from bot.texts import Translator
@@ -17,7 +18,7 @@ from handlers.common.callbacks import CaseOpen, CasePage
 from handlers.common.filters import MenuButton
 from handlers.common.keyboards import case_details, case_list
 from storage.db import Database
-from storage.models import CaseStatus, Person
+from storage.models import Case, CaseStatus, Person
 
 
 async def _listing(
@@ -82,7 +83,7 @@ async def open_case(
     tz: tzinfo,
 ) -> None:
     found = await case_views.details(database, callback_data.case_id)
-    if found is None or not await case_views.may_view(database, found.case, person):
+    if found is None or not await _may_read(database, person, found.case):
         raise PoliteError("case.not_found")
     await query.answer()
     text = _details_text(found, t, language, tz)
@@ -134,3 +135,8 @@ def create_router() -> Router:
     router.callback_query.register(turn_page, CasePage.filter())
     router.callback_query.register(open_case, CaseOpen.filter())
     return router
+
+
+async def _may_read(database: Database, person: Person, case: Case) -> bool:
+    async with database.sessions() as session:
+        return await access.may_read(session, person, case)

@@ -9,13 +9,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
+from bot.cases import access, on_site, work_queue
 from bot.cases import lifecycle as cases
-from bot.cases import work_queue
 from bot.cases.desk import Desk
 from bot.config import Settings
 from bot.errors import PoliteError
-from bot.places import routing
-from bot.places.geo import distance_m
 from bot.reports import drafts
 from bot.texts import Translator
 from handlers.common.callbacks import CaseDuty, Duty
@@ -43,16 +41,6 @@ class DeskState(StatesGroup):
     resolve_note = State()  # what was done
     resolve_photo = State()  # the "after" photo, or skip
     resolve_place = State()  # the officer's location, to verify the fix on site
-
-
-async def _case_for(database: Database, person: Person, case_id: int) -> Case:
-    async with database.sessions() as session:
-        case = await session.get(Case, case_id)
-    if case is None:
-        raise PoliteError("case.not_found")
-    if not await routing.may_act(database, person, case):
-        raise PoliteError("case.not_allowed")
-    return case
 
 
 async def _do(
@@ -86,7 +74,7 @@ async def on_duty_button(
     state: FSMContext,
     bot: Bot,
 ) -> None:
-    case = await _case_for(database, person, callback_data.case_id)
+    case = await access.case_to_act_on(database, person, callback_data.case_id)
     duty, chat = callback_data.duty, query.from_user.id
     if duty is Duty.ACCEPT:
         await _do(desk, database, person, case, cases.Action.ACCEPT)
@@ -137,17 +125,14 @@ async def _ask(state: FSMContext, step: State, case: Case, bot: Bot, chat: int, 
 async def _transfer_menu(
     database: Database, case: Case, t: Translator, bot: Bot, chat: int
 ) -> None:
-    community_id = await routing.community_of(database, case)
-    if community_id is None:
-        raise PoliteError("desk.no_other_grid")
-    grids = [g for g in await routing.grids_of(database, community_id) if g.id != case.area_id]
-    back_to_lead = community_id if case.area_id != community_id else None
-    if not grids and back_to_lead is None:
+    async with database.sessions() as session:
+        targets = await access.transfer_targets(session, case)
+    if not targets:
         raise PoliteError("desk.no_other_grid")
     await bot.send_message(
         chat,
         t("desk.choose_grid", number=case.number or ""),
-        reply_markup=transfer_choices(t, case.id, grids, back_to_lead),
+        reply_markup=transfer_choices(t, case.id, targets.grids, targets.community_id),
     )
 
 
@@ -172,6 +157,12 @@ async def _reason(
         return
     await _do(desk, database, person, case, cases.Action.REJECT, note=t(f"desk.reason_{reason}"))
     await query.answer(t("desk.rejected", number=case.number or ""))
+
+
+async def _case_in_hand(database: Database, person: Person, state: FSMContext) -> Case:
+    """The case the officer's current step is about (its id kept in the conversation)."""
+    case_id = int((await state.get_data()).get("case_id") or 0)
+    return await access.case_to_act_on(database, person, case_id)
 
 
 async def _ask_place(state: FSMContext, bot: Bot, chat: int, t: Translator) -> None:
@@ -200,7 +191,9 @@ async def _typed(
         raise drafts.ReportError("report.text_please")
     if len(text) > MAX_NOTE:
         raise drafts.ReportError("report.too_long", length=len(text), limit=MAX_NOTE)
-    case = await _case_for(database, person, int((await state.get_data()).get("case_id") or 0))
+    case = await access.case_to_act_on(
+        database, person, int((await state.get_data()).get("case_id") or 0)
+    )
     return case, text
 
 
@@ -238,7 +231,7 @@ async def merge_typed(
 ) -> None:
     case, text = await _typed(message, state, person, database)
     target = await work_queue.by_number(database, text)
-    if target is None or not await routing.may_act(database, person, target):
+    if target is None:  # one out of scope is refused by the lifecycle, with the same answer
         raise PoliteError("case.merge_target")
     await _do(desk, database, person, case, cases.Action.MERGE, duplicate_of=target.id)
     await state.clear()
@@ -262,7 +255,9 @@ async def after_photo(
     desk: Desk,
     state: FSMContext,
 ) -> None:
-    case = await _case_for(database, person, int((await state.get_data()).get("case_id") or 0))
+    case = await access.case_to_act_on(
+        database, person, int((await state.get_data()).get("case_id") or 0)
+    )
     await store_image(database, case.id, incoming_image(message), stage="after")
     await _ask_place(state, message.bot, message.chat.id, t)  # type: ignore[arg-type]
 
@@ -277,13 +272,13 @@ async def officer_place(
     settings: Settings,
 ) -> None:
     """The officer's location when resolving: within VERIFY_RADIUS_M it is verified on site."""
-    case = await _case_for(database, person, int((await state.get_data()).get("case_id") or 0))
-    verified = False
-    if message.location is not None and case.latitude is not None and case.longitude is not None:
-        away = distance_m(
-            message.location.latitude, message.location.longitude, case.latitude, case.longitude
-        )
-        verified = away <= settings.verify_radius_m
+    case = await access.case_to_act_on(
+        database, person, int((await state.get_data()).get("case_id") or 0)
+    )
+    where = message.location
+    verified = where is not None and on_site.verified(
+        case, where.latitude, where.longitude, settings.verify_radius_m
+    )
     await _resolve(database, desk, person, case, state, verified=verified)
     key = "desk.resolved_verified" if verified else "desk.resolved"
     await message.answer(t(key, number=case.number or ""), reply_markup=main_menu(t))

@@ -7,20 +7,18 @@ from datetime import tzinfo
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
-from sqlalchemy import select
 
-from bot.cases import work_queue
+from bot.cases import access, work_queue
 from bot.cases.desk import Desk
 from bot.config import Settings
 from bot.errors import PoliteError
 from bot.people import staff
-from bot.places import routing
 from bot.telegram.session import MESSAGE_LIMIT
 from bot.texts import Translator
 from handlers.common.filters import HasRole
 from handlers.common.keyboards import card_buttons
 from storage.db import Database
-from storage.models import Area, Person, Role
+from storage.models import Case, Person, Role
 
 
 async def show_queue(
@@ -54,9 +52,7 @@ async def show_case(
     desk: Desk,
     tz: tzinfo,
 ) -> None:
-    found = await work_queue.by_number(database, command.args or "")
-    if found is None or not await routing.may_act(database, person, found):
-        raise PoliteError("case.not_found")
+    found = await _readable(database, person, command.args)
     text = await desk.card_text(found, t, person.role == Role.ADMIN)
     history = await _history_lines(database, found.id, t, tz, person)
     text = "\n".join([text, "", t("mycases.history"), *history])[:MESSAGE_LIMIT]
@@ -73,12 +69,15 @@ async def show_audit(
     tz: tzinfo,
 ) -> None:
     """/audit N: every event of a case: when, what, who (names for admins), note."""
-    found = await work_queue.by_number(database, command.args or "")
-    if found is None or not await routing.may_act(database, person, found):
-        raise PoliteError("case.not_found")
+    found = await _readable(database, person, command.args)
     lines = [t("audit.title", number=found.number or "")]
     lines += await _history_lines(database, found.id, t, tz, person)
     await message.answer("\n".join(lines)[:MESSAGE_LIMIT])
+
+
+async def _readable(database: Database, person: Person, number: str | None) -> Case:
+    found = await work_queue.by_number(database, number or "")
+    return await access.case_to_read(database, person, found.id if found else 0)
 
 
 async def _history_lines(
@@ -128,8 +127,6 @@ async def make_invite(
     if not parts or parts[0] not in {r.value for r in Role if r != Role.RESIDENT}:
         raise PoliteError("invite.usage")
     role, area_code = Role(parts[0]), (parts[1] if len(parts) > 1 else None)
-    if person.role == Role.LEAD and not await _lead_may_invite(database, person, role, area_code):
-        raise PoliteError("error.not_allowed")
     invite = await staff.create_invite(
         database, role, area_code, created_by=person, days=settings.invite_days
     )
@@ -141,16 +138,6 @@ async def make_invite(
             link=staff.invite_link(me.username or "", invite),
         )
     )
-
-
-async def _lead_may_invite(
-    database: Database, person: Person, role: Role, area_code: str | None
-) -> bool:
-    if role != Role.OFFICER or area_code is None:
-        return False
-    async with database.sessions() as session:
-        area = await session.scalar(select(Area).where(Area.code == area_code))
-    return area is not None and area.parent_id == person.area_id
 
 
 def create_router() -> Router:

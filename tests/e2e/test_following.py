@@ -1,5 +1,6 @@
 """After filing: /mycases, following a nearby duplicate, each step told, fixed or not, rating,
-and auto-close. The officer side is driven through the lifecycle functions."""
+and auto-close. The officer side is driven through the lifecycle functions, by an admin: these
+cases lie in no grid (the street has no areas here), and only the street's admins act on those."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from app.clock import auto_close
 from app.wiring import App
 from bot.cases import lifecycle as cases
 from bot.cases.lifecycle import Action
-from storage.models import Case, CaseEvent, CaseFollower, CaseStatus
+from storage.models import Case, CaseEvent, CaseFollower, CaseStatus, Role
 from storage.types import utcnow
 from tests.e2e.flows import all_cases, choose, file_report, fill_report, make_staff, officer_does
 from tests.emulator import TelegramEmulator
@@ -43,7 +44,7 @@ async def test_a_nearby_duplicate_is_followed_not_filed_again(
     languages = await second.ask("/language")
     await choose(second, languages, "English")  # notices come in each person's language
 
-    officer = await make_staff(bot_app, 800001)
+    officer = await make_staff(bot_app, 800001, Role.ADMIN)
     await officer_does(bot_app, original.id, Action.ACCEPT, officer)
     told_first = await first.next_message()
     told_second = await second.next_message()
@@ -69,7 +70,7 @@ async def test_fixed_then_rated_with_a_comment(emulator: TelegramEmulator, bot_a
     user = emulator.user(7005, "丁")
     await file_report(user)
     [case] = await all_cases(bot_app)
-    officer = await make_staff(bot_app, 800002)
+    officer = await make_staff(bot_app, 800002, Role.ADMIN)
     await officer_does(bot_app, case.id, Action.ACCEPT, officer)
     await user.next_message()
     await officer_does(bot_app, case.id, Action.RESOLVE, officer, note="纸箱已清走，通道畅通")
@@ -101,7 +102,7 @@ async def test_not_fixed_reopens_with_the_residents_words(
     user = emulator.user(7006, "戊")
     await file_report(user)
     [case] = await all_cases(bot_app)
-    officer = await make_staff(bot_app, 800003)
+    officer = await make_staff(bot_app, 800003, Role.ADMIN)
     await officer_does(bot_app, case.id, Action.ACCEPT, officer)
     await user.next_message()
     await officer_does(bot_app, case.id, Action.RESOLVE, officer, note="已清理")
@@ -126,7 +127,7 @@ async def test_more_information_requested_and_given(
     user = emulator.user(7007, "己")
     await file_report(user)
     [case] = await all_cases(bot_app)
-    officer = await make_staff(bot_app, 800004)
+    officer = await make_staff(bot_app, 800004, Role.ADMIN)
     await officer_does(bot_app, case.id, Action.REQUEST_INFO, officer, note="是几单元？")
     asked = await user.next_message()
     assert "是几单元？" in (asked.text or "")
@@ -148,7 +149,7 @@ async def test_rejected_and_merged_cases_are_explained(
     await file_report(first)
     await file_report(second, category="🧹 市容环境", answers=("垃圾堆放",), place=None)
     one, two = await all_cases(bot_app)
-    officer = await make_staff(bot_app, 800005)
+    officer = await make_staff(bot_app, 800005, Role.ADMIN)
     await officer_does(bot_app, two.id, Action.REJECT, officer, note="不属于本街道管辖")
     assert "不属于本街道管辖" in ((await second.next_message()).text or "")
     third = emulator.user(7010, "壬")
@@ -168,7 +169,7 @@ async def test_no_answer_in_72_hours_closes_the_case(
     user = emulator.user(7011, "癸")
     await file_report(user)
     [case] = await all_cases(bot_app)
-    officer = await make_staff(bot_app, 800006)
+    officer = await make_staff(bot_app, 800006, Role.ADMIN)
     await officer_does(bot_app, case.id, Action.ACCEPT, officer)
     await officer_does(bot_app, case.id, Action.RESOLVE, officer, note="done")
     await user.next_messages(2)

@@ -8,30 +8,41 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.cases import lifecycle as cases
 from bot.cases.lifecycle import Action, CaseError
 from bot.deadlines.escalation import WATCHES, Step, _claim
-from bot.reports import drafts
+from bot.reports import drafts, limits
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseEvent, CaseFollower, CaseStatus, Person, Role
 from storage.types import utcnow
 
 
 async def people(database: Database) -> tuple[Person, Person, Person]:
+    """A reporter, a neighbour, and the officer of grid G1 (where `draft` puts its cases)."""
     async with database.transaction() as session:
+        community = Area(code="C1", name="社区", level=AreaLevel.COMMUNITY)
+        session.add(community)
+        await session.flush()
+        grid = Area(code="G1", name="网格", level=AreaLevel.GRID, parent_id=community.id)
+        session.add(grid)
+        await session.flush()
         reporter = Person(tg_id=1, name="居民")
         neighbour = Person(tg_id=2, name="邻居")
-        officer = Person(tg_id=3, name="网格员", role=Role.OFFICER)
+        officer = Person(tg_id=3, name="网格员", role=Role.OFFICER, area_id=grid.id)
         session.add_all([reporter, neighbour, officer])
         await session.flush()
         return reporter, neighbour, officer
 
 
 async def draft(database: Database, reporter: Person, category_id: int = 1) -> Case:
+    """A draft with a category and words, in grid G1."""
     case = await drafts.start(database, reporter.id)
     await drafts.choose_category(database, case, category_id)
+    async with database.transaction() as session:
+        grid = await session.scalar(select(Area.id).where(Area.code == "G1"))
+        await session.execute(update(Case).where(Case.id == case.id).values(area_id=grid))
     return await drafts.describe(database, case.id, "楼道堆物")
 
 
@@ -148,12 +159,12 @@ async def test_rate_limit_window(database: Database) -> None:
     reporter, _, _ = await people(database)
     for _ in range(2):
         await drafts.submit(database, (await draft(database, reporter)).id, reporter, None)
-    again = await drafts.next_allowed_at(database, reporter.id, per_hour=2)
+    again = await limits.next_allowed_at(database, reporter.id, per_hour=2)
     assert again is not None
     assert timedelta(minutes=59) < again - utcnow() <= timedelta(hours=1)
-    assert await drafts.next_allowed_at(database, reporter.id, per_hour=3) is None
+    assert await limits.next_allowed_at(database, reporter.id, per_hour=3) is None
     assert (
-        await drafts.next_allowed_at(database, reporter.id, 2, now=utcnow() + timedelta(hours=2))
+        await limits.next_allowed_at(database, reporter.id, 2, now=utcnow() + timedelta(hours=2))
         is None
     )
 

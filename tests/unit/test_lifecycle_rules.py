@@ -41,11 +41,12 @@ def test_the_closed_loop(action: Action, status: CaseStatus, target: CaseStatus)
     assert RULES[action].target == target
 
 
-def test_no_action_leaves_a_final_status_except_rating() -> None:
+def test_no_action_leaves_a_final_status_except_rating_and_its_comment() -> None:
     for action, rule in RULES.items():
         for final in (S.CLOSED, S.REJECTED, S.DUPLICATE):
             if final in rule.sources:
-                assert (action, final) == (Action.RATE, S.CLOSED)
+                assert (action, final) in {(Action.RATE, S.CLOSED), (Action.COMMENT, S.CLOSED)}
+                assert rule.target is None
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.places.geo import Located
 from bot.places.index import area_index
-from bot.reports import drafts
+from bot.reports import drafts, limits
 from handlers.common.callbacks import ReportAnswer, ReportCategory
 from handlers.common.filters import HasRole, MenuButton
 from handlers.common.images import incoming_image, store_image
@@ -20,13 +20,8 @@ from storage.models import Role
 
 
 async def _may_report(flow: Flow) -> None:
-    if flow.person.banned:
-        raise drafts.ReportError("report.banned")
     settings = flow.settings
-    again = await drafts.next_allowed_at(flow.database, flow.person.id, settings.reports_per_hour)
-    if again is not None:
-        when = again.astimezone(settings.tz).strftime("%H:%M")
-        raise drafts.ReportError("report.rate_limited", limit=settings.reports_per_hour, when=when)
+    await limits.check_may_file(flow.database, flow.person, settings.reports_per_hour, settings.tz)
 
 
 async def start_report(message: Message, flow: Flow) -> None:

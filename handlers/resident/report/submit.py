@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.cases.desk import Desk
 from bot.categories import table
-from bot.reports import drafts
+from bot.reports import drafts, limits
 from bot.reports.media import MediaStore
 from bot.texts import Translator
 from handlers.common.callbacks import Nav, ReportNav
@@ -21,7 +21,7 @@ from handlers.common.keyboards import main_menu
 from handlers.resident.report import keyboards, steps
 from handlers.resident.report.steps import Flow, ReportState
 from handlers.resident.subscriptions import offer_after_first_report
-from storage.models import Case, Role
+from storage.models import Case
 
 STEP_OF_STATE = {
     ReportState.category.state: "category",
@@ -74,15 +74,9 @@ async def _submit(
     query: CallbackQuery, flow: Flow, draft: Case, media: MediaStore, desk: Desk
 ) -> None:
     person = flow.person
-    if person.banned:  # banned while writing: the draft stays, nothing is filed
-        raise drafts.ReportError("report.banned")
     settings, t = flow.settings, flow.t
-    again = None
-    if person.role == Role.RESIDENT:  # staff on patrol file as many as they find
-        again = await drafts.next_allowed_at(flow.database, person.id, settings.reports_per_hour)
-    if again is not None:
-        when = again.astimezone(settings.tz).strftime("%H:%M")
-        raise drafts.ReportError("report.rate_limited", limit=settings.reports_per_hour, when=when)
+    # Checked before the duplicates are offered; the submit itself checks again.
+    await limits.check_may_file(flow.database, person, settings.reports_per_hour, settings.tz)
     if not (await flow.state.get_data()).get("duplicate_checked"):
         found = await drafts.duplicates(
             flow.database, draft, settings.duplicate_radius_m, settings.duplicate_days
@@ -93,7 +87,12 @@ async def _submit(
             await _show_duplicate(flow, draft, found[0])
             return
     outcome = await drafts.submit(
-        flow.database, draft.id, person, settings.case_prefix, settings.tz
+        flow.database,
+        draft.id,
+        person,
+        settings.case_prefix,
+        settings.tz,
+        per_hour=settings.reports_per_hour,
     )
     media.download_soon(outcome.case.id)
     await query.answer()

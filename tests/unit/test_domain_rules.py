@@ -1,0 +1,65 @@
+"""Pure rules of the domain: on-site verification and who may invite whom."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bot.cases import on_site
+from bot.people.staff import may_invite
+from storage.models import Area, AreaLevel, Case, Person, Role
+
+HERE = (30.2500, 120.1600)
+
+
+def _case(latitude: float | None = HERE[0], longitude: float | None = HERE[1]) -> Case:
+    return Case(latitude=latitude, longitude=longitude)
+
+
+@pytest.mark.parametrize(
+    ("where", "verified"),
+    [
+        (HERE, True),
+        ((30.2502, 120.1600), True),  # ~22 m north
+        ((30.2600, 120.1600), False),  # ~1.1 km north
+        ((math.nan, 120.16), False),
+        ((1e308, 120.16), False),
+        ((-91.0, 120.16), False),
+    ],
+)
+def test_on_site_means_within_the_radius_of_the_case(
+    where: tuple[float, float], verified: bool
+) -> None:
+    assert on_site.verified(_case(), *where, radius_m=100) is verified
+
+
+def test_a_case_without_a_place_is_never_verified() -> None:
+    assert not on_site.verified(_case(None, None), *HERE, radius_m=100)
+
+
+def _person(role: Role, area_id: int | None = None, banned: bool = False) -> Person:
+    return Person(tg_id=1, name="x", role=role, area_id=area_id, banned=banned)
+
+
+GRID_OF_C1 = Area(id=11, code="C1-1", level=AreaLevel.GRID, parent_id=1)
+GRID_OF_C2 = Area(id=21, code="C2-1", level=AreaLevel.GRID, parent_id=2)
+C1 = Area(id=1, code="C1", level=AreaLevel.COMMUNITY, parent_id=None)
+
+
+@pytest.mark.parametrize(
+    ("inviter", "role", "area", "allowed"),
+    [
+        (_person(Role.ADMIN), Role.ADMIN, None, True),
+        (_person(Role.ADMIN), Role.LEAD, C1, True),
+        (_person(Role.ADMIN, banned=True), Role.OFFICER, GRID_OF_C1, False),
+        (_person(Role.LEAD, 1), Role.OFFICER, GRID_OF_C1, True),
+        (_person(Role.LEAD, 1), Role.OFFICER, GRID_OF_C2, False),
+        (_person(Role.LEAD, 1), Role.LEAD, C1, False),
+        (_person(Role.LEAD, 1), Role.ADMIN, None, False),
+        (_person(Role.OFFICER, 11), Role.OFFICER, GRID_OF_C1, False),
+        (_person(Role.RESIDENT), Role.OFFICER, GRID_OF_C1, False),
+    ],
+)
+def test_who_may_invite_whom(inviter: Person, role: Role, area: Area | None, allowed: bool) -> None:
+    assert may_invite(inviter, role, area) is allowed
