@@ -31,7 +31,11 @@ from bot.texts import Catalogue
 from handlers import get_routers
 from handlers.admin.stats import publish_button
 from handlers.common.keyboards import card_buttons, notice_buttons
-from handlers.common.middlewares import PersonMiddleware, UpdateJournalMiddleware
+from handlers.common.middlewares import (
+    PersonMiddleware,
+    UnitOfWorkMiddleware,
+    UpdateJournalMiddleware,
+)
 from handlers.common.notice_keyboards import ack_button
 from storage import migrate
 from storage.db import Database
@@ -139,6 +143,7 @@ def build_dispatcher(
     # marked handled inside the conversation's lock, so the person's next update sees its state.
     dispatcher.update.outer_middleware(journal)
     dispatcher.update.outer_middleware(dispatcher.fsm)
+    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(database))
     dispatcher.update.outer_middleware(journal.finish)
     dispatcher.update.outer_middleware(PersonMiddleware(database, catalogue, settings.admin_ids))
     dispatcher.include_routers(*get_routers())

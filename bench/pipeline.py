@@ -133,10 +133,10 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, Any]:
         # The bot process's CPU (all its threads) per update: steadier than rates on a busy machine.
         "cpu_ms_per_update": round(cpu_s * 1000 / max(1, figures["updates"]), 2),
         # The database's work an update (the journal included), while the crowd reported: SQL
-        # statements, sessions (connections taken from the pool) and write transactions.
+        # statements (BEGIN included), sessions, pool checkouts and write transactions.
         **{
             f"{name}_per_update": round(counted.get(name, 0) / max(1, updates), 2)
-            for name in ("statements", "sessions", "write_transactions")
+            for name in ("statements", "sessions", "connections", "write_transactions")
         },
         # A resident alone on the warm bot (after the crowd): the handling time nobody queues for.
         "lone_reports_filed": lone_figures["filed"],
@@ -146,21 +146,33 @@ async def _pipeline(residents: int, folder: Path) -> dict[str, Any]:
 
 
 def _count_database(app: Any) -> collections.Counter[str]:
-    """Counts, from now on, the statements, pool checkouts and write transactions of the bot's
-    database (the background jobs' too, which are few while the crowd reports)."""
+    """Counts, from now on, the bot's database work: SQL statements, sessions (ORM sessions made,
+    and the journal's Core write connections), connections taken from the pool, and write
+    transactions (the background jobs' too, which are few while the crowd reports)."""
     counts: collections.Counter[str] = collections.Counter()
-    engine = app.database.engine.sync_engine
+    database = app.database
+    engine = database.engine.sync_engine
+    make_session, open_write = database.sessions, database.write
+
+    def session(*args: Any, **kwargs: Any) -> Any:
+        counts["sessions"] += 1
+        return make_session(*args, **kwargs)
+
+    def write(*args: Any, **kwargs: Any) -> Any:
+        counts["sessions"] += 1
+        return open_write(*args, **kwargs)
 
     def statement(*_: Any) -> None:
         counts["statements"] += 1
 
     def checkout(*_: Any) -> None:
-        counts["sessions"] += 1
+        counts["connections"] += 1
 
     def begin(connection: Any) -> None:
-        if connection.get_execution_options().get(IMMEDIATE) or not app.database.is_sqlite:
+        if connection.get_execution_options().get(IMMEDIATE) or not database.is_sqlite:
             counts["write_transactions"] += 1
 
+    database.sessions, database.write = session, write
     event.listen(engine, "before_cursor_execute", statement)
     event.listen(engine.pool, "checkout", checkout)
     event.listen(engine, "begin", begin)

@@ -119,3 +119,70 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+class UnitOfWork(Database):
+    """The database as one update sees it: one session for all of the update's work.
+
+    It is a `Database` (the domain takes it where it takes one), over the database it was made
+    from: reads (`sessions()`) run in the update's session without a transaction on SQLite and
+    end at the block's end, so no transaction or connection is held across a call to Telegram;
+    each `transaction()` or `write()` is a short write transaction in the same session. Objects
+    a block returns are detached from it, as a closed session leaves them. Not for concurrent use:
+    one update's work runs one step at a time.
+    """
+
+    def __init__(self, database: Database) -> None:  # no engine of its own
+        self.root = database
+        self.url = database.url
+        self.engine = database.engine
+        self._writer = database._writer
+        self._session: AsyncSession | None = None
+        self._reading = 0
+
+    def _current(self) -> AsyncSession:
+        if self._session is None:
+            self._session = self.root.sessions()
+        return self._session
+
+    @asynccontextmanager
+    async def sessions(self) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
+        session = self._current()
+        self._reading += 1
+        try:
+            yield session
+        finally:
+            self._reading -= 1
+            if not self._reading:
+                await self._end_read(session)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        session = self._current()
+        if session.in_transaction():  # a read block is open around this write: end its reads
+            await session.commit()
+        async with self._writer, session.begin():
+            await session.connection(execution_options={IMMEDIATE: True})
+            yield session
+        session.expunge_all()
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        async with self.transaction() as session:
+            yield await session.connection()
+
+    async def _end_read(self, session: AsyncSession) -> None:
+        session.expunge_all()  # first: a rollback would expire what the block read
+        if session.in_transaction():
+            await session.rollback()
+
+    async def dispose(self) -> None:
+        """Close the update's session (the engine belongs to the database it was made from)."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+def root_of(database: Database) -> Database:
+    """The process's database behind a unit of work (or the database itself): what caches key on."""
+    return database.root if isinstance(database, UnitOfWork) else database

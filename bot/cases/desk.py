@@ -4,6 +4,7 @@ relayed to them, masked ("the resident of case N")."""
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable
 from contextlib import suppress
@@ -57,6 +58,13 @@ class Desk:
         self.buttons = buttons
         self.tz = tz
         self.tolerance_m = tolerance_m
+
+    def for_update(self, database: Database) -> Desk:
+        """This desk doing one update's work, in that update's unit of work."""
+        desk = copy.copy(self)
+        desk.database = database
+        desk.notifier = self.notifier.for_update(database)
+        return desk
 
     async def act(
         self, case_id: int, action: Action, actor: Person | None, **details: Any

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable
 
@@ -44,6 +45,12 @@ class Notifier:
         self.database = database
         self.catalogue = catalogue
         self.buttons = buttons
+
+    def for_update(self, database: Database) -> Notifier:
+        """This notifier doing one update's work, in that update's unit of work."""
+        notifier = copy.copy(self)
+        notifier.database = database
+        return notifier
 
     async def tell(self, outcome: Outcome, actor_id: int | None = None) -> int:
         """Notify everyone the outcome names except the actor; returns how many were told."""

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot.errors import PoliteError
 from bot.texts import Markup, Translator
-from storage.db import Database
+from storage.db import Database, root_of
 from storage.models import Category, Person
 
 log = logging.getLogger(__name__)
@@ -51,10 +51,10 @@ async def every(database: Database) -> Sequence[Category]:
 
 async def by_id(database: Database) -> dict[int, Category]:
     """Every category by id, read again at most every CATEGORIES_RECHECK_S (read-only objects)."""
-    cached = _CACHE.get(database)
+    cached = _CACHE.get(root_of(database))
     if cached is None or time.monotonic() - cached.read_at >= CATEGORIES_RECHECK_S:
         cached = _Cached({c.id: c for c in await every(database)}, time.monotonic())
-        _CACHE[database] = cached
+        _CACHE[root_of(database)] = cached
     return cached.by_id
 
 
@@ -72,7 +72,7 @@ async def change(database: Database, code: str, field: str, value: str, by: Pers
         before = getattr(category, _column(field))
         _apply(category, field, value.strip())
         after = getattr(category, _column(field))
-    _CACHE.pop(database, None)
+    _CACHE.pop(root_of(database), None)
     log.info("category %s: %s %r -> %r by person %s", category.code, field, before, after, by.id)
     return category
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from bot.places.geo import AreaIndex
-from storage.db import Database
+from storage.db import Database, root_of
 from storage.models import Area, AreaLevel
 
 # Seconds between two checks that the areas are unchanged (their count and last update tell).
@@ -34,7 +34,7 @@ _INDEXES: weakref.WeakKeyDictionary[Database, _CachedIndex] = weakref.WeakKeyDic
 
 async def area_index(database: Database) -> AreaIndex:
     """The spatial index of grids and communities, rebuilt only when the areas changed."""
-    cached = _INDEXES.get(database)
+    cached = _INDEXES.get(root_of(database))
     if cached is not None and time.monotonic() - cached.checked_at < AREAS_RECHECK_S:
         return cached.index
     searchable = Area.level.in_([AreaLevel.GRID, AreaLevel.COMMUNITY])
@@ -53,10 +53,10 @@ async def area_index(database: Database) -> AreaIndex:
             select(Area.id, Area.level, Area.parent_id, Area.boundary).where(searchable)
         )
         index = AreaIndex((i, level.value, parent, boundary) for i, level, parent, boundary in rows)
-    _INDEXES[database] = _CachedIndex(version, index, time.monotonic())
+    _INDEXES[root_of(database)] = _CachedIndex(version, index, time.monotonic())
     return index
 
 
 def forget_area_index(database: Database) -> None:
     """The areas changed here: build the index anew at the next lookup."""
-    _INDEXES.pop(database, None)
+    _INDEXES.pop(root_of(database), None)

@@ -123,27 +123,29 @@ class UpdateJournalMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         bot_id = data["bot"].id
         outcome: UpdateOutcome = data["update_outcome"]
+        database: Database = data.get("database", self.database)  # the update's unit of work
         storage = data["dispatcher"].storage
         conversation = storage if isinstance(storage, DatabaseStorage) else None
         with conversation.deferred() if conversation else nullcontext() as pending:
             try:
                 result = await handler(event, data)
             except PoliteError:  # the person's own mistake, answered by the error router
-                await self._mark_handled(bot_id, event.update_id, conversation, pending)
+                await self._mark_handled(database, bot_id, event.update_id, conversation, pending)
                 outcome.handled = True
                 raise
             except TelegramForbiddenError:
                 # The person blocked the bot (now marked unreachable): nothing to retry.
                 log.info("update %s: the chat is unreachable", event.update_id)
-                await self._mark_handled(bot_id, event.update_id, conversation, pending)
+                await self._mark_handled(database, bot_id, event.update_id, conversation, pending)
                 outcome.handled = True
                 return None
-            await self._mark_handled(bot_id, event.update_id, conversation, pending)
+            await self._mark_handled(database, bot_id, event.update_id, conversation, pending)
             outcome.handled = True
             return result
 
     async def _mark_handled(
         self,
+        database: Database,
         bot_id: int,
         update_id: int,
         conversation: DatabaseStorage | None,
@@ -151,13 +153,13 @@ class UpdateJournalMiddleware(BaseMiddleware):
     ) -> None:
         """The update is handled, and its conversation changes written, in one transaction."""
         if conversation is None or pending is None:
-            await journal.mark_handled(self.database, bot_id, update_id)
+            await journal.mark_handled(database, bot_id, update_id)
             return
 
         async def write_conversation(connection: AsyncConnection) -> None:
             await conversation.write_pending(connection, pending)
 
-        await journal.mark_handled(self.database, bot_id, update_id, also=write_conversation)
+        await journal.mark_handled(database, bot_id, update_id, also=write_conversation)
         conversation.keep_pending(pending)
 
     async def _keep_failed(self, bot_id: int, event: Update, error: Exception) -> int:

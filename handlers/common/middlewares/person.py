@@ -38,7 +38,10 @@ class PersonMiddleware(BaseMiddleware):
             # A my_chat_member update may say the user just blocked us: it must not undo that.
             reachable = not (isinstance(event, Update) and event.my_chat_member is not None)
             registration = await register(
-                self.database, _visitor(user), self.admin_ids, reachable=reachable
+                data.get("database", self.database),
+                _visitor(user),
+                self.admin_ids,
+                reachable=reachable,
             )
             person = registration.person
             data["person"] = person
