@@ -168,13 +168,6 @@ async def _photo_count(session: AsyncSession, case_id: int) -> int:
     return int(await session.scalar(statement) or 0)
 
 
-async def first_photo(database: Database, case_id: int) -> CaseMedia | None:
-    async with database.sessions() as session:
-        return await session.scalar(
-            select(CaseMedia).where(CaseMedia.case_id == case_id).order_by(CaseMedia.id).limit(1)
-        )
-
-
 async def place(
     database: Database,
     case_id: int,

@@ -82,7 +82,7 @@ async def open_case(
     bot: Bot,
     tz: tzinfo,
 ) -> None:
-    found = await case_views.details(database, callback_data.case_id)
+    found = await case_views.details(database, callback_data.case_id, person)
     if found is None or not await _may_read(database, person, found.case):
         raise PoliteError("case.not_found")
     await query.answer()
@@ -110,8 +110,12 @@ def _details_text(found: case_views.CaseDetails, t: Translator, language: str, t
             category=found.category.name(language) if found.category else "",
         ),
         t("mycases.details_filed", when=filed),
-        t("mycases.details_description", description=case.description),
-        t("mycases.details_place", place=case.address or found.area or t("report.place_unknown")),
+        *(
+            [t("mycases.details_description", description=found.description)]
+            if found.description is not None
+            else []
+        ),
+        t("mycases.details_place", place=found.place or t("report.place_unknown")),
         t("mycases.details_support", photos=found.photos, followers=found.followers),
         "",
         t("mycases.history"),

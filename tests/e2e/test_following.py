@@ -24,13 +24,19 @@ async def test_a_nearby_duplicate_is_followed_not_filed_again(
 ) -> None:
     first = emulator.user(7001, "甲")
     second = emulator.user(7002, "乙")
-    await file_report(first)
+    private = "张三家门口，电话 13812345678，身份证 110101199003071234"
+    await file_report(first, text=private)
     [original] = await all_cases(bot_app)
 
     summary = await fill_report(second, place=(30.6587, 104.0649))  # about 14 m away
     question = await choose(second, summary, "✅ 提交")
-    assert question.caption is not None  # shown with the existing case's photo
-    assert "MQ-000001" in question.caption
+    # Only what the street would publish: no words, photo or number of the first resident.
+    assert question.photo is None
+    assert question.text is not None
+    assert "MQ-000001" in question.text
+    assert "火灾隐患" in question.text
+    for secret in ("张三", "13812345678", "110101199003071234"):
+        assert secret not in question.text
     assert question.buttons == [["👍 就是这个，关注它"], ["不是，是另一个问题"]]
     done = await choose(second, question, "👍 就是这个，关注它")
     assert "MQ-000001" in (done.text or "")
@@ -41,6 +47,10 @@ async def test_a_nearby_duplicate_is_followed_not_filed_again(
 
     listing = await second.ask("/mycases")
     assert listing.buttons[0][0].startswith("👁 MQ-000001")
+    followed = await choose(second, listing, listing.buttons[0][0])  # a follower's view
+    assert "MQ-000001" in (followed.text or "")
+    assert "张三" not in (followed.text or "")
+    assert "13812345678" not in (followed.text or "")
     languages = await second.ask("/language")
     await choose(second, languages, "English")  # notices come in each person's language
 

@@ -10,6 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
+from bot.cases import views as case_views
 from bot.cases.desk import Desk
 from bot.categories import table
 from bot.reports import drafts, limits
@@ -136,20 +137,19 @@ async def _show_duplicate(flow: Flow, draft: Case, existing: Case) -> None:
     submitted = (
         existing.submitted_at.astimezone(flow.settings.tz) if existing.submitted_at else None
     )
+    # Another resident's case: only what the street would publish (bot.cases.views.public).
+    shown = await case_views.public(flow.database, existing)
     text = t(
         "report.duplicate_found",
         radius=int(flow.settings.duplicate_radius_m),
-        number=existing.number or "",
-        status=t(f"status.{existing.status.value}"),
+        number=shown.number,
+        category=shown.category.name(flow.language) if shown.category else "",
+        status=t(f"status.{shown.status.value}"),
+        place=shown.area or t("report.place_unknown"),
         when=submitted.strftime("%m-%d") if submitted else "",
-        description=(existing.description or "")[:200],
     )
     markup = keyboards.duplicate(t, draft.id, existing.id)
-    photo = await drafts.first_photo(flow.database, existing.id)
-    if photo is not None and photo.kind == "photo":
-        await flow.bot.send_photo(flow.chat_id, photo.file_id, caption=text, reply_markup=markup)
-    else:
-        await flow.bot.send_message(flow.chat_id, text, reply_markup=markup)
+    await flow.bot.send_message(flow.chat_id, text, reply_markup=markup)
 
 
 async def _follow(flow: Flow, draft: Case, existing_id: int) -> None:
