@@ -3,9 +3,7 @@ shares a location within VERIFY_RADIUS_M of the case's place."""
 
 from __future__ import annotations
 
-import math
-
-from bot.places.geo import distance_m
+from bot.places.geo import distance_m, valid_point
 from storage.models import Case
 
 
@@ -14,8 +12,6 @@ def verified(case: Case, latitude: float, longitude: float, radius_m: float) -> 
     a place, or a point that is not on Earth, is never verified."""
     if case.latitude is None or case.longitude is None:
         return False
-    if not (math.isfinite(latitude) and math.isfinite(longitude)):
-        return False
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+    if not valid_point(latitude, longitude):
         return False
     return distance_m(latitude, longitude, case.latitude, case.longitude) <= radius_m

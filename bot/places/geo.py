@@ -38,6 +38,16 @@ class AreaShape:
     geometry: BaseGeometry
 
 
+def valid_point(latitude: float, longitude: float) -> bool:
+    """Whether a latitude and longitude name a point on Earth (a client can send anything)."""
+    return (
+        math.isfinite(latitude)
+        and math.isfinite(longitude)
+        and -90 <= latitude <= 90
+        and -180 <= longitude <= 180
+    )
+
+
 @dataclass(frozen=True)
 class Located:
     area_id: int

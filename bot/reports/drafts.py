@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cases import lifecycle
 from bot.categories import table as all_categories
 from bot.errors import PoliteError
-from bot.places.geo import Located, degrees_around, distance_m
+from bot.places.geo import Located, degrees_around, distance_m, valid_point
 from bot.reports import limits
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseMedia, CaseStatus, Category, MediaKind, Person
@@ -177,6 +177,11 @@ async def place(
     address: str | None = None,
     located: Located | None = None,
 ) -> Case:
+    """Where the problem is; a point that is not on Earth is refused and nothing is stored."""
+    if (latitude is None) != (longitude is None) or (
+        latitude is not None and longitude is not None and not valid_point(latitude, longitude)
+    ):
+        raise ReportError("report.bad_location")
     values: dict[str, object] = {"latitude": latitude, "longitude": longitude}
     if address is not None:
         values["address"] = address[:512]

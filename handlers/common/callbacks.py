@@ -1,11 +1,18 @@
 """Callback data of every inline button: short versioned prefixes, ids and actions only.
 
-Nothing in callback data is trusted: handlers check on the server who may do what.
+Nothing in callback data is trusted: handlers check on the server who may do what. Every number
+is a database id or a small index, so one that is negative or beyond 64 bits does not parse: the
+press then reaches the fallback router's "this button is no longer valid", not a query.
 """
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# What fits a database id (BIGINT on PostgreSQL, INTEGER on SQLite).
+Id = Annotated[int, Field(ge=0, lt=2**63)]
 
 
 class LanguageChoice(CallbackData, prefix="v1lang"):
@@ -32,28 +39,28 @@ class Nav(StrEnum):
 
 
 class ReportCategory(CallbackData, prefix="v1rc"):
-    case_id: int
-    category_id: int
+    case_id: Id
+    category_id: Id
 
 
 class ReportAnswer(CallbackData, prefix="v1ra"):
-    case_id: int
+    case_id: Id
     key: str
     option: str
 
 
 class ReportNav(CallbackData, prefix="v1rn"):
-    case_id: int
+    case_id: Id
     action: Nav
-    target: int = 0
+    target: Id = 0
 
 
 class CaseOpen(CallbackData, prefix="v1co"):
-    case_id: int
+    case_id: Id
 
 
 class CasePage(CallbackData, prefix="v1cl"):
-    page: int
+    page: Id
 
 
 class Verdict(StrEnum):
@@ -65,9 +72,9 @@ class Verdict(StrEnum):
 
 
 class Feedback(CallbackData, prefix="v1fb"):
-    case_id: int
+    case_id: Id
     verdict: Verdict
-    value: int = 0
+    value: Id = 0
 
 
 class Duty(StrEnum):
@@ -86,13 +93,13 @@ class Duty(StrEnum):
 
 
 class CaseDuty(CallbackData, prefix="v1od"):
-    case_id: int
+    case_id: Id
     duty: Duty
-    target: int = 0
+    target: Id = 0
 
 
 class NoticeAck(CallbackData, prefix="v1ak"):
-    notice_id: int
+    notice_id: Id
 
 
 class Sub(StrEnum):
@@ -108,7 +115,7 @@ class Sub(StrEnum):
 
 class SubPick(CallbackData, prefix="v1sb"):
     action: Sub
-    value: int = 0
+    value: Id = 0
 
 
 class Step(StrEnum):
@@ -139,12 +146,12 @@ class PlanAction(StrEnum):
 
 
 class PlanManage(CallbackData, prefix="v1pm"):
-    plan_id: int
+    plan_id: Id
     action: PlanAction
 
 
 class RankingPublish(CallbackData, prefix="v1rbl"):
     """Publish the red/black list of a month as a notice (admins only, once per month)."""
 
-    year: int
-    month: int
+    year: Id
+    month: Id

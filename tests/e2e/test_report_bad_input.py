@@ -252,3 +252,19 @@ async def test_a_failed_photo_download_never_blocks_the_report(
     assert (media.sha256, media.download_attempts) == (None, 1)
     assert media.file_id  # the Telegram file id is kept
     assert await bot_app.media.download_pending() == (1, 0)  # the scheduler's retry
+
+
+async def test_a_location_not_on_earth_is_refused_and_not_stored(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    user = emulator.user(6091, "坐标")
+    photos = await at_photos(user)
+    where = await choose(user, photos, "跳过，没有照片")
+    assert "问题在哪里" in (where.text or "")
+    for latitude, longitude in ((1e308, 104.06), (91.0, 104.06), (30.65, -181.0)):
+        await user.send_location(latitude, longitude)
+        refused = await user.next_message()
+        assert refused.text == "这个位置无效。请重新发送位置，或直接输入地址。"
+        [draft] = await all_cases(bot_app)
+        assert (draft.latitude, draft.longitude) == (None, None)
+        assert draft.status == CaseStatus.DRAFT
