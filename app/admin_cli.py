@@ -57,16 +57,19 @@ async def add_person(
 
 
 async def invite(settings: Settings, role: Role, area_code: str | None) -> None:
+    from app.telegram_check import check_telegram
     from bot.telegram.session import RetryMiddleware, create_bot
 
     database = Database(settings.database_url, one_trip_cursor=settings.sqlite_one_trip_cursor)
     bot = create_bot(
-        settings.bot_token.get_secret_value(), settings.telegram_api_url, RetryMiddleware()
+        settings.bot_token.get_secret_value(),
+        settings.telegram_api_url,
+        RetryMiddleware(attempts=1),
     )
     try:
+        me = await check_telegram(bot, settings.telegram_api_url)  # before an invite is made
         await upgrade(database)
         made = await staff.create_invite(database, role, area_code)
-        me = await bot.get_me()
         print(staff.invite_link(me.username or "", made))
     finally:
         await bot.session.close()

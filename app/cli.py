@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.lean_aiogram import defer_aiogram_types
+from app.telegram_check import TelegramUnavailable, check_telegram
 from bot.config import ConfigError, DatabaseSettings, LocalSettings, Settings, load_settings
 from bot.errors import PoliteError
 from storage.db import Database
@@ -91,11 +92,26 @@ async def _run(settings: Settings, webhook: bool) -> None:
     from app.runner import run_polling, run_webhook
     from app.wiring import create_app
 
+    await _check_telegram(settings)  # before migrating: a wrong token or no network says so at once
     app = await create_app(settings)
     try:
         await (run_webhook(app) if webhook else run_polling(app))
     finally:
         await app.close()
+
+
+async def _check_telegram(settings: Settings) -> None:
+    from bot.telegram.session import RetryMiddleware, create_bot
+
+    bot = create_bot(
+        settings.bot_token.get_secret_value(),
+        settings.telegram_api_url,
+        RetryMiddleware(attempts=1),
+    )
+    try:
+        await check_telegram(bot, settings.telegram_api_url)
+    finally:
+        await bot.session.close()
 
 
 async def _migrate(settings: DatabaseSettings) -> None:
@@ -207,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
+    except TelegramUnavailable as error:
+        print(error, file=sys.stderr)
+        return 3
     except PoliteError as error:
         from bot.texts import Catalogue
 

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+PLACEHOLDER_TOKEN = "123456789:replace-with-your-bot-token"  # noqa: S105  (.env.example's)
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 DRIVERS = {
@@ -118,6 +119,10 @@ class Settings(LocalSettings):
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() == PLACEHOLDER_TOKEN:
+            raise ValueError(
+                "is still the placeholder from .env.example: put the token @BotFather gave you"
+            )
         if not TOKEN_PATTERN.match(value.get_secret_value()):
             raise ValueError("does not look like a bot token (digits, a colon, then the secret)")
         return value

@@ -131,6 +131,37 @@ async def test_webhook_mode_needs_its_settings(emulator: TelegramEmulator, tmp_p
     assert "Traceback" not in output
 
 
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"BOT_TOKEN": "42:" + "x" * 35}, "Telegram refused BOT_TOKEN (401 Unauthorized)"),
+        ({"TELEGRAM_API_URL": "http://127.0.0.1:9"}, "cannot reach Telegram at http://127.0.0.1:9"),
+    ],
+)
+async def test_a_refused_token_or_unreachable_telegram_ends_in_one_line(
+    emulator: TelegramEmulator, tmp_path: Path, change: dict[str, str], said: str
+) -> None:
+    env = bot_env(emulator, tmp_path, **change)
+    for command in ("run", "invite"):
+        args = ("--role", "officer", "--area", "JN01-1") if command == "invite" else ()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", command, *args, env=env, cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, err = await asyncio.wait_for(process.communicate(), 60)
+        lines = err.decode().strip().splitlines()
+        assert process.returncode == 3, err.decode()
+        assert len(lines) == 1, err.decode()
+        assert lines[0].startswith(said)
+    database = sqlite3.connect(tmp_path / "data" / "bot.db")
+    try:  # no invite was left behind
+        assert database.execute("SELECT count(*) FROM invites").fetchone() == (0,)
+    except sqlite3.OperationalError:  # no table: `invite` stopped before migrating
+        pass
+    finally:
+        database.close()
+
+
 async def test_migrate_command(tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"}
     env.pop("BOT_TOKEN", None)

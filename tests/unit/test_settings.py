@@ -89,6 +89,7 @@ def test_migrate_needs_no_token() -> None:
     [
         ({}, "BOT_TOKEN"),
         ({"BOT_TOKEN": "oops"}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": "123456789:replace-with-your-bot-token"}, "BOT_TOKEN"),
         ({"BOT_TOKEN": TOKEN, "TIMEZONE": "Nowhere/City"}, "TIMEZONE"),
         ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "oracle://db"}, "DATABASE_URL"),
     ],
