@@ -14,6 +14,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from sqlalchemy import select, update
 
+from bot.errors import PoliteError
 from bot.telegram.session import DOWNLOAD_LIMIT
 from storage.db import Database
 from storage.models import CaseMedia
@@ -22,6 +23,30 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 TOO_BIG = MAX_ATTEMPTS + 1  # attempts value that marks a file Telegram will not hand out
+
+
+# The first bytes of the image formats phones send (HEIC and AVIF: an ISO box "ftyp" at 4).
+SIGNATURES = (
+    (0, b"\xff\xd8\xff", "image/jpeg"),
+    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
+    (0, b"GIF87a", "image/gif"),
+    (0, b"GIF89a", "image/gif"),
+    (8, b"WEBP", "image/webp"),
+    (4, b"ftypheic", "image/heic"),
+    (4, b"ftypheix", "image/heic"),
+    (4, b"ftypmif1", "image/heif"),
+    (4, b"ftypavif", "image/avif"),
+)
+
+
+def image_type(data: bytes) -> str | None:
+    """The image format the bytes are, by their signature; None for anything else (whatever
+    the file's name or declared type says)."""
+    for offset, signature, mime in SIGNATURES:
+        webp_ok = mime != "image/webp" or data[:4] == b"RIFF"
+        if data[offset : offset + len(signature)] == signature and webp_ok:
+            return mime
+    return None
 
 
 def media_path(media_dir: Path, sha256: str) -> Path:
@@ -55,6 +80,19 @@ class MediaStore:
         task = asyncio.create_task(self.download_pending(case_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def check_image_file(self, file_id: str) -> None:
+        """An image sent as a file is evidence only if its bytes are an image: they are read
+        now, and anything else is refused politely (a photo Telegram re-encoded needs no look)."""
+        try:
+            file = await self.bot.get_file(file_id)
+            buffer = BytesIO()
+            assert file.file_path is not None
+            await self.bot.download_file(file.file_path, destination=buffer, timeout=60)
+        except TelegramBadRequest:
+            raise PoliteError("report.file_too_big") from None
+        if image_type(buffer.getvalue()) is None:
+            raise PoliteError("report.photos_only")
 
     async def wait(self) -> None:
         """Let background downloads finish (at shutdown, and in tests)."""

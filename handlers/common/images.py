@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from aiogram.types import Message
 
 from bot.reports import drafts
+from bot.reports.media import MediaStore
 from bot.telegram.session import DOWNLOAD_LIMIT
 from storage.db import Database
 from storage.models import MediaKind
@@ -50,9 +51,12 @@ def incoming_image(message: Message) -> Incoming:
 
 
 async def store_image(
-    database: Database, case_id: int, image: Incoming, stage: str = "report"
+    media: MediaStore, database: Database, case_id: int, image: Incoming, stage: str = "report"
 ) -> drafts.PhotoAdded:
-    """Keep an image of a case: the report's photos (at most five), or later evidence."""
+    """Keep an image of a case: the report's photos (at most five), or later evidence. An image
+    sent as a file is kept only when its bytes are an image."""
+    if image.kind is MediaKind.DOCUMENT:
+        await media.check_image_file(image.file_id)
     return await drafts.add_photo(
         database,
         case_id,

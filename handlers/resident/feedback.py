@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.cases import access, lifecycle
 from bot.cases.desk import Desk
 from bot.reports import drafts
+from bot.reports.media import MediaStore
 from bot.texts import Translator
 from handlers.common.callbacks import Feedback, Verdict
 from handlers.common.images import incoming_image, store_image
@@ -96,6 +97,7 @@ async def details(
     t: Translator,
     database: Database,
     desk: Desk,
+    media: MediaStore,
     state: FSMContext,
 ) -> None:
     """Words or a photo about a reopened case or an officer's question: added to the case."""
@@ -106,7 +108,7 @@ async def details(
         raise drafts.ReportError("report.too_long", length=len(note), limit=drafts.MAX_DESCRIPTION)
     if message.photo or message.document:
         stage = str(data.get("why") or "info")
-        await store_image(database, case.id, incoming_image(message), stage=stage)
+        await store_image(media, database, case.id, incoming_image(message), stage=stage)
     elif not note:
         raise drafts.ReportError("report.text_please")
     await desk.act(case.id, lifecycle.Action.ADD_INFO, person, note=note or None)

@@ -15,6 +15,7 @@ from bot.cases.desk import Desk
 from bot.config import Settings
 from bot.errors import PoliteError
 from bot.reports import drafts
+from bot.reports.media import MediaStore
 from bot.texts import Translator
 from handlers.common.callbacks import CaseDuty, Duty
 from handlers.common.filters import MenuButton
@@ -191,9 +192,7 @@ async def _typed(
         raise drafts.ReportError("report.text_please")
     if len(text) > MAX_NOTE:
         raise drafts.ReportError("report.too_long", length=len(text), limit=MAX_NOTE)
-    case = await access.case_to_act_on(
-        database, person, int((await state.get_data()).get("case_id") or 0)
-    )
+    case = await _case_in_hand(database, person, state)
     return case, text
 
 
@@ -252,13 +251,11 @@ async def after_photo(
     person: Person,
     t: Translator,
     database: Database,
-    desk: Desk,
+    media: MediaStore,
     state: FSMContext,
 ) -> None:
-    case = await access.case_to_act_on(
-        database, person, int((await state.get_data()).get("case_id") or 0)
-    )
-    await store_image(database, case.id, incoming_image(message), stage="after")
+    case = await _case_in_hand(database, person, state)
+    await store_image(media, database, case.id, incoming_image(message), stage="after")
     await _ask_place(state, message.bot, message.chat.id, t)  # type: ignore[arg-type]
 
 
@@ -272,9 +269,7 @@ async def officer_place(
     settings: Settings,
 ) -> None:
     """The officer's location when resolving: within VERIFY_RADIUS_M it is verified on site."""
-    case = await access.case_to_act_on(
-        database, person, int((await state.get_data()).get("case_id") or 0)
-    )
+    case = await _case_in_hand(database, person, state)
     where = message.location
     verified = where is not None and on_site.verified(
         case, where.latitude, where.longitude, settings.verify_radius_m

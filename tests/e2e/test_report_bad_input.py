@@ -84,6 +84,11 @@ async def test_videos_voice_pdfs_and_huge_files_are_refused(
     assert (await user.next_message()).text == photos_only
     await user.send_document(b"\xff\xd8" + b"0" * (20 * 1024 * 1024), "big.jpg", "image/jpeg")
     assert "超过 20 MB" in ((await user.next_message()).text or "")
+    # A name and a type that say image, bytes that are a program: refused, nothing kept.
+    await user.send_document(b"MZ\x90\x00" + b"\x00" * 200, "photo.jpg.exe", "image/jpeg")
+    assert (await user.next_message()).text == photos_only
+    async with bot_app.database.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(CaseMedia)) == 0
     await user.send_document(make_image(), "scan.png", "image/png")  # an image as a file: kept
     kept = await user.next_message()
     assert "已收到 1 张照片" in (kept.text or "")

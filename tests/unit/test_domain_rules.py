@@ -8,6 +8,7 @@ import pytest
 
 from bot.cases import on_site
 from bot.people.staff import may_invite
+from bot.reports.media import image_type
 from storage.models import Area, AreaLevel, Case, Person, Role
 
 HERE = (30.2500, 120.1600)
@@ -63,3 +64,22 @@ C1 = Area(id=1, code="C1", level=AreaLevel.COMMUNITY, parent_id=None)
 )
 def test_who_may_invite_whom(inviter: Person, role: Role, area: Area | None, allowed: bool) -> None:
     assert may_invite(inviter, role, area) is allowed
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image/jpeg"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "image/png"),
+        (b"GIF89a\x01\x00", "image/gif"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "image/webp"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00", "image/heic"),
+        (b"MZ\x90\x00\x03\x00", None),  # a Windows program named photo.jpg.exe
+        (b"%PDF-1.4", None),
+        (b"RIFF\x10\x00\x00\x00WAVEfmt ", None),  # a sound, not a WebP
+        (b"\x00\x00\x00\x18ftypmp42", None),  # a video
+        (b"", None),
+    ],
+)
+def test_an_image_is_known_by_its_bytes(data: bytes, kind: str | None) -> None:
+    assert image_type(data) == kind

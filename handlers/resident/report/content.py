@@ -29,7 +29,7 @@ async def photo(message: Message, flow: Flow) -> None:
     """A photo at any step: kept; at the description step its caption is the description."""
     draft = flow.require_draft()
     image = incoming_image(message)
-    added = await store_image(flow.database, draft.id, image)
+    added = await store_image(flow.media, flow.database, draft.id, image)
     if not added.added and added.count >= drafts.MAX_PHOTOS:
         await flow.say("report.photo_limit", limit=drafts.MAX_PHOTOS)
         return

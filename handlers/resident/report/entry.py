@@ -49,7 +49,7 @@ async def start_with_photo(message: Message, flow: Flow) -> None:
     await _may_report(flow)
     image = incoming_image(message)
     draft = await drafts.start(flow.database, flow.person.id)
-    await store_image(flow.database, draft.id, image)
+    await store_image(flow.media, flow.database, draft.id, image)
     if message.caption:
         try:
             draft = await drafts.describe(flow.database, draft.id, message.caption)

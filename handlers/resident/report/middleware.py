@@ -33,5 +33,6 @@ class FlowMiddleware(BaseMiddleware):
             state=data["state"],
             person=person,
             draft=await drafts.draft_of(database, person.id),
+            media=data["media"],
         )
         return await handler(event, data)

@@ -16,6 +16,7 @@ from aiogram.fsm.state import State, StatesGroup
 from bot.categories import table
 from bot.config import Settings
 from bot.reports import drafts
+from bot.reports.media import MediaStore
 from bot.texts import Translator
 from handlers.common.keyboards import main_menu
 from handlers.resident.report import keyboards
@@ -51,6 +52,7 @@ class Flow:
     state: FSMContext
     person: Person
     draft: Case | None
+    media: MediaStore
 
     async def say(self, key: str, **values: object) -> None:
         await self.bot.send_message(self.chat_id, self.t(key, **values))
