@@ -28,6 +28,14 @@ PARENT_LEVEL = {AreaLevel.COMMUNITY: AreaLevel.STREET, AreaLevel.GRID: AreaLevel
 LEVEL_ORDER = {AreaLevel.STREET: 0, AreaLevel.COMMUNITY: 1, AreaLevel.GRID: 2}
 
 
+# An area file of a street is tens of kilobytes; these bounds keep a hostile or broken one from
+# taking a minute and half a gigabyte (the command line and the chat share them).
+FILE_LIMIT = 5 * 1024 * 1024
+MAX_FEATURES = 20_000
+# Polygon coordinates nest 3 deep ([ring][point][x, y]), MultiPolygon 4.
+COORDINATE_DEPTH = {"Polygon": 3, "MultiPolygon": 4}
+
+
 class AreaImportError(PoliteError):
     """A file that cannot be imported; `problems` has one line per bad feature."""
 
@@ -60,6 +68,8 @@ def parse(collection: Any) -> list[Feature]:
         or not isinstance(collection.get("features"), list)
     ):
         raise AreaImportError(["the file is not a GeoJSON FeatureCollection"])
+    if len(collection["features"]) > MAX_FEATURES:
+        raise AreaImportError([f"more than {MAX_FEATURES} features"])
     features, problems, seen = [], [], set()
     for number, raw in enumerate(collection["features"], start=1):
         feature, problem = _feature(number, raw)
@@ -103,8 +113,10 @@ def _feature(number: int, raw: Any) -> tuple[Feature | None, str | None]:
 
 
 def _geometry_problem(geometry: Any) -> str | None:
-    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+    if not isinstance(geometry, dict) or geometry.get("type") not in COORDINATE_DEPTH:
         return "must be a Polygon or MultiPolygon"
+    if not _nests(geometry.get("coordinates"), COORDINATE_DEPTH[geometry["type"]]):
+        return "coordinates must be rings of [longitude, latitude] points"
     try:
         polygon = shape(geometry)
     except (ValueError, TypeError, AttributeError, IndexError) as error:
@@ -169,10 +181,32 @@ def _parent_problems(features: Sequence[Feature], existing: dict[str, Area]) -> 
     return problems
 
 
-async def read_file(path: Path) -> list[Feature]:
-    """The checked features of a GeoJSON file."""
+def _nests(value: Any, depth: int) -> bool:
+    """Whether `value` is lists nested exactly `depth` deep around numbers (checked without
+    recursion, so no nesting is too deep to be told apart)."""
+    level = [value]
+    for _ in range(depth):
+        if not all(isinstance(item, list) and item for item in level):
+            return False
+        level = [inner for item in level for inner in item]
+    return all(isinstance(item, int | float) and not isinstance(item, bool) for item in level)
+
+
+def _load(text: str) -> Any:
+    """JSON, with nesting too deep for the parser reported as a problem of the file."""
     try:
-        collection = json.loads(await asyncio.to_thread(path.read_text, encoding="utf-8"))
+        return json.loads(text)
+    except RecursionError:
+        raise AreaImportError(["the file nests its arrays too deeply to be GeoJSON"]) from None
+
+
+async def read_file(path: Path) -> list[Feature]:
+    """The checked features of a GeoJSON file (at most FILE_LIMIT bytes)."""
+    try:
+        size = (await asyncio.to_thread(path.stat)).st_size
+        if size > FILE_LIMIT:
+            raise AreaImportError([f"{path} is larger than {FILE_LIMIT // (1024 * 1024)} MB"])
+        collection = _load(await asyncio.to_thread(path.read_text, encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise AreaImportError([f"cannot read {path}: {error}"]) from None
     return parse(collection)
@@ -180,8 +214,10 @@ async def read_file(path: Path) -> list[Feature]:
 
 def parse_upload(data: bytes) -> list[Feature]:
     """The checked features of a file sent to the bot; PoliteError when it is not JSON."""
+    if len(data) > FILE_LIMIT:
+        raise PoliteError("areas.file_too_big", limit=FILE_LIMIT // (1024 * 1024))
     try:
-        collection = json.loads(data.decode("utf-8-sig"))
+        collection = _load(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise PoliteError("areas.not_json") from None
     return parse(collection)

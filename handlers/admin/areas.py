@@ -19,7 +19,6 @@ from storage.db import Database
 from storage.models import Person, Role
 
 INDENT = "    "
-UPLOAD_LIMIT = 5 * 1024 * 1024
 EXTENSIONS = (".geojson", ".json")
 
 
@@ -64,13 +63,13 @@ async def import_upload(message: Message, t: Translator, database: Database, bot
 async def _read(bot: Bot, document: Document) -> bytes:
     if not (document.file_name or "").lower().endswith(EXTENSIONS):
         raise PoliteError("areas.wrong_file")
-    if (document.file_size or 0) > UPLOAD_LIMIT:
-        raise PoliteError("areas.file_too_big", limit=UPLOAD_LIMIT // (1024 * 1024))
+    if (document.file_size or 0) > areas.FILE_LIMIT:
+        raise PoliteError("areas.file_too_big", limit=areas.FILE_LIMIT // (1024 * 1024))
     buffer = io.BytesIO()
     await bot.download(document, destination=buffer)
     data = buffer.getvalue()
-    if len(data) > UPLOAD_LIMIT:
-        raise PoliteError("areas.file_too_big", limit=UPLOAD_LIMIT // (1024 * 1024))
+    if len(data) > areas.FILE_LIMIT:
+        raise PoliteError("areas.file_too_big", limit=areas.FILE_LIMIT // (1024 * 1024))
     return data
 
 

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from app.admin_cli import DEMO_FILE
@@ -110,3 +111,22 @@ async def test_an_expired_invite_is_refused(emulator: TelegramEmulator, bot_app:
     user = emulator.user(8103, "过期")
     reply = await user.ask(f"/start inv_{invite.token}")
     assert reply.text == "这个邀请链接已经过期了，请向发出邀请的人要一个新的。"
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ('{"type": "FeatureCollection", "features": ' + "[" * 100_000 + "]" * 100_000 + "}",
+         "nests its arrays too deeply"),
+        (" " * (5 * 1024 * 1024 + 1), "larger than 5 MB"),
+    ],
+)  # fmt: skip
+async def test_a_hostile_area_file_ends_in_a_clear_line(
+    tmp_path: Path, content: str, said: str
+) -> None:
+    path = tmp_path / "areas.geojson"
+    path.write_text(content, encoding="utf-8")
+    code, _, err = await run_cli(tmp_path, "areas", "import", str(path))
+    assert code == 1
+    assert said in err
+    assert "Traceback" not in err

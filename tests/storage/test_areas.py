@@ -169,3 +169,35 @@ async def test_another_instances_import_is_seen_after_the_recheck_delay(
         assert not (await area_index(other)).empty
     finally:
         await other.dispose()
+
+
+@pytest.mark.parametrize(
+    ("coordinates", "kind"),
+    [
+        ([[[[0, 0], [1, 0], [1, 1], [0, 0]]]], "Polygon"),  # one level too deep
+        ([[0, 0], [1, 0], [1, 1], [0, 0]], "Polygon"),  # one level too shallow
+        ([[["0", 0], [1, 0], [1, 1], ["0", 0]]], "Polygon"),  # strings for numbers
+        ([[[True, 0], [1, 0], [1, 1], [True, 0]]], "Polygon"),
+        ([[]], "Polygon"),
+    ],
+)
+def test_coordinates_of_the_wrong_shape_are_named_not_crashed_on(
+    coordinates: list, kind: str
+) -> None:
+    bad = feature("G1", "grid", "C1", {"type": kind, "coordinates": coordinates})
+    with pytest.raises(AreaImportError) as refused:
+        areas.parse(collection(feature("C1", "community", None), bad))
+    assert any("G1" in problem for problem in refused.value.problems)
+
+
+def test_too_many_features_are_refused_before_they_are_read() -> None:
+    many = collection(*[feature(f"G{n}", "grid", "C1") for n in range(areas.MAX_FEATURES + 1)])
+    with pytest.raises(AreaImportError) as refused:
+        areas.parse(many)
+    assert refused.value.problems == [f"more than {areas.MAX_FEATURES} features"]
+
+
+def test_an_upload_nested_too_deeply_is_refused() -> None:
+    deep = b'{"type": "FeatureCollection", "features": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with pytest.raises(AreaImportError):
+        areas.parse_upload(deep)
