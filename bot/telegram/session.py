@@ -46,6 +46,11 @@ SENDING = ("send", "copy", "forward", "edit")
 broadcasting: ContextVar[bool] = ContextVar("broadcasting", default=False)
 
 
+# How long one call waits out Telegram's 429s in all: minutes, but below the update journal's
+# stale claim (5 minutes), so an update whose reply waits is never taken over meanwhile.
+RETRY_AFTER_BUDGET_S = 180.0
+
+
 class RetryMiddleware(BaseRequestMiddleware):
     """Every outgoing call: the throttle first, then 429s waited out (and shared with the
     throttle), 5xx and network errors retried with backoff, blocked chats reported."""
@@ -57,12 +62,14 @@ class RetryMiddleware(BaseRequestMiddleware):
         backoff_s: float = 0.5,
         max_retry_after_s: float = 120,
         throttle: Throttle | None = None,
+        retry_after_budget_s: float = RETRY_AFTER_BUDGET_S,
     ) -> None:
         self.throttle = throttle or Throttle()
         self.on_blocked = on_blocked
         self.attempts = attempts
         self.backoff_s = backoff_s
         self.max_retry_after_s = max_retry_after_s
+        self.retry_after_budget_s = retry_after_budget_s
         self.retry_after_count = 0
 
     async def __call__(
@@ -73,26 +80,30 @@ class RetryMiddleware(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         if isinstance(method, GetUpdates):  # the polling loop has its own backoff
             return await make_request(bot, method)
-        for attempt in range(1, self.attempts + 1):
+        failures, waited = 0, 0.0
+        while True:
             try:
                 return await self._throttled(make_request, bot, method)
             except TelegramRetryAfter as error:
+                # Not a failure: Telegram says when to come back. Waited out for as long as it
+                # asks, up to a budget of time, not a count of answers.
                 self.retry_after_count += 1
                 await self.throttle.pause_everyone(error.retry_after)
-                if attempt == self.attempts or error.retry_after > self.max_retry_after_s:
+                waited += error.retry_after
+                if error.retry_after > self.max_retry_after_s or waited > self.retry_after_budget_s:
                     raise
                 log.warning("429 on %s: waiting %ss", method.__api_method__, error.retry_after)
                 await asyncio.sleep(error.retry_after)
             except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as error:
-                if attempt == self.attempts:
+                failures += 1
+                if failures >= self.attempts:
                     raise
-                delay = self.backoff_s * 2 ** (attempt - 1)
+                delay = self.backoff_s * 2 ** (failures - 1)
                 log.warning("%s on %s: retry in %.1fs", error, method.__api_method__, delay)
                 await asyncio.sleep(delay)
             except TelegramForbiddenError:
                 await self._report_blocked(method)
                 raise
-        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _throttled(
         self,

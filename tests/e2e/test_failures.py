@@ -12,6 +12,7 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import select
 
+import storage.db
 from app.runner import replay_failed
 from app.wiring import App
 from bot.config import Settings
@@ -97,6 +98,18 @@ async def test_429_is_waited_out_and_nothing_is_lost(
             assert app.retry.retry_after_count == emu.retry_after_sent
 
 
+async def test_a_long_429_storm_delays_a_reply_but_never_fails_it(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    """More 429s in a row than the retries of errors (5): a 429 is Telegram saying when, not a
+    failure, so the reply waits its turn and arrives, and nothing is kept as failed."""
+    user = emulator.user(2007, "褚")
+    emulator.fail_next("sendMessage", status=429, count=6, retry_after=1)
+    assert "您好" in ((await user.ask("/start", timeout=30)).text or "")
+    assert emulator.retry_after_sent == 6
+    assert await journal.failed_updates(bot_app.database, bot_app.bot.id) == []
+
+
 async def test_500s_are_retried(emulator: TelegramEmulator, bot_app: App) -> None:
     bot_app.retry.backoff_s = 0.01
     user = emulator.user(2004, "王")
@@ -134,6 +147,28 @@ async def test_a_briefly_locked_database_delays_but_loses_nothing(
         assert released.is_set()
     assert "您好" in (reply.text or "")
     assert await journal.failed_updates(bot_app.database, bot_app.bot.id) == []
+
+
+async def test_a_database_locked_past_its_busy_timeout_loses_nothing(
+    emulator: TelegramEmulator,
+    make_settings: Callable[..., Settings],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another process holds SQLite's write lock longer than the busy timeout while three
+    people write: the journal's claim waits for the database instead of losing the updates."""
+    monkeypatch.setattr(storage.db, "SQLITE_BUSY_TIMEOUT_S", 1)
+    async with running_bot(make_settings()) as app:
+        await emulator.user(2109, "先").ask("/start", timeout=15)  # the bot is up
+        assert await eventually(lambda: _handled(app, 1), within=10)
+        people = [emulator.user(2110 + n, f"锁{n}") for n in range(3)]
+        with sqlite_locked(tmp_path / "bot.db", seconds=4) as released:
+            for person in people:
+                await person.send("/start")
+            replies = [await person.next_message(timeout=30) for person in people]
+            assert released.is_set()
+        assert all("您好" in (reply.text or "") for reply in replies)
+        assert await journal.failed_updates(app.database, app.bot.id) == []
 
 
 async def test_admins_see_failed_updates(emulator: TelegramEmulator, bot_app: App) -> None:

@@ -18,11 +18,12 @@ import traceback
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from aiogram import BaseMiddleware
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.types import TelegramObject, Update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import PoliteError
@@ -43,6 +44,14 @@ class UpdateOutcome:
     failed: bool = False
     handled: bool = False
     attempts: int = 0
+
+
+T = TypeVar("T")
+
+# A claim the database cannot take yet is tried again for this long; the person is told once to
+# wait when it takes more than APOLOGY_AFTER_S (apologies only for waits people notice).
+CLAIM_PATIENCE_S = 300.0
+APOLOGY_AFTER_S = 60.0
 
 
 class UpdateMetrics(Protocol):
@@ -80,7 +89,7 @@ class UpdateJournalMiddleware(BaseMiddleware):
         bot_id = data["bot"].id
         outcome: UpdateOutcome = data.setdefault("update_outcome", UpdateOutcome())
         payload = event.model_dump(mode="json", exclude_none=True)
-        claim = await journal.claim(self.database, bot_id, event.update_id, payload)
+        claim = await self._claim(bot_id, event, payload, data)
         if claim is not Claim.TAKEN:
             log.info("update %s skipped: %s", event.update_id, claim.value)
             outcome.duplicate, outcome.busy = True, claim is Claim.BUSY
@@ -107,6 +116,35 @@ class UpdateJournalMiddleware(BaseMiddleware):
             done.set_result(None)
             self.in_flight.discard(done)
             self._count(outcome, started)
+
+    async def _claim(
+        self, bot_id: int, event: Update, payload: dict[str, Any], data: dict[str, Any]
+    ) -> Claim:
+        """The claim, retried while the database cannot be written (see `_patiently`); past
+        APOLOGY_AFTER_S the person is told once that their message will be handled."""
+        told = False
+
+        async def tell() -> None:
+            nonlocal told
+            told = told or await self._tell_to_wait(data)
+
+        return await _patiently(
+            event.update_id,
+            lambda: journal.claim(self.database, bot_id, event.update_id, payload),
+            on_long_wait=tell,
+        )
+
+    async def _tell_to_wait(self, data: dict[str, Any]) -> bool:
+        chat, user = data.get("event_chat"), data.get("event_from_user")
+        catalogue = data.get("catalogue")
+        if chat is None or chat.type != "private" or catalogue is None:
+            return True
+        language = catalogue.language_for(None, user.language_code if user else None)
+        try:
+            await data["bot"].send_message(chat.id, catalogue.translator(language)("error.busy"))
+        except TelegramAPIError:
+            log.warning("could not tell chat %s to wait", chat.id)
+        return True
 
     def _count(self, outcome: UpdateOutcome, started: float) -> None:
         if self.metrics is not None:
@@ -151,15 +189,19 @@ class UpdateJournalMiddleware(BaseMiddleware):
         conversation: DatabaseStorage | None,
         pending: Pending | None,
     ) -> None:
-        """The update is handled, and its conversation changes written, in one transaction."""
+        """The update is handled, and its conversation changes written, in one transaction;
+        retried while the database cannot be written, since the work it records is done."""
         if conversation is None or pending is None:
-            await journal.mark_handled(database, bot_id, update_id)
+            await _patiently(update_id, lambda: journal.mark_handled(database, bot_id, update_id))
             return
 
         async def write_conversation(connection: AsyncConnection) -> None:
             await conversation.write_pending(connection, pending)
 
-        await journal.mark_handled(database, bot_id, update_id, also=write_conversation)
+        await _patiently(
+            update_id,
+            lambda: journal.mark_handled(database, bot_id, update_id, also=write_conversation),
+        )
         conversation.keep_pending(pending)
 
     async def _keep_failed(self, bot_id: int, event: Update, error: Exception) -> int:
@@ -169,3 +211,26 @@ class UpdateJournalMiddleware(BaseMiddleware):
         except Exception:
             log.exception("update %s failed and could not be kept", event.update_id)
             return 1
+
+
+async def _patiently(
+    update_id: int,
+    write: Callable[[], Awaitable[T]],
+    on_long_wait: Callable[[], Awaitable[None]] | None = None,
+) -> T:
+    """A journal write, tried again while the database cannot take it (SQLite locked past its
+    busy timeout, PostgreSQL gone): the update waits rather than being lost. Past
+    CLAIM_PATIENCE_S it fails (a webhook delivery is then answered 500 and comes again)."""
+    started, delay = time.monotonic(), 0.1
+    while True:
+        try:
+            return await write()
+        except (OperationalError, InterfaceError) as error:
+            waited = time.monotonic() - started
+            if waited > CLAIM_PATIENCE_S:
+                raise
+            log.warning("update %s waits for the database: %s", update_id, error.orig)
+            if waited > APOLOGY_AFTER_S and on_long_wait is not None:
+                await on_long_wait()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
