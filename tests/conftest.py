@@ -11,12 +11,15 @@ from typing import Any
 
 import asyncpg
 import pytest
+from sqlalchemy import select
 
 from app.runner import run_polling
 from app.wiring import App, create_app
 from bot.config import Settings
 from storage import migrate
 from storage.db import Database
+from storage.models import Person, Role
+from tests import invariants
 from tests.emulator import TelegramEmulator
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -128,6 +131,34 @@ async def running_bot(settings: Settings) -> AsyncIterator[App]:
 
 
 @pytest.fixture
-async def bot_app(make_settings: Callable[..., Settings]) -> AsyncIterator[App]:
+async def bot_app(
+    make_settings: Callable[..., Settings],
+    emulator: TelegramEmulator,
+    caplog: pytest.LogCaptureFixture,
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[App]:
+    """The real bot on the emulator; after the test, the promises of tests/invariants.py."""
     async with running_bot(make_settings()) as app:
         yield app
+        await _check_invariants(app, emulator, caplog, request)
+
+
+async def _check_invariants(
+    app: App,
+    emulator: TelegramEmulator,
+    caplog: pytest.LogCaptureFixture,
+    request: pytest.FixtureRequest,
+) -> None:
+    with contextlib.suppress(TimeoutError):  # presses still being handled get their time
+        await emulator.wait_for(lambda: not invariants.unanswered_buttons(emulator), 10)
+    async with app.database.sessions() as session:
+        staff = set(await session.scalars(select(Person.tg_id).where(Person.role != Role.RESIDENT)))
+    broken = [
+        *(f"button {query} never answered" for query in invariants.unanswered_buttons(emulator)),
+        *(f"leaked {leak}" for leak in invariants.leaked_numbers(emulator, staff)),
+        *invariants.raw_texts(emulator, app.catalogue),
+    ]
+    if request.node.get_closest_marker("expect_traceback") is None:
+        logged = [*caplog.get_records("setup"), *caplog.get_records("call"), *caplog.records]
+        broken += [f"traceback in the log: {t}" for t in invariants.tracebacks(logged)]
+    assert not broken, "invariants broken:\n" + "\n".join(broken)

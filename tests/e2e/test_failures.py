@@ -42,6 +42,7 @@ async def _handled(app: App, update_id: int) -> bool:
     return record is not None and record.state == UpdateState.HANDLED
 
 
+@pytest.mark.expect_traceback  # the failure it provokes is logged with its traceback
 async def test_a_failed_update_is_kept_apologised_for_and_replayed(
     emulator: TelegramEmulator, bot_app: App
 ) -> None:
@@ -67,6 +68,7 @@ async def test_a_failed_update_is_kept_apologised_for_and_replayed(
     await user.expect_silence()  # no second apology, no second greeting
 
 
+@pytest.mark.expect_traceback  # the failure it provokes is logged with its traceback
 async def test_the_apology_is_sent_once_however_often_it_fails(
     emulator: TelegramEmulator, bot_app: App
 ) -> None:
@@ -171,6 +173,7 @@ async def test_a_database_locked_past_its_busy_timeout_loses_nothing(
         assert await journal.failed_updates(app.database, app.bot.id) == []
 
 
+@pytest.mark.expect_traceback  # the failure it provokes is logged with its traceback
 async def test_admins_see_failed_updates(emulator: TelegramEmulator, bot_app: App) -> None:
     bot_app.retry.backoff_s = 0.01
     user = emulator.user(2008, "卫")
