@@ -1,0 +1,89 @@
+"""Every lifecycle action × everyone who might try it: the expected outcome is written here,
+once per action, and the matrix is generated from the code's own list of actions, so a new
+action that nobody placed in EXPECTED fails this test until someone decides who may do it.
+
+The case lies in grid C1-1 of community C1. "Who may" means: the lifecycle does it; everyone
+else is refused with "case.not_allowed", whatever entry point (button, command, replay) asked.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from bot.cases import lifecycle as cases
+from bot.cases.lifecycle import RULES, Action, CaseError
+from bot.reports import drafts
+from storage.db import Database
+from storage.models import Case
+from tests.storage.test_access import ACTORS, Street, _file, _street
+
+STAFF_OF_THE_CASE = frozenset({"officer", "lead", "admin"})
+REPORTER = frozenset({"reporter"})
+
+EXPECTED: dict[Action, frozenset[str]] = {
+    Action.SUBMIT: REPORTER,
+    Action.ACCEPT: STAFF_OF_THE_CASE,
+    Action.REQUEST_INFO: STAFF_OF_THE_CASE,
+    Action.ADD_INFO: REPORTER,
+    Action.RESOLVE: STAFF_OF_THE_CASE,
+    Action.CONFIRM: REPORTER,
+    Action.REOPEN: REPORTER,
+    Action.CLOSE: frozenset({"lead", "admin"}),  # a lead verifies; officers do not close
+    Action.REJECT: STAFF_OF_THE_CASE,
+    Action.MERGE: STAFF_OF_THE_CASE,
+    Action.RATE: REPORTER,
+    Action.TRANSFER: STAFF_OF_THE_CASE,
+    Action.NOTE: STAFF_OF_THE_CASE,
+    Action.COMMENT: REPORTER,
+}
+
+
+def test_every_action_has_its_expected_row() -> None:
+    assert set(EXPECTED) == set(Action), "place the new action in EXPECTED: who may do it?"
+    assert set(RULES) == set(Action)
+
+
+async def _case_ready_for(database: Database, street: Street, action: Action) -> Case:
+    """A case of the reporter in grid C1-1, in the first status the action starts from."""
+    reporter = street.people["reporter"]
+    if action is Action.SUBMIT:
+        draft = await drafts.start(database, reporter.id)
+        await drafts.choose_category(database, draft, 1)
+        async with database.transaction() as session:
+            await session.execute(
+                update(Case).where(Case.id == draft.id).values(area_id=street.grid.id)
+            )
+        return await drafts.describe(database, draft.id, "楼道堆物")
+    case = await _file(database, reporter, street.grid.id, "楼道堆物")
+    status = sorted(RULES[action].sources)[0]
+    rating = 4 if action is Action.COMMENT else None
+    async with database.transaction() as session:
+        await session.execute(
+            update(Case).where(Case.id == case.id).values(status=status, rating=rating)
+        )
+    return case
+
+
+@pytest.mark.parametrize("action", list(Action))
+async def test_who_may_do_each_action(database: Database, action: Action) -> None:
+    street = await _street(database)
+    other = await _file(database, street.people["neighbour"], street.grid.id, "同一处")
+    details = {
+        Action.TRANSFER: {"area_id": street.sibling.id},
+        Action.MERGE: {"duplicate_of": other.id},
+        Action.RATE: {"rating": 5},
+    }.get(action, {})
+    outcomes = {}
+    for who in ACTORS:
+        case = await _case_ready_for(database, street, action)
+        async with database.transaction() as session:
+            try:
+                await cases.apply(
+                    session, case.id, action, street.people[who], "说明", prefix=None, **details
+                )
+                outcomes[who] = "done"
+            except CaseError as refused:
+                outcomes[who] = refused.key
+    expected = {who: "done" if who in EXPECTED[action] else "case.not_allowed" for who in ACTORS}
+    assert outcomes == expected
