@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,9 @@ from bot.cases.lifecycle import OPEN
 from storage.db import Database
 from storage.models import Area, Case, CaseEvent, Person, Role
 from storage.types import utcnow
+
+# A case number as typed: an optional prefix and dash, then the digits (leading zeros optional).
+NUMBER = re.compile(r"^\s*(?:([A-Za-z]{1,6})\s*-\s*)?0*(\d{1,18})\s*$")
 
 QUEUE_LIMIT = 30
 
@@ -49,8 +53,19 @@ async def queue(database: Database, person: Person, now: datetime | None = None)
 
 
 async def by_number(database: Database, number: str) -> Case | None:
+    """A filed case by its number as people type it: JN-000005, jn-5, 000005 or 5 (the digits
+    of a number are the case's id); None for anything else or a prefix that does not match."""
+    match = NUMBER.match(number)
+    if match is None:
+        return None
+    prefix, digits = match.groups()
     async with database.sessions() as session:
-        return await session.scalar(select(Case).where(Case.number == number.strip().upper()))
+        case = await session.get(Case, int(digits))
+    if case is None or case.number is None:  # a draft has no number yet
+        return None
+    if prefix is not None and not case.number.startswith(f"{prefix.upper()}-"):
+        return None
+    return case
 
 
 async def audit_trail(database: Database, case_id: int) -> list[tuple[CaseEvent, Person | None]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
 
@@ -120,6 +121,16 @@ async def _claim(database: Database, case: Case, watch: Watch, step: Step) -> bo
                 )
             )
         return True
+
+
+ESCALATION_NOTE = re.compile(r"^(accept|resolve) overdue: to (lead|street)$")
+
+
+def escalation_text_key(note: str | None) -> str | None:
+    """The text that says an escalation event in words (its note is kept as a code in the
+    audit trail, e.g. "accept overdue: to lead"); None for a note that is not one."""
+    match = ESCALATION_NOTE.match(note or "")
+    return f"event.escalate_{match[1]}_{match[2]}" if match else None
 
 
 async def _act(database: Database, desk: Desk, case: Case, step: Step, watch: Watch) -> None:

@@ -11,6 +11,7 @@ from aiogram.types import Message
 from bot.cases import access, work_queue
 from bot.cases.desk import Desk
 from bot.config import Settings
+from bot.deadlines.escalation import escalation_text_key
 from bot.errors import PoliteError
 from bot.people import staff
 from bot.telegram.session import MESSAGE_LIMIT
@@ -91,13 +92,15 @@ async def _history_lines(
             who = t(f"role.{actor.role.value}")
             if viewer.role == Role.ADMIN or actor.role != Role.RESIDENT:
                 who += f" {actor.name}"
+        # An escalation's note is a code: its own text says it (no code word reaches people).
+        key = escalation_text_key(event.note) if event.action == "escalate" else None
         line = t(
             "audit.line",
             when=event.created_at.astimezone(tz).strftime("%m-%d %H:%M"),
-            what=t(f"event.{event.action}"),
+            what=t(key or f"event.{event.action}"),
             who=who,
         )
-        if event.note:
+        if event.note and key is None:
             line += t("mycases.event_note", note=event.note[:300])
         lines.append(line)
     return lines

@@ -70,6 +70,10 @@ async def test_reminders_then_lead_then_street_once_each(
             await session.scalars(select(CaseEvent.note).where(CaseEvent.action == "escalate"))
         ).all()
     assert notes == ["accept overdue: to lead", "accept overdue: to street"]
+    history = (await admin.ask(f"/case {case.number}")).text or ""
+    assert "受理超时，已上报社区负责人" in history
+    assert "受理超时，已上报街道" in history
+    assert "overdue" not in history  # no code word reaches people
 
     await lead.press(lead_card, "✅ 受理")  # the lead takes it; the resolve clock starts
     await emulator.wait_for(lambda: "办理中" in (lead_card.text or ""), 5)

@@ -31,6 +31,10 @@ async def test_queue_case_and_duty(emulator: TelegramEmulator, street: App) -> N
     queue = await officer.ask("/queue")
     assert queue.text is not None
     assert "• JN-000001 · 待受理 · 时限" in queue.text
+    for typed in ("5", "000005", "JN-5", "XY-000001", "1x"):  # none of them is this case
+        assert "JN-000001" not in ((await officer.ask(f"/case {typed}")).text or "")
+    for typed in ("1", "000001", "JN-1", "jn - 1"):  # as people type the number
+        assert "JN-000001" in ((await officer.ask(f"/case {typed}")).text or "")
     card = await officer.ask("/case jn-000001")
     assert card.buttons[0] == ["✅ 受理"]
     assert "办理经过" in (card.text or "")
