@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.cases import lifecycle
+from bot.cases.announcements import announce_owed
 from bot.cases.desk import Desk
 from bot.config import Settings
 from bot.deadlines.digest import daily_digest
@@ -32,6 +33,7 @@ AUTO_CLOSE_EVERY_MIN = 10
 MEDIA_RETRY_EVERY_MIN = 5
 ACK_REMINDER_EVERY_MIN = 10
 INTERRUPTED_EVERY_MIN = 5
+ANNOUNCE_EVERY_MIN = 1
 
 
 async def auto_close(
@@ -123,6 +125,15 @@ def create_scheduler(
         minutes=INTERRUPTED_EVERY_MIN,
         args=[database],
         id="interrupted_updates",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        announce_owed,
+        "interval",
+        minutes=ANNOUNCE_EVERY_MIN,
+        args=[desk],
+        id="owed_announcements",
         max_instances=1,
         coalesce=True,
     )

@@ -14,7 +14,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.cases import lifecycle as cases
 from bot.cases.lifecycle import Action, Outcome
@@ -32,6 +32,7 @@ from storage.models import (
     Person,
     Role,
 )
+from storage.types import utcnow
 from storage.upsert import upsert
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,12 @@ class Desk:
             await self.refresh_cards(outcome.case.id)
         if outcome.action in (Action.SUBMIT, Action.TRANSFER):
             await self.dispatch(outcome.case)
+        if outcome.action is Action.SUBMIT:
+            # What filing owed has gone out (see bot.cases.announcements).
+            async with self.database.transaction() as session:
+                await session.execute(
+                    update(Case).where(Case.id == outcome.case.id).values(announced_at=utcnow())
+                )
         if outcome.action in (Action.ADD_INFO, Action.REOPEN):
             await self.relay(outcome)
 

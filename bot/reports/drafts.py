@@ -214,7 +214,9 @@ async def self_handle(
         await lifecycle.apply(
             session, case_id, lifecycle.Action.RESOLVE, officer, note, verified=True
         )
-        return await lifecycle.apply(session, case_id, lifecycle.Action.CONFIRM, officer, note)
+        outcome = await lifecycle.apply(session, case_id, lifecycle.Action.CONFIRM, officer, note)
+        outcome.case.announced_at = outcome.case.submitted_at  # handled already: nothing owed
+        return outcome
 
 
 async def reset_answers(database: Database, case_id: int) -> Case:

@@ -166,6 +166,9 @@ class Case(Base):
     rating_comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The announcement owed after filing (cards, the group's copy) went out; None while owed.
+    announced_at: Mapped[datetime | None] = mapped_column(index=True)
+    announce_claimed_at: Mapped[datetime | None]  # the clock's lease on an owed announcement
     accept_due_at: Mapped[datetime | None]
     resolve_due_at: Mapped[datetime | None]
     accepted_at: Mapped[datetime | None]

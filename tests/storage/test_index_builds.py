@@ -89,7 +89,7 @@ async def test_an_interrupted_build_is_built_again_by_the_next_upgrade(at_0012: 
     assert await migrate.current_revision(at_0012) == "0012"
     assert await valid_indexes(admin) == {"ix_cases_duplicate_of_id": False}
 
-    await migrate.upgrade(at_0012)
+    await migrate.upgrade(at_0012, "0013")
     assert await migrate.current_revision(at_0012) == "0013"
     assert await valid_indexes(admin) == dict.fromkeys(INDEXES, True)
     await holder.close()
