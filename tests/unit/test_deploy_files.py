@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ import yaml
 
 from bot.config import Settings
 
-DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
 SETTINGS = {name.upper() for name in Settings.model_fields}
 LOCATION = re.compile(r"location\s+(?:(=|\^~|~\*?)\s+)?(\S+)\s*\{([^}]*)\}")
 
@@ -116,6 +118,14 @@ def test_the_image_runs_the_webhook_and_checks_its_health() -> None:
     assert 'CMD ["python", "-m", "bot", "run", "--webhook"]' in dockerfile
     assert re.search(r"HEALTHCHECK .*/healthz", dockerfile, re.DOTALL)
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.MULTILINE)
+
+
+def test_the_image_holds_every_package_the_project_installs() -> None:
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    for package in (name.rstrip("*") for name in packages):
+        assert f"COPY {package} /src/{package}" in dockerfile, f"the image misses {package}/"
 
 
 def test_the_systemd_template_gives_each_instance_its_port() -> None:
