@@ -190,10 +190,16 @@ async def place(
 
 
 async def choose_community(database: Database, case_id: int, area_id: int) -> Case:
+    """The community the resident picks; a shared point that lies in no area of the street is
+    dropped then, so the case is not shown (or routed) by a place it is not at."""
     async with database.sessions() as session:
         area = await session.get(Area, area_id)
+        draft = await session.get(Case, case_id)
     if area is None or area.level != AreaLevel.COMMUNITY:
         raise ReportError("report.bad_choice")
+    outside = draft is not None and draft.area_id is None and draft.latitude is not None
+    if outside:
+        return await _update(database, case_id, area_id=area_id, latitude=None, longitude=None)
     return await _update(database, case_id, area_id=area_id)
 
 

@@ -33,7 +33,9 @@ async def test_full_report_with_an_album_and_a_location(
     assert "问题在哪里" in (where.text or "")
     assert where.keyboard[0] == ["📍 发送我的位置"]
     await user.send_location(30.6586, 104.0648)
-    assert (await user.next_message()).text == "位置已记录。"
+    noted = await user.next_message()
+    assert noted.text == "位置已记录。"
+    assert noted.markup == {"remove_keyboard": True}  # no main menu in the middle of a report
     summary = await user.next_message()
     assert summary.text is not None
     assert "消防通道、楼道被堵" in summary.text

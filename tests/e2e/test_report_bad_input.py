@@ -102,7 +102,9 @@ async def test_a_place_outside_every_area(emulator: TelegramEmulator, bot_app: A
     await user.press(await user.next_message(), "✅ 完成")
     await user.next_message()
     await user.send_location(20.0, 120.0)  # in the sea
-    assert (await user.next_message()).text == "这个位置不在本街道的服务范围内。"
+    outside = await user.next_message()
+    assert outside.text == "这个位置不在本街道的服务范围内。"
+    assert outside.keyboard[0] == ["📍 发送我的位置"]  # the report's keyboard, not the main menu
     offer = await user.next_message()
     assert offer.text == "您可以重新发送位置，或选择问题所在的社区："
     assert offer.buttons[0] == ["幸福社区", "和平社区"]
@@ -111,6 +113,7 @@ async def test_a_place_outside_every_area(emulator: TelegramEmulator, bot_app: A
     await choose(user, summary, "✅ 提交")
     [case] = await all_cases(bot_app)
     assert case.area_id is not None
+    assert (case.latitude, case.longitude) == (None, None)  # the point in the sea is not kept
 
 
 async def test_a_place_inside_a_grid_is_routed_to_it(

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.reports import drafts
 from handlers.common.callbacks import Nav, ReportNav
 from handlers.common.filters import MenuButton
 from handlers.common.keyboards import main_menu
-from handlers.resident.report import steps
+from handlers.resident.report import keyboards, steps
 from handlers.resident.report.entry import cancel, locate
 from handlers.resident.report.steps import Flow, ReportState
 
@@ -31,7 +31,8 @@ async def shared_place(message: Message, flow: Flow) -> None:
         located=located,
     )
     if not inside:
-        await message.answer(flow.t("report.outside_area"), reply_markup=main_menu(flow.t))
+        # The location button stays: the resident may send another point, or pick a community.
+        await message.answer(flow.t("report.outside_area"), reply_markup=keyboards.place(flow.t))
         await steps.ask_community(flow, draft, "report.ask_community_outside")
         return
     await steps.finish_place(flow, draft)
@@ -44,13 +45,13 @@ async def typed_address(message: Message, flow: Flow) -> None:
     if len(text) < drafts.MIN_DESCRIPTION:
         raise drafts.ReportError("report.too_short")
     draft = await drafts.place(flow.database, flow.require_draft().id, address=text)
-    await message.answer(flow.t("report.address_noted"), reply_markup=main_menu(flow.t))
+    await message.answer(flow.t("report.address_noted"), reply_markup=ReplyKeyboardRemove())
     await steps.ask_community(flow, draft)
 
 
 async def not_there(message: Message, flow: Flow) -> None:
     draft = await drafts.place(flow.database, flow.require_draft().id)
-    await message.answer(flow.t("report.not_there_noted"), reply_markup=main_menu(flow.t))
+    await message.answer(flow.t("report.not_there_noted"), reply_markup=ReplyKeyboardRemove())
     await steps.ask_community(flow, draft)
 
 

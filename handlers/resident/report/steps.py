@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import ReplyKeyboardRemove
 
 from bot.categories import table
 from bot.config import Settings
 from bot.reports import drafts
 from bot.reports.media import MediaStore
 from bot.texts import Translator
-from handlers.common.keyboards import main_menu
 from handlers.resident.report import keyboards
 from storage.db import Database
 from storage.models import Case, Person
@@ -220,10 +220,11 @@ async def place_text(flow: Flow, draft: Case) -> str:
 
 
 async def finish_place(flow: Flow, draft: Case) -> None:
-    """The place step is answered: put the main menu back and go on."""
+    """The place step is answered: its keyboard goes (the report's next steps are buttons on
+    its messages; the main menu comes back when the report ends) and the report goes on."""
     await flow.state.update_data(place_done=True)
     await flow.bot.send_message(
-        flow.chat_id, flow.t("report.place_noted"), reply_markup=main_menu(flow.t)
+        flow.chat_id, flow.t("report.place_noted"), reply_markup=ReplyKeyboardRemove()
     )
     await advance(flow, draft)
 
