@@ -1,6 +1,8 @@
-"""Durations as people read them: 30 分钟, 2 小时, 3 天."""
+"""Durations and moments as people read them: 30 分钟, 2 小时, 3 天; 今天 18:30, 明天 08:31."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
 
 from bot.texts import Translator
 
@@ -12,3 +14,14 @@ def duration_text(t: Translator, minutes: int) -> str:
     if minutes % 60 == 0 and minutes >= 60:
         return t("time.hours", count=minutes // 60)
     return t("time.minutes", count=minutes)
+
+
+def moment_text(t: Translator, moment: datetime, now: datetime, tz: tzinfo) -> str:
+    """A moment as people say it, in local time: today 18:30, tomorrow 08:31, or its date."""
+    local, today = moment.astimezone(tz), now.astimezone(tz).date()
+    clock = local.strftime("%H:%M")
+    if local.date() == today:
+        return t("time.today_at", time=clock)
+    if local.date() == today + timedelta(days=1):
+        return t("time.tomorrow_at", time=clock)
+    return t("time.date_at", month=local.month, day=local.day, time=clock)

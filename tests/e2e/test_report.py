@@ -44,9 +44,11 @@ async def test_full_report_with_an_album_and_a_location(
     done = await choose(user, summary, "✅ 提交")
     assert done.text is not None
     assert "已登记，案件编号 MQ-000001" in done.text
-    assert "30 分钟内受理" in done.text
 
     [case] = await all_cases(bot_app)
+    assert case.accept_due_at is not None  # the resident is promised the card's deadline
+    due = case.accept_due_at.astimezone(bot_app.settings.tz).strftime("%H:%M")
+    assert f"{due}前受理" in done.text
     assert case.status == CaseStatus.NEW
     assert case.number == "MQ-000001"
     assert case.answers == {"kind": "blocked_exit"}

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.cases import on_site
 from bot.people.staff import may_invite
 from bot.reports.media import image_type
+from bot.texts import Catalogue
+from handlers.common.durations import moment_text
 from storage.models import Area, AreaLevel, Case, Person, Role
 
 HERE = (30.2500, 120.1600)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _case(latitude: float | None = HERE[0], longitude: float | None = HERE[1]) -> Case:
@@ -83,3 +88,18 @@ def test_who_may_invite_whom(inviter: Person, role: Role, area: Area | None, all
 )
 def test_an_image_is_known_by_its_bytes(data: bytes, kind: str | None) -> None:
     assert image_type(data) == kind
+
+
+@pytest.mark.parametrize(
+    ("moment", "said"),
+    [
+        (datetime(2026, 12, 3, 19, 30, tzinfo=SHANGHAI), "今天 19:30"),
+        (datetime(2026, 12, 4, 8, 31, tzinfo=SHANGHAI), "明天 08:31"),
+        (datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI), "12月7日 09:00"),
+        (datetime(2026, 12, 3, 16, 0, tzinfo=UTC), "明天 00:00"),  # UTC, said in local time
+    ],
+)
+def test_a_deadline_is_said_as_people_say_it(moment: datetime, said: str) -> None:
+    t = Catalogue.load().translator("zh")
+    now = datetime(2026, 12, 3, 19, 0, tzinfo=SHANGHAI)
+    assert moment_text(t, moment, now, SHANGHAI) == said

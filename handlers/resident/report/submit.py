@@ -12,17 +12,17 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.cases import views as case_views
 from bot.cases.desk import Desk
-from bot.categories import table
 from bot.reports import drafts, limits
 from bot.reports.media import MediaStore
 from bot.texts import Translator
 from handlers.common.callbacks import Nav, ReportNav
-from handlers.common.durations import duration_text
+from handlers.common.durations import moment_text
 from handlers.common.keyboards import main_menu
 from handlers.resident.report import keyboards, steps
 from handlers.resident.report.steps import Flow, ReportState
 from handlers.resident.subscriptions import offer_after_first_report
 from storage.models import Case
+from storage.types import utcnow
 
 STEP_OF_STATE = {
     ReportState.category.state: "category",
@@ -101,9 +101,10 @@ async def _submit(
     await _drop_buttons(query)
     case = outcome.case
     key = "report.submitted_urgent" if case.urgent else "report.submitted"
-    chosen = await table.category(flow.database, case.category_id)
-    within = duration_text(t, chosen.accept_minutes if chosen else 0)
-    text = t(key, number=case.number or "", within=within)
+    # The moment the officer's card shows, said as people say it (not the category's duration,
+    # which working hours and holidays can make much longer).
+    due = case.accept_due_at or utcnow()
+    text = t(key, number=case.number or "", by=moment_text(t, due, utcnow(), settings.tz))
     if offer := await offer_after_first_report(t, flow.database, person, case):
         text += "\n\n" + offer
     await flow.bot.send_message(flow.chat_id, text, reply_markup=main_menu(t))
