@@ -31,15 +31,14 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import redis.asyncio as redis
 from sqlalchemy import func, insert, literal, select
-from sqlalchemy.engine import make_url
 
 from app import admin_cli
 from bench import mixed_load
 from bench.common import Stopwatch, report
 from bench.proxy import RoundRobinProxy
+from bench.stats_seed import scratch_database
 from bot.notices import plans
 from bot.notices.audience import Audience, Kind
 from bot.people import staff
@@ -61,7 +60,6 @@ from tests.emulator import TelegramEmulator
 from tests.emulator.limits import Limits
 
 ROOT = str(Path(__file__).resolve().parents[1])
-DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 # The run flushes this database first: on a machine shared with other runs, give each its own.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SECRET = "bench-scaleout-secret"  # noqa: S105 (the webhook secret of a loopback run)
@@ -75,23 +73,6 @@ STOP_TIMEOUT_S = 15.0
 NOTICE = "【江南街道】本周六上午在社区广场开展消防安全宣传，欢迎居民参加。"
 UNLIMITED = 1_000_000
 NAMES = {1: "one_process", 2: "two_processes"}
-
-
-async def _fresh_database(dsn: str, name: str) -> None:
-    admin = await asyncpg.connect(dsn)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-
-
-async def _drop_database(dsn: str, name: str) -> None:
-    admin = await asyncpg.connect(dsn)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 async def _flush_redis() -> None:
@@ -268,20 +249,17 @@ def _answered_once(emu: TelegramEmulator, update_ids: set[int]) -> bool:
     return set(answered) == update_ids and set(answered.values()) == {1}
 
 
-async def _one_run(
-    processes: int, residents: int, dsn: str, name: str, folder: Path
-) -> dict[str, Any]:
+async def _one_run(processes: int, residents: int, folder: Path) -> dict[str, Any]:
     subscribers = residents * SUBSCRIBERS_PER_RESIDENT
-    await _fresh_database(dsn, name)
     await _flush_redis()
-    url = make_url(dsn).set(database=name).render_as_string(hide_password=False)
-    database = Database(url.replace("postgresql://", "postgresql+asyncpg://", 1))
-    try:
-        await _seed(database, subscribers)
-        async with TelegramEmulator(limits=_telegram_limits()) as emu:
-            return await _against_bots(emu, database, url, processes, residents, folder)
-    finally:
-        await database.dispose()
+    async with scratch_database(f"minqing_scale_k{processes}") as url:
+        database = Database(url.replace("postgresql://", "postgresql+asyncpg://", 1))
+        try:
+            await _seed(database, subscribers)
+            async with TelegramEmulator(limits=_telegram_limits()) as emu:
+                return await _against_bots(emu, database, url, processes, residents, folder)
+        finally:
+            await database.dispose()
 
 
 async def _against_bots(
@@ -374,18 +352,13 @@ async def _people(database: Database) -> list[int]:
 
 async def run(size: int | None) -> None:
     residents = size or 100
-    dsn = os.environ.get("BENCH_POSTGRES_DSN", DEFAULT_DSN)
     counts = [int(k) for k in os.environ.get("BENCH_PROCESSES", "1,2").split(",")]
-    name = f"minqing_scale_{os.getpid()}"
     runs: dict[str, dict[str, Any]] = {}
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            for processes in counts:
-                run_dir = Path(folder) / f"k{processes}"
-                run_dir.mkdir()
-                runs[NAMES[processes]] = await _one_run(processes, residents, dsn, name, run_dir)
-    finally:
-        await _drop_database(dsn, name)
+    with tempfile.TemporaryDirectory() as folder:
+        for processes in counts:
+            run_dir = Path(folder) / f"k{processes}"
+            run_dir.mkdir()
+            runs[NAMES[processes]] = await _one_run(processes, residents, run_dir)
     report("scaleout", _compare(residents, runs))
 
 

@@ -56,7 +56,7 @@ async def may_read(session: AsyncSession, person: Person | None, case: Case) -> 
 async def case_to_act_on(database: Database, person: Person, case_id: int) -> Case:
     """The case a staff member is acting on; refused politely when it is gone or out of scope."""
     async with database.sessions() as session:
-        case = await session.get(Case, case_id) if 0 < case_id < 2**63 else None
+        case = await _case(session, case_id)
         if case is None:
             raise PoliteError("case.not_found")
         if not await may_act(session, person, case):
@@ -67,7 +67,7 @@ async def case_to_act_on(database: Database, person: Person, case_id: int) -> Ca
 async def case_to_read(database: Database, person: Person, case_id: int) -> Case:
     """The case someone asks to read; refused politely when it is gone or not theirs to read."""
     async with database.sessions() as session:
-        case = await session.get(Case, case_id) if 0 < case_id < 2**63 else None
+        case = await _case(session, case_id)
         if case is None or not await may_read(session, person, case):
             raise PoliteError("case.not_found")
         return case
@@ -76,7 +76,7 @@ async def case_to_read(database: Database, person: Person, case_id: int) -> Case
 async def reporters_case(database: Database, person: Person, case_id: int) -> Case:
     """The case a reporter acts on (confirms, rates, adds to); refused for anyone else."""
     async with database.sessions() as session:
-        case = await session.get(Case, case_id) if 0 < case_id < 2**63 else None
+        case = await _case(session, case_id)
     if case is None or case.reporter_id != person.id:
         raise PoliteError("case.not_allowed")
     return case
@@ -112,6 +112,12 @@ async def transfer_targets(session: AsyncSession, case: Case) -> TransferTargets
     )
     back_to_lead = community_id if area.level == AreaLevel.GRID else None
     return TransferTargets(list(grids), back_to_lead)
+
+
+async def _case(session: AsyncSession, case_id: int) -> Case | None:
+    """The case with this id; None for an id no row can have (e.g. one kept in a conversation
+    that was forged or corrupted)."""
+    return await session.get(Case, case_id) if 0 < case_id < 2**63 else None
 
 
 async def _transferred_by(session: AsyncSession, person: Person, case: Case) -> bool:

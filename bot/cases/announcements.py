@@ -29,14 +29,6 @@ LEASE = timedelta(minutes=5)
 BATCH = 50
 
 
-async def mark_announced(database: Database, case_id: int, now: datetime | None = None) -> None:
-    """The case's announcement went out."""
-    async with database.transaction() as session:
-        await session.execute(
-            update(Case).where(Case.id == case_id).values(announced_at=now or utcnow())
-        )
-
-
 async def announce_owed(desk: Desk, now: datetime | None = None) -> int:
     """Announce the filed cases a stopped process left unannounced; returns how many."""
     now = now or utcnow()
@@ -56,7 +48,7 @@ async def announce_owed(desk: Desk, now: datetime | None = None) -> int:
     announced = 0
     for case_id in owed:
         if await _claim(desk.database, case_id, now):
-            await _announce(desk, case_id, now)
+            await _announce(desk, case_id)
             announced += 1
     if announced:
         log.warning(
@@ -79,7 +71,7 @@ async def _claim(database: Database, case_id: int, now: datetime) -> bool:
         return bool(result.rowcount)
 
 
-async def _announce(desk: Desk, case_id: int, now: datetime) -> None:
+async def _announce(desk: Desk, case_id: int) -> None:
     async with desk.database.sessions() as session:
         case = await session.get(Case, case_id)
         event = await session.scalar(
@@ -91,11 +83,11 @@ async def _announce(desk: Desk, case_id: int, now: datetime) -> None:
         reporter = await session.get(Person, case.reporter_id) if case else None
     if case is None or event is None:
         return
-    await desk.after(Outcome(case, Action.SUBMIT, event))  # the cards and the group's copy
+    # The cards and the group's copy; `after` records announced_at once they are out.
+    await desk.after(Outcome(case, Action.SUBMIT, event))
     if reporter is not None and reporter.reachable and not case.officer_found:
         t = desk.catalogue.translator_for(reporter.language, reporter.tg_language)
         try:
             await desk.bot.send_message(reporter.tg_id, t("report.filed_late", number=case.number))
         except TelegramAPIError as error:
             log.warning("reporter of %s not told it was filed: %s", case.number, error)
-    await mark_announced(desk.database, case_id, now)

@@ -31,7 +31,7 @@ from storage.models import (
 from storage.types import utcnow
 
 S = CaseStatus
-STAFF = frozenset({Role.OFFICER, Role.LEAD, Role.ADMIN})
+STAFF = access.STAFF_ROLES
 DEFAULT_PREFIX = "MQ"
 
 

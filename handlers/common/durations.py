@@ -1,4 +1,5 @@
-"""Durations and moments as people read them: 30 分钟, 2 小时, 3 天; 今天 18:30, 明天 08:31."""
+"""Durations and moments as people read them, in their language (the words are the catalogues'
+`time.*` texts): 30 minutes, 2 hours, 3 days; today at 18:30, tomorrow at 08:31."""
 
 from __future__ import annotations
 
