@@ -48,8 +48,9 @@ class UpdateOutcome:
 
 T = TypeVar("T")
 
-# A claim the database cannot take yet is tried again for this long; the person is told once to
-# wait when it takes more than APOLOGY_AFTER_S (apologies only for waits people notice).
+# A journal write (claim, "handled" mark) the database cannot take yet is tried again for this
+# long; the person is told once to wait when it takes more than APOLOGY_AFTER_S (apologies only
+# for waits people notice).
 CLAIM_PATIENCE_S = 300.0
 APOLOGY_AFTER_S = 60.0
 
