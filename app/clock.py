@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.cases import lifecycle
-from bot.cases.announcements import announce_owed
+from bot.cases import lifecycle, owed
 from bot.cases.desk import Desk
 from bot.config import Settings
+from bot.deadlines import escalation
 from bot.deadlines.digest import daily_digest
 from bot.deadlines.escalation import sla_tick
 from bot.figures.ranking import PublishButton, send_monthly
@@ -33,7 +33,7 @@ AUTO_CLOSE_EVERY_MIN = 10
 MEDIA_RETRY_EVERY_MIN = 5
 ACK_REMINDER_EVERY_MIN = 10
 INTERRUPTED_EVERY_MIN = 5
-ANNOUNCE_EVERY_MIN = 1
+OWED_EVERY_MIN = 1
 
 
 async def auto_close(
@@ -61,6 +61,13 @@ async def keep_interrupted(database: Database, older_than: timedelta = journal.S
     if kept:
         log.warning("%s updates were interrupted by a stopped process: kept as failed", kept)
     return kept
+
+
+async def deliver_owed(database: Database, desk: Desk, now: datetime | None = None) -> int:
+    """What stopped processes owed after changing cases (news, cards, escalations)."""
+    return await owed.deliver_overdue(desk, now) + await escalation.deliver_overdue(
+        database, desk, now
+    )
 
 
 def create_scheduler(
@@ -129,11 +136,11 @@ def create_scheduler(
         coalesce=True,
     )
     scheduler.add_job(
-        announce_owed,
+        deliver_owed,
         "interval",
-        minutes=ANNOUNCE_EVERY_MIN,
-        args=[desk],
-        id="owed_announcements",
+        minutes=OWED_EVERY_MIN,
+        args=[database, desk],
+        id="owed_messages",
         max_instances=1,
         coalesce=True,
     )

@@ -14,9 +14,10 @@ from typing import Any
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from bot.cases import lifecycle as cases
+from bot.cases import owed
 from bot.cases.lifecycle import Action, Outcome
 from bot.cases.news import Notifier
 from bot.categories import departments, table
@@ -32,7 +33,6 @@ from storage.models import (
     Person,
     Role,
 )
-from storage.types import utcnow
 from storage.upsert import upsert
 
 log = logging.getLogger(__name__)
@@ -76,37 +76,37 @@ class Desk:
         await self.after(outcome, actor_id=actor.id if actor else None)
         return outcome
 
-    async def after(self, outcome: Outcome, actor_id: int | None = None) -> None:
-        """Everything that follows a lifecycle action: notices, cards, relays."""
+    async def after(
+        self, outcome: Outcome, actor_id: int | None = None, *, late: bool = False
+    ) -> None:
+        """Everything a lifecycle action owes: news, cards, relays; then its owed row is done.
+        `late`: delivered again after a stop, so a chat that has the case's card gets none."""
         await self.notifier.tell(outcome, actor_id)
         # Existing cards first: a case's new cards (submit, transfer) are current already.
         # A case just submitted has none: it was a draft, and drafts are shown to no one.
         if outcome.action is not Action.SUBMIT:
             await self.refresh_cards(outcome.case.id)
         if outcome.action in (Action.SUBMIT, Action.TRANSFER):
-            await self.dispatch(outcome.case)
-        if outcome.action is Action.SUBMIT:
-            # What filing owed has gone out (see bot.cases.announcements).
-            async with self.database.transaction() as session:
-                await session.execute(
-                    update(Case).where(Case.id == outcome.case.id).values(announced_at=utcnow())
-                )
+            await self.dispatch(outcome.case, skip_carded=late)
         if outcome.action in (Action.ADD_INFO, Action.REOPEN):
             await self.relay(outcome)
+        if outcome.owed is not None:
+            await owed.settle(self.database, outcome.owed.id)
 
-    async def dispatch(self, case: Case) -> int:
+    async def dispatch(self, case: Case, *, skip_carded: bool = False) -> int:
         """Send the case's card (as the lifecycle action left it) to the people routing names;
-        returns how many got it."""
+        returns how many got it. `skip_carded`: not to chats that hold a card of it already."""
         route = await routing.route(self.database, case, self.tolerance_m)
         if route.grid is not None and case.area_id != route.grid.id:  # routing set the grid
             case = await self._case(case.id) or case
+        carded = await self._carded(case.id) if skip_carded else set()
         sent = 0
         for person in route.people:
-            if person.reachable and await self._send_card(person, case):
+            if person.tg_id in carded or (person.reachable and await self._send_card(person, case)):
                 sent += 1
         group = await departments.group_of(self.database, case)
-        if group is not None and await self._send_card_to(
-            group, self._translator(None), case, False
+        if group is not None and (
+            group in carded or await self._send_card_to(group, self._translator(None), case, False)
         ):
             sent += 1
         if not sent:
@@ -315,6 +315,14 @@ class Desk:
     async def _case(self, case_id: int) -> Case | None:
         async with self.database.sessions() as session:
             return await session.get(Case, case_id)
+
+    async def _carded(self, case_id: int) -> set[int]:
+        """The chats that hold a card of the case."""
+        async with self.database.sessions() as session:
+            rows = await session.scalars(
+                select(CaseCard.chat_id).where(CaseCard.case_id == case_id)
+            )
+            return set(rows)
 
     async def _people(self, tg_ids: list[int]) -> dict[int, Person]:
         """The people behind some chats (a department group has none)."""

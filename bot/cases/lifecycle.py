@@ -23,6 +23,7 @@ from storage.models import (
     Case,
     CaseEvent,
     CaseFollower,
+    CaseOwed,
     CaseStatus,
     Category,
     Person,
@@ -95,12 +96,13 @@ class CaseError(PoliteError):
 
 @dataclass
 class Outcome:
-    """What an action did, and whom to tell (person ids)."""
+    """What an action did, whom to tell (person ids), and the row that says it is owed."""
 
     case: Case
     action: Action
     event: CaseEvent
     tell: list[int] = field(default_factory=list)
+    owed: CaseOwed | None = None
 
 
 def allowed(
@@ -172,9 +174,14 @@ async def apply(
         note=note,
         created_at=now,
     )
-    session.add(event)
+    # What the action owes people is written with it: the desk delivers it after the commit,
+    # and if the process stops first, the clock does (bot.cases.owed).
+    owed = CaseOwed(
+        case_id=case.id, event=event, kind=CaseOwed.ACTION, created_at=now, claimed_at=now
+    )
+    session.add_all([event, owed])
     await session.flush()
-    return Outcome(case, action, event, await _audience(session, case, action))
+    return Outcome(case, action, event, await audience(session, case, action), owed)
 
 
 async def _in_scope(session: AsyncSession, actor: Person | None, case: Case) -> bool:
@@ -187,7 +194,8 @@ QUIET_ACTIONS = frozenset(
 )
 
 
-async def _audience(session: AsyncSession, case: Case, action: Action) -> list[int]:
+async def audience(session: AsyncSession, case: Case, action: Action) -> list[int]:
+    """Whom an action's news goes to (person ids)."""
     if action in QUIET_ACTIONS:
         return []
     people = [case.reporter_id]

@@ -2,8 +2,10 @@
 case climbs to the community lead past its deadline and to the street admins past twice it.
 
 Each step is claimed with a conditional update (escalation_level < step), so two instances on
-PostgreSQL never send the same reminder or escalation twice. Quiet hours hold the non-urgent
-ones until morning; urgent cases ignore them. Escalation is not a status: it is an audit event.
+PostgreSQL never send the same reminder or escalation twice; the claim writes what the step owes
+(bot.cases.owed), so a process that stops before sending it leaves it to the clock. Quiet hours
+hold the non-urgent ones until morning; urgent cases ignore them. Escalation is not a status: it
+is an audit event.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from datetime import datetime, time, tzinfo
 
 from sqlalchemy import select, update
 
+from bot.cases import owed
 from bot.cases.desk import Desk
 from bot.places import routing
 from bot.timing.quiet_hours import in_quiet_hours
 from storage.db import Database
-from storage.models import Case, CaseEvent, CaseStatus, Category, Person, Role
+from storage.models import Case, CaseEvent, CaseOwed, CaseStatus, Category, Person, Role
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -85,17 +88,17 @@ async def sla_tick(
                 continue
             start, due = getattr(case, watch.start), getattr(case, watch.due)
             step = step_due(start, due, now) if start and due else None
-            if (
-                step is not None
-                and step > case.escalation_level
-                and await _claim(database, case, watch, step)
-            ):
-                await _act(database, desk, case, step, watch)
+            if step is None or step <= case.escalation_level:
+                continue
+            if owed_row := await _claim(database, case, watch, step):
+                await _act(database, desk, case, owed_row)
                 done += 1
     return done
 
 
-async def _claim(database: Database, case: Case, watch: Watch, step: Step) -> bool:
+async def _claim(database: Database, case: Case, watch: Watch, step: Step) -> CaseOwed | None:
+    """Take the step (the case's level rises to it) and owe its messages, in one transaction."""
+    phase = "accept" if watch.status == CaseStatus.NEW else "resolve"
     async with database.transaction() as session:
         result = await session.execute(
             update(Case)
@@ -107,10 +110,9 @@ async def _claim(database: Database, case: Case, watch: Watch, step: Step) -> bo
             .values(escalation_level=step)
         )
         if not result.rowcount:
-            return False
+            return None
         if step >= Step.TO_LEAD:
             level = "lead" if step == Step.TO_LEAD else "street"
-            phase = "accept" if watch.status == CaseStatus.NEW else "resolve"
             session.add(
                 CaseEvent(
                     case_id=case.id,
@@ -120,7 +122,10 @@ async def _claim(database: Database, case: Case, watch: Watch, step: Step) -> bo
                     note=f"{phase} overdue: to {level}",
                 )
             )
-        return True
+        owed_row = CaseOwed(case_id=case.id, kind=CaseOwed.WATCH, step=int(step), phase=phase)
+        session.add(owed_row)
+        await session.flush()
+        return owed_row
 
 
 ESCALATION_NOTE = re.compile(r"^(accept|resolve) overdue: to (lead|street)$")
@@ -133,15 +138,31 @@ def escalation_text_key(note: str | None) -> str | None:
     return f"event.escalate_{match[1]}_{match[2]}" if match else None
 
 
-async def _act(database: Database, desk: Desk, case: Case, step: Step, watch: Watch) -> None:
-    phase = "accept" if watch.status == CaseStatus.NEW else "resolve"
+async def _act(database: Database, desk: Desk, case: Case, owed_row: CaseOwed) -> None:
+    """Send what a step owes, then mark it done."""
+    step, phase = Step(owed_row.step), owed_row.phase
     if step in (Step.REMIND_HALF, Step.REMIND_LATE):
         people = await _officers(database, case)
         await desk.tell_staff(people, case, f"desk.reminder_{phase}")
-        return
-    people = await _leads(database, case) if step == Step.TO_LEAD else await _admins(database)
-    await desk.tell_staff(people, case, f"desk.escalated_{phase}", with_card=True)
-    await desk.tell_group(case, f"desk.escalated_group_{phase}")
+    else:
+        people = await _leads(database, case) if step == Step.TO_LEAD else await _admins(database)
+        await desk.tell_staff(people, case, f"desk.escalated_{phase}", with_card=True)
+        await desk.tell_group(case, f"desk.escalated_group_{phase}")
+    await owed.settle(database, owed_row.id)
+
+
+async def deliver_overdue(database: Database, desk: Desk, now: datetime | None = None) -> int:
+    """Send the reminders and escalations a stopped process owed; returns how many."""
+    delivered = 0
+    for owed_row in await owed.take_overdue(database, CaseOwed.WATCH, now or utcnow()):
+        async with database.sessions() as session:
+            case = await session.get(Case, owed_row.case_id)
+        if case is None:
+            await owed.settle(database, owed_row.id)
+            continue
+        await _act(database, desk, case, owed_row)
+        delivered += 1
+    return delivered
 
 
 async def _officers(database: Database, case: Case) -> list[Person]:

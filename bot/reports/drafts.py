@@ -213,16 +213,20 @@ async def self_handle(
 ) -> lifecycle.Outcome:
     """File an officer's own find and record it handled on the spot (自行处置), in one go."""
     async with database.transaction() as session:
-        await lifecycle.apply(
-            session, case_id, lifecycle.Action.SUBMIT, officer, prefix=prefix, tz=tz
-        )
-        await lifecycle.apply(session, case_id, lifecycle.Action.ACCEPT, officer)
-        await lifecycle.apply(
-            session, case_id, lifecycle.Action.RESOLVE, officer, note, verified=True
-        )
-        outcome = await lifecycle.apply(session, case_id, lifecycle.Action.CONFIRM, officer, note)
-        outcome.case.announced_at = outcome.case.submitted_at  # handled already: nothing owed
-        return outcome
+        outcomes = [
+            await lifecycle.apply(
+                session, case_id, lifecycle.Action.SUBMIT, officer, prefix=prefix, tz=tz
+            ),
+            await lifecycle.apply(session, case_id, lifecycle.Action.ACCEPT, officer),
+            await lifecycle.apply(
+                session, case_id, lifecycle.Action.RESOLVE, officer, note, verified=True
+            ),
+            await lifecycle.apply(session, case_id, lifecycle.Action.CONFIRM, officer, note),
+        ]
+        for outcome in outcomes:  # handled on the spot by the officer: nobody is owed news
+            assert outcome.owed is not None
+            outcome.owed.done_at = outcome.event.created_at
+        return outcomes[-1]
 
 
 async def reset_answers(database: Database, case_id: int) -> Case:

@@ -18,12 +18,13 @@ from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
     ClientDecodeError,
+    TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 from bot.telegram.throttle import Throttle
@@ -37,6 +38,9 @@ CALLBACK_DATA_LIMIT = 64
 ALBUM_LIMIT = 10
 DOWNLOAD_LIMIT = 20 * 1024 * 1024
 UPLOAD_LIMIT = 50 * 1024 * 1024  # a file a bot sends
+
+# Telegram's answer to a button answered after its time (about 15 s) or answered twice.
+TOO_OLD = "query is too old"
 
 BlockedCallback = Callable[[int], Awaitable[None]]
 SENDING = ("send", "copy", "forward", "edit")
@@ -103,6 +107,13 @@ class RetryMiddleware(BaseRequestMiddleware):
                 await asyncio.sleep(delay)
             except TelegramForbiddenError:
                 await self._report_blocked(method)
+                raise
+            except TelegramBadRequest as error:
+                if isinstance(method, AnswerCallbackQuery) and TOO_OLD in error.message:
+                    # The person's spinner stopped by itself long ago (an update replayed, or
+                    # handled after a long wait): nothing is left to answer, nothing failed.
+                    log.info("button of %s answered too late", method.callback_query_id)
+                    return Response[TelegramType](ok=True, result=True)  # type: ignore[arg-type]
                 raise
 
     async def _throttled(

@@ -166,9 +166,6 @@ class Case(Base):
     rating_comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
-    # The announcement owed after filing (cards, the group's copy) went out; None while owed.
-    announced_at: Mapped[datetime | None] = mapped_column(index=True)
-    announce_claimed_at: Mapped[datetime | None]  # the clock's lease on an owed announcement
     accept_due_at: Mapped[datetime | None]
     resolve_due_at: Mapped[datetime | None]
     accepted_at: Mapped[datetime | None]
@@ -234,6 +231,30 @@ class CaseEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="events", lazy="raise")
+
+
+class CaseOwed(Base):
+    """What the bot owes people after a change of a case (news, cards, an escalation), written
+    in the change's own transaction and done once it went out (see bot.cases.owed)."""
+
+    __tablename__ = "case_owed"
+    ACTION, WATCH = "action", "watch"  # its kinds
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # A lifecycle action's event, or (for the clock's reminders and escalations) none.
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_events.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[CaseEvent | None] = relationship(lazy="raise")
+    kind: Mapped[str] = mapped_column(String(16))
+    step: Mapped[int | None] = mapped_column(Integer)  # the watch's step
+    phase: Mapped[str | None] = mapped_column(String(16))  # the watch's phase: accept, resolve
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Whoever delivers it holds it until then: the process that made the change at first, and
+    # after a lease runs out (the process stopped), the clock of any instance.
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class Invite(Base):

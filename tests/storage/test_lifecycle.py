@@ -197,8 +197,8 @@ async def test_an_escalation_step_is_claimed_by_one_instance(database: Database)
     results = await asyncio.gather(
         *(_claim(database, case, WATCHES[0], Step.TO_LEAD) for _ in range(4))
     )
-    assert sorted(results) == [False, False, False, True]
-    assert not await _claim(database, case, WATCHES[0], Step.REMIND_LATE)  # never back down
+    assert sorted(result is not None for result in results) == [False, False, False, True]
+    assert await _claim(database, case, WATCHES[0], Step.REMIND_LATE) is None  # never back down
     async with database.sessions() as session:
         events = (
             await session.scalars(select(CaseEvent.note).where(CaseEvent.action == "escalate"))
