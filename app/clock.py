@@ -63,10 +63,12 @@ async def keep_interrupted(database: Database, older_than: timedelta = journal.S
     return kept
 
 
-async def deliver_owed(database: Database, desk: Desk, now: datetime | None = None) -> int:
+async def deliver_owed(
+    database: Database, desk: Desk, now: datetime | None = None, lease: timedelta = owed.LEASE
+) -> int:
     """What stopped processes owed after changing cases (news, cards, escalations)."""
-    return await owed.deliver_overdue(desk, now) + await escalation.deliver_overdue(
-        database, desk, now
+    return await owed.deliver_overdue(desk, now, lease) + await escalation.deliver_overdue(
+        database, desk, now, lease
     )
 
 

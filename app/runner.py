@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from aiogram.types import Update
 from aiohttp import web
 
+from app.clock import deliver_owed
 from app.shutdown import wait_for_signal
 from app.webhook import web_application
 from app.wiring import App
@@ -17,8 +19,10 @@ log = logging.getLogger(__name__)
 
 
 async def run_polling(app: App, *, handle_signals: bool = True, polling_timeout: int = 30) -> None:
-    """Long polling until SIGINT or SIGTERM (or `dispatcher.stop_polling()`)."""
+    """Long polling until SIGINT or SIGTERM (or `dispatcher.stop_polling()`), after finishing
+    what a stopped predecessor left."""
     await app.bot.delete_webhook(drop_pending_updates=False)
+    await recover_after_stop(app)
     await app.dispatcher.start_polling(
         app.bot,
         allowed_updates=app.dispatcher.resolve_used_update_types(),
@@ -64,10 +68,28 @@ async def run_webhook(app: App) -> None:
         await stop_webhook(app, runner)
 
 
-async def replay_failed(app: App) -> tuple[int, int]:
-    """Handle again every kept failed update; returns (handled now, still failing)."""
+async def recover_after_stop(app: App) -> None:
+    """Polling has one process per bot (Telegram refuses a second poller), so updates the
+    journal shows being handled, and what changes of cases owe, belong to a process that
+    stopped: handle those updates again and send what it owed, now rather than after the
+    lease that protects them while instances run side by side."""
+    if await journal.give_up_interrupted(app.database, timedelta(0)):
+        handled, failing = await replay_failed(app, interrupted_only=True)
+        log.warning(
+            "updates a stopped process was handling: %s handled now, %s failed", handled, failing
+        )
+    if delivered := await deliver_owed(app.database, app.desk, lease=timedelta(0)):
+        log.warning("%s changes of cases a stopped process owed were delivered", delivered)
+
+
+async def replay_failed(app: App, *, interrupted_only: bool = False) -> tuple[int, int]:
+    """Handle again every kept failed update (`interrupted_only`: those whose process stopped
+    while handling them); returns (handled now, still failing)."""
     handled = failing = 0
-    for record in await journal.failed_updates(app.database, app.bot.id, limit=10_000):
+    kept = await journal.failed_updates(
+        app.database, app.bot.id, limit=10_000, interrupted_only=interrupted_only
+    )
+    for record in kept:
         if record.payload is None:  # claimed before claims kept payloads: nothing to replay
             failing += 1
             continue

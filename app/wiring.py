@@ -175,7 +175,8 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
     bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url, retry)
     metrics = Metrics()
     metrics.count_retry_after(retry)
-    journal = UpdateJournalMiddleware(database, metrics)
+    journal = UpdateJournalMiddleware(database, metrics, catalogue)
+    bot.session.middleware(journal.receive)  # polled updates are claimed on arrival
     media = MediaStore(bot, database, settings.media_dir)
     notifier = Notifier(bot, database, catalogue, notice_buttons)
     desk = Desk(

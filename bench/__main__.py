@@ -12,6 +12,8 @@ BENCHMARKS = {
     "broadcast": "a notice to N subscribers (default 100,000) within Telegram's limits, and raw",
     "budget": "the shared send budget's Redis calls per message with N replies waiting in each"
     " of 1, then 2 processes (default 100)",
+    "crash": "the real process stopped dead at every step of a Submit and an Accept, then"
+    " restarted: what was owed and missing (--size N: N points of each)",
     "journal": "the update journal's claim and 'handled' mark, CPU per call over N updates"
     " (default 3,000)",
     "migration": "how long writes wait while migration 0013 builds its indexes over N cases"

@@ -1,9 +1,10 @@
 """The update journal: which updates were handled, which failed, and their payloads.
 
 An update is claimed before it is handled, so a redelivered update (a webhook retry, a second
-instance) is not handled twice. The claim keeps the update's payload until it is handled: a failed
-update keeps it with its error for a replay, and so does one whose process stopped while handling
-it (`give_up_interrupted`), so nothing is lost.
+instance) is not handled twice. Polled updates are claimed as a batch as soon as they arrive
+(`receive`), before the next poll tells Telegram to forget them. The claim keeps the update's
+payload until it is handled: a failed update keeps it with its error for a replay, and so does
+one whose process stopped while handling it (`give_up_interrupted`), so nothing is lost.
 """
 
 from __future__ import annotations
@@ -81,6 +82,23 @@ async def claim(
         return Claim.DONE if state == UpdateState.HANDLED else Claim.BUSY
 
 
+async def receive(
+    database: Database, bot_id: int, updates: Sequence[tuple[int, dict[str, Any]]]
+) -> set[int]:
+    """Claim a batch of updates just fetched by polling, in one transaction, before Telegram is
+    told it may forget them; returns the ids claimed (the others are known already: handled, or
+    being handled)."""
+    async with database.write() as connection:
+        taken = set()
+        for update_id, payload in updates:
+            row = {"bot_id": bot_id, "update_id": update_id, "state": UpdateState.HANDLING}
+            if await insert_if_absent(
+                connection, UpdateRecord, {**row, "payload": payload}, ["bot_id", "update_id"]
+            ):
+                taken.add(update_id)
+        return taken
+
+
 async def mark_handled(
     database: Database,
     bot_id: int,
@@ -122,16 +140,17 @@ async def give_up_interrupted(database: Database, older_than: timedelta = STALE_
 
 
 async def failed_updates(
-    database: Database, bot_id: int, limit: int = 100
+    database: Database, bot_id: int, limit: int = 100, *, interrupted_only: bool = False
 ) -> Sequence[UpdateRecord]:
-    """Failed updates of a bot, oldest first."""
+    """Failed updates of a bot, oldest first (`interrupted_only`: those whose process stopped
+    while handling them)."""
+    query = select(UpdateRecord).where(
+        UpdateRecord.bot_id == bot_id, UpdateRecord.state == UpdateState.FAILED
+    )
+    if interrupted_only:
+        query = query.where(UpdateRecord.error == INTERRUPTED)
     async with database.sessions() as session:
-        rows = await session.scalars(
-            select(UpdateRecord)
-            .where(UpdateRecord.bot_id == bot_id, UpdateRecord.state == UpdateState.FAILED)
-            .order_by(UpdateRecord.update_id)
-            .limit(limit)
-        )
+        rows = await session.scalars(query.order_by(UpdateRecord.update_id).limit(limit))
         return rows.all()
 
 

@@ -14,29 +14,21 @@ what was missing and what came twice. Used by tests/e2e/test_crash_points.py (a 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
-import re
 import signal
 import sys
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from app.admin_cli import DEMO_FILE
-from app.clock import deliver_owed
-from app.runner import replay_failed
-from app.wiring import create_app
-from bot.cases.owed import LEASE
-from bot.config import Settings
 from bot.people import staff
 from bot.places.areas import import_file
 from storage import migrate
-from storage import updates as journal
 from storage.db import Database
 from storage.models import Case, CaseOwed, CaseStatus, Role, UpdateRecord, UpdateState
-from storage.types import utcnow
 from tests.e2e.flows import fill_report
 from tests.e2e.test_desk import IN_JN01_1
 from tests.emulator import BotMessage, TelegramEmulator, TestUser
@@ -46,7 +38,7 @@ OFFICER, RESIDENT = 8901, 8902
 ACTIONS = {"submit": r"^v1rn:\d+:s:", "accept": r"^v1od:\d+:a:"}
 START_TIMEOUT = 60  # a cold start on a busy 2-core machine
 STOP_TIMEOUT = 60
-CASE_NUMBER = re.compile(r"[A-Z]+-\d{6}")
+KILLED = 137
 
 
 @dataclass
@@ -80,17 +72,6 @@ def _env(emu: TelegramEmulator, workdir: Path, action: str, at: int) -> dict[str
     return env
 
 
-def _settings(emu: TelegramEmulator, workdir: Path) -> Settings:
-    return Settings(
-        bot_token=emu.token,  # type: ignore[arg-type]
-        telegram_api_url=emu.url,
-        database_url=f"sqlite+aiosqlite:///{workdir / 'bot.db'}",
-        media_dir=workdir / "media",
-        admin_ids=frozenset({900001}),
-        _env_file=None,  # type: ignore[call-arg]
-    )
-
-
 async def _prepare(workdir: Path) -> None:
     database = Database(f"sqlite+aiosqlite:///{workdir / 'bot.db'}")
     try:
@@ -103,7 +84,7 @@ async def _prepare(workdir: Path) -> None:
 
 async def trial(workdir: Path, action: str, at: int) -> Verdict:
     """One crash trial at step `at` of `action`'s update."""
-    workdir.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
     await _prepare(workdir)
     verdict = Verdict(action, at)
     async with TelegramEmulator() as emu:
@@ -117,16 +98,17 @@ async def trial(workdir: Path, action: str, at: int) -> Verdict:
             stderr=asyncio.subprocess.DEVNULL,
         )
         try:
-            await emu.wait_for(lambda: emu.calls_of("getUpdates"), START_TIMEOUT)
+            # Its last call before polling (a long poll is recorded only when it returns).
+            await emu.wait_for(lambda: emu.calls_of("deleteWebhook"), START_TIMEOUT)
             await _act(resident, officer, action)
-            verdict.crashed = await _ended(process, workdir, emu, resident, officer, action)
+            verdict.crashed = await _ended(process, workdir, action)
         finally:
             if process.returncode is None:
                 process.kill()
                 await process.wait()
         steps = workdir / "steps"
         verdict.steps = int(steps.read_text()) if steps.exists() else 0
-        await _restart(emu, workdir)
+        await _restart(emu, workdir, action)
         await _judge(verdict, emu, workdir, resident, officer)
     return verdict
 
@@ -148,56 +130,61 @@ async def _card(officer: TestUser) -> BotMessage:
             return message
 
 
-async def _ended(
-    process: asyncio.subprocess.Process,
-    workdir: Path,
-    emu: TelegramEmulator,
-    resident: TestUser,
-    officer: TestUser,
-    action: str,
-) -> bool:
-    """Whether the process stopped at its crash point; one that outlived it is stopped, once
-    the update's work is done."""
-    try:
-        await asyncio.wait_for(process.wait(), STOP_TIMEOUT / 4)
-        return process.returncode == 137
-    except TimeoutError:
-        pass
-    await _settled(workdir)
+async def _ended(process: asyncio.subprocess.Process, workdir: Path, action: str) -> bool:
+    """Whether the process stopped at its crash point; one that outlives its update's work
+    (the point lies beyond its last step) is stopped."""
+    exited = asyncio.ensure_future(process.wait())
+    settled = asyncio.ensure_future(_settled(workdir, action))
+    await asyncio.wait([exited, settled], timeout=STOP_TIMEOUT, return_when="FIRST_COMPLETED")
+    if not exited.done():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(exited), 1.0)
+    settled.cancel()
+    if exited.done():
+        return process.returncode == KILLED
     process.send_signal(signal.SIGTERM)
-    await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
+    await asyncio.wait_for(exited, STOP_TIMEOUT)
     return False
 
 
-async def _settled(workdir: Path) -> None:
-    """Nothing is owed any more (the update's work is done)."""
+async def _settled(workdir: Path, action: str) -> None:
+    """Wait until the case is where the action takes it, no update is being handled and nothing
+    is owed (or STOP_TIMEOUT passed: the judge says what is missing)."""
+    want = CaseStatus.NEW if action == "submit" else CaseStatus.ACCEPTED
     database = Database(f"sqlite+aiosqlite:///{workdir / 'bot.db'}")
     try:
         for _ in range(STOP_TIMEOUT * 10):
             async with database.sessions() as session:
-                owed = await session.scalar(
-                    select(func.count()).where(CaseOwed.done_at.is_(None))
+                owed = await session.scalar(select(func.count()).where(CaseOwed.done_at.is_(None)))
+                handling = await session.scalar(
+                    select(func.count()).where(UpdateRecord.state == UpdateState.HANDLING)
                 )
-                filed = await session.scalar(
-                    select(func.count()).where(Case.status != CaseStatus.DRAFT)
-                )
-            if not owed and filed:
+                there = await session.scalar(select(func.count()).where(Case.status == want))
+            if there and not owed and not handling:
                 return
             await asyncio.sleep(0.1)
     finally:
         await database.dispose()
 
 
-async def _restart(emu: TelegramEmulator, workdir: Path) -> None:
-    """What a restarted process does: replay what it was handling, then, after the lease, the
-    clock's delivery of what it owed."""
-    app = await create_app(_settings(emu, workdir))
+async def _restart(emu: TelegramEmulator, workdir: Path, action: str) -> None:
+    """`python -m bot run` again: it handles what its predecessor was handling and sends what
+    it owed, then is stopped."""
+    env = _env(emu, workdir, action, 0)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     try:
-        await journal.give_up_interrupted(app.database, timedelta(0))
-        await replay_failed(app)
-        await deliver_owed(app.database, app.desk, utcnow() + LEASE + timedelta(minutes=1))
+        await _settled(workdir, action)
     finally:
-        await app.close()
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
 
 
 async def _judge(
@@ -228,7 +215,7 @@ async def _judge(
     if verdict.action == "submit":
         _count(verdict, "resident's confirmation", len(told))
     else:
-        accepted = [m for m in told if "已受理" in (m.text or m.caption or "")]
+        accepted = [m for m in told if "正在办理" in (m.text or m.caption or "")]
         _count(verdict, "resident's news of acceptance", len(accepted))
         if not any("办理中" in (card.text or "") for card in cards):
             verdict.missing.append("no card shows the case accepted")

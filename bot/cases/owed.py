@@ -44,10 +44,12 @@ async def settle(database: Database, owed_id: int) -> None:
         )
 
 
-async def take_overdue(database: Database, kind: str, now: datetime) -> list[CaseOwed]:
-    """Rows of `kind` whose holder stopped before delivering them, each now held by the
-    caller (oldest first, at most BATCH)."""
-    stale = now - LEASE
+async def take_overdue(
+    database: Database, kind: str, now: datetime, lease: timedelta = LEASE
+) -> list[CaseOwed]:
+    """Rows of `kind` held longer than `lease` (their holder stopped before delivering them),
+    each now held by the caller (oldest first, at most BATCH)."""
+    stale = now - lease
     async with database.sessions() as session:
         ids = list(
             await session.scalars(
@@ -78,11 +80,11 @@ async def take_overdue(database: Database, kind: str, now: datetime) -> list[Cas
     return taken
 
 
-async def deliver_overdue(desk: Desk, now: datetime | None = None) -> int:
+async def deliver_overdue(desk: Desk, now: datetime | None = None, lease: timedelta = LEASE) -> int:
     """Deliver what lifecycle actions owe and a stopped process left undelivered; returns how
     many actions."""
     delivered = 0
-    for owed in await take_overdue(desk.database, CaseOwed.ACTION, now or utcnow()):
+    for owed in await take_overdue(desk.database, CaseOwed.ACTION, now or utcnow(), lease):
         outcome = await _outcome(desk.database, owed)
         if outcome is None:  # the case is gone (a deleted draft): nothing is owed
             await settle(desk.database, owed.id)

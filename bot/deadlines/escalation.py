@@ -14,7 +14,7 @@ import enum
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 
 from sqlalchemy import select, update
 
@@ -151,10 +151,12 @@ async def _act(database: Database, desk: Desk, case: Case, owed_row: CaseOwed) -
     await owed.settle(database, owed_row.id)
 
 
-async def deliver_overdue(database: Database, desk: Desk, now: datetime | None = None) -> int:
+async def deliver_overdue(
+    database: Database, desk: Desk, now: datetime | None = None, lease: timedelta = owed.LEASE
+) -> int:
     """Send the reminders and escalations a stopped process owed; returns how many."""
     delivered = 0
-    for owed_row in await owed.take_overdue(database, CaseOwed.WATCH, now or utcnow()):
+    for owed_row in await owed.take_overdue(database, CaseOwed.WATCH, now or utcnow(), lease):
         async with database.sessions() as session:
             case = await session.get(Case, owed_row.case_id)
         if case is None:

@@ -315,6 +315,8 @@ class TelegramEmulator:
         finally:
             if self._poller is me:
                 self._poller = None
+            if me.done():
+                me.exception()  # a newer poller's 409, retrieved even if this one timed out
 
     def set_webhook(self, params: dict[str, Any]) -> None:
         url = params.get("url") or ""

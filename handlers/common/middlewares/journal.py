@@ -18,15 +18,24 @@ import traceback
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
+from aiogram.dispatcher.middlewares.user_context import (
+    EVENT_CONTEXT_KEY,
+    EventContext,
+    UserContextMiddleware,
+)
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import PoliteError
+from bot.texts import Catalogue
 from storage import updates as journal
 from storage.db import Database
 from storage.fsm import DatabaseStorage, Pending
@@ -66,10 +75,50 @@ class UpdateMetrics(Protocol):
 
 
 class UpdateJournalMiddleware(BaseMiddleware):
-    def __init__(self, database: Database, metrics: UpdateMetrics | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        metrics: UpdateMetrics | None = None,
+        catalogue: Catalogue | None = None,
+    ) -> None:
         self.database = database
+        self.catalogue = catalogue  # for "please wait" while the database is locked
         self.metrics = metrics
         self.in_flight: set[asyncio.Future[Any]] = set()
+        self.received: set[int] = set()  # polled updates claimed on arrival (`receive`)
+
+    async def receive(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        """A middleware of the bot's session, for polling: the updates a poll returns are
+        claimed before the polling loop can ask for more (which tells Telegram to forget them),
+        so a process that stops at any point after this leaves them in the journal. While the
+        database cannot take them the loop waits (Telegram keeps them), and past
+        APOLOGY_AFTER_S their people are told once that they will be handled."""
+        response = await make_request(bot, method)  # the chain passes results, not Responses
+        if not isinstance(method, GetUpdates) or not response:
+            return response
+        updates = cast(list[Update], response)
+        batch = [(u.update_id, u.model_dump(mode="json", exclude_none=True)) for u in updates]
+        told = False
+
+        async def tell() -> None:
+            nonlocal told
+            if not told:
+                told = True
+                for update in updates:
+                    context = UserContextMiddleware.resolve_event_context(update)
+                    await self._tell_to_wait(bot, context)
+
+        self.received |= await _patiently(
+            updates[0].update_id,
+            lambda: journal.receive(self.database, bot.id, batch),
+            on_long_wait=tell,
+        )
+        return response
 
     async def drain(self, grace_s: float) -> int:
         """Wait for updates being handled to finish; returns how many did not in time."""
@@ -89,8 +138,12 @@ class UpdateJournalMiddleware(BaseMiddleware):
         started = time.perf_counter()
         bot_id = data["bot"].id
         outcome: UpdateOutcome = data.setdefault("update_outcome", UpdateOutcome())
-        payload = event.model_dump(mode="json", exclude_none=True)
-        claim = await self._claim(bot_id, event, payload, data)
+        if event.update_id in self.received:  # claimed on arrival
+            self.received.discard(event.update_id)
+            claim = Claim.TAKEN
+        else:
+            payload = event.model_dump(mode="json", exclude_none=True)
+            claim = await self._claim(bot_id, event, payload, data)
         if claim is not Claim.TAKEN:
             log.info("update %s skipped: %s", event.update_id, claim.value)
             outcome.duplicate, outcome.busy = True, claim is Claim.BUSY
@@ -127,7 +180,9 @@ class UpdateJournalMiddleware(BaseMiddleware):
 
         async def tell() -> None:
             nonlocal told
-            told = told or await self._tell_to_wait(data)
+            if not told:
+                told = True
+                await self._tell_to_wait(data["bot"], data[EVENT_CONTEXT_KEY])
 
         return await _patiently(
             event.update_id,
@@ -135,17 +190,15 @@ class UpdateJournalMiddleware(BaseMiddleware):
             on_long_wait=tell,
         )
 
-    async def _tell_to_wait(self, data: dict[str, Any]) -> bool:
-        chat, user = data.get("event_chat"), data.get("event_from_user")
-        catalogue = data.get("catalogue")
-        if chat is None or chat.type != "private" or catalogue is None:
-            return True
-        language = catalogue.language_for(None, user.language_code if user else None)
+    async def _tell_to_wait(self, bot: Bot, context: EventContext) -> None:
+        chat, user = context.chat, context.user
+        if chat is None or chat.type != "private" or self.catalogue is None:
+            return
+        language = self.catalogue.language_for(None, user.language_code if user else None)
         try:
-            await data["bot"].send_message(chat.id, catalogue.translator(language)("error.busy"))
+            await bot.send_message(chat.id, self.catalogue.translator(language)("error.busy"))
         except TelegramAPIError:
             log.warning("could not tell chat %s to wait", chat.id)
-        return True
 
     def _count(self, outcome: UpdateOutcome, started: float) -> None:
         if self.metrics is not None:
