@@ -22,6 +22,8 @@ BENCHMARKS = {
     "routing": "point lookups against N grids (default 10,000)",
     "scaleout": "N residents' reports, officers and a notice against 1 then 2 webhook processes"
     " on PostgreSQL and Redis behind a proxy (default 100)",
+    "trust": "the README's promises probed through the real process: leaks across N report pairs"
+    " (default 50), forged buttons, a 20 s database lock, floods at 15 and 3 messages/s",
     "stats": "/stats, the red/black list and the register over N cases (default 1,000,000)"
     " on PostgreSQL",
 }
