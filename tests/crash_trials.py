@@ -95,7 +95,7 @@ async def trial(workdir: Path, action: str, at: int) -> Verdict:
             "tests.crash_points",
             env=_env(emu, workdir, action, at),
             stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
+            stderr=(workdir / "stopped.log").open("wb"),
         )
         try:
             # Its last call before polling (a long poll is recorded only when it returns).
@@ -110,6 +110,10 @@ async def trial(workdir: Path, action: str, at: int) -> Verdict:
         verdict.steps = int(steps.read_text()) if steps.exists() else 0
         await _restart(emu, workdir, action)
         await _judge(verdict, emu, workdir, resident, officer)
+        if verdict.missing:  # what the processes said, for whoever reads the verdict
+            for log in ("stopped.log", "restarted.log"):
+                text = (workdir / log).read_text(errors="replace")
+                verdict.missing.append(f"{log}: {text[-1500:]}")
     return verdict
 
 
@@ -148,19 +152,19 @@ async def _ended(process: asyncio.subprocess.Process, workdir: Path, action: str
 
 
 async def _settled(workdir: Path, action: str) -> None:
-    """Wait until the case is where the action takes it, no update is being handled and nothing
-    is owed (or STOP_TIMEOUT passed: the judge says what is missing)."""
+    """Wait until the case is where the action takes it, every update is handled and nothing is
+    owed (or STOP_TIMEOUT passed: the judge says what is missing)."""
     want = CaseStatus.NEW if action == "submit" else CaseStatus.ACCEPTED
     database = Database(f"sqlite+aiosqlite:///{workdir / 'bot.db'}")
     try:
         for _ in range(STOP_TIMEOUT * 10):
             async with database.sessions() as session:
                 owed = await session.scalar(select(func.count()).where(CaseOwed.done_at.is_(None)))
-                handling = await session.scalar(
-                    select(func.count()).where(UpdateRecord.state == UpdateState.HANDLING)
+                unhandled = await session.scalar(
+                    select(func.count()).where(UpdateRecord.state != UpdateState.HANDLED)
                 )
                 there = await session.scalar(select(func.count()).where(Case.status == want))
-            if there and not owed and not handling:
+            if there and not owed and not unhandled:
                 return
             await asyncio.sleep(0.1)
     finally:
@@ -178,7 +182,7 @@ async def _restart(emu: TelegramEmulator, workdir: Path, action: str) -> None:
         "run",
         env=env,
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=(workdir / "restarted.log").open("wb"),
     )
     try:
         await _settled(workdir, action)
@@ -195,15 +199,19 @@ async def _judge(
         async with database.sessions() as session:
             cases = list(await session.scalars(select(Case)))
             owed = await session.scalar(select(func.count()).where(CaseOwed.done_at.is_(None)))
-            failed = await session.scalar(
-                select(func.count()).where(UpdateRecord.state != UpdateState.HANDLED)
+            unhandled = list(
+                await session.execute(
+                    select(UpdateRecord.update_id, UpdateRecord.state, UpdateRecord.error).where(
+                        UpdateRecord.state != UpdateState.HANDLED
+                    )
+                )
             )
     finally:
         await database.dispose()
     if owed:
         verdict.missing.append(f"{owed} owed rows undelivered")
-    if failed:
-        verdict.missing.append(f"{failed} updates not handled")
+    for update_id, state, error in unhandled:
+        verdict.missing.append(f"update {update_id} {state}: {(error or '')[-300:]}")
     want = CaseStatus.NEW if verdict.action == "submit" else CaseStatus.ACCEPTED
     if len(cases) != 1 or cases[0].status != want or cases[0].number is None:
         verdict.missing.append(f"the case is {[(c.number, c.status) for c in cases]}")

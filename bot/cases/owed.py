@@ -8,8 +8,9 @@ and escalations do the same with rows of their own (`bot.deadlines.escalation`).
 A process killed in between leaves its row held. Once the hold is older than LEASE, the clock of
 any instance takes it over (one conditional update, so two instances never both take it) and
 delivers it again. Killed at any point, what a change owes goes out after a restart, at most once
-more; a new card is not sent again to a chat that holds the case's card already, so of a filing's
-cards only the one in flight at the stop can repeat.
+more; a new card is not sent again to a chat that holds the case's card already, and a filing's
+confirmation not to a reporter who got it (`reporter_told`), so of a filing's messages only the
+one in flight at the stop can repeat.
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ async def settle(database: Database, owed_id: int) -> None:
     async with database.transaction() as session:
         await session.execute(
             update(CaseOwed).where(CaseOwed.id == owed_id).values(done_at=utcnow())
+        )
+
+
+async def reporter_told(database: Database, owed_id: int) -> None:
+    """A filing's reporter got its confirmation: a delivery after a stop does not repeat it."""
+    async with database.transaction() as session:
+        await session.execute(
+            update(CaseOwed).where(CaseOwed.id == owed_id).values(reporter_told_at=utcnow())
         )
 
 
@@ -90,7 +99,7 @@ async def deliver_overdue(desk: Desk, now: datetime | None = None, lease: timede
             await settle(desk.database, owed.id)
             continue
         await desk.after(outcome, outcome.event.actor_id, late=True)
-        if outcome.action is Action.SUBMIT:
+        if outcome.action is Action.SUBMIT and owed.reporter_told_at is None:
             await _tell_reporter_filed(desk, outcome.case)
         delivered += 1
     if delivered:

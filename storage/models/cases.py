@@ -255,6 +255,8 @@ class CaseOwed(Base):
     # after a lease runs out (the process stopped), the clock of any instance.
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(index=True)
+    # A filing's reporter was told (by the handler, before the cards): not told again after a stop.
+    reporter_told_at: Mapped[datetime | None]
 
 
 class Invite(Base):

@@ -10,6 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
+from bot.cases import owed
 from bot.cases import views as case_views
 from bot.cases.desk import Desk
 from bot.reports import drafts, limits
@@ -108,6 +109,8 @@ async def _submit(
     if offer := await offer_after_first_report(t, flow.database, person, case):
         text += "\n\n" + offer
     await flow.bot.send_message(flow.chat_id, text, reply_markup=main_menu(t))
+    if outcome.owed is not None:
+        await owed.reporter_told(flow.database, outcome.owed.id)
     await desk.after(outcome, actor_id=person.id)
 
 

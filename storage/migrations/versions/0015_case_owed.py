@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reporter_told_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["event_id"], ["case_events.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
