@@ -20,7 +20,15 @@ from handlers import errors, fallback
 from handlers.admin import areas, categories, export, failed_updates, maps, notices, people, stats
 from handlers.common import membership
 from handlers.groups import binding
-from handlers.resident import feedback, language, mycases, report, start, subscriptions
+from handlers.resident import (
+    feedback,
+    language,
+    mycases,
+    report,
+    start,
+    subscriptions,
+    withdraw,
+)
 from handlers.staff import case_buttons, find, tools
 
 # `fallback` answers what nobody else took, so it comes last.
@@ -43,6 +51,7 @@ FEATURES = (
     subscriptions,
     case_buttons,
     mycases,
+    withdraw,
     feedback,
     report,
     fallback,

@@ -51,6 +51,7 @@ class Action(enum.StrEnum):
     TRANSFER = "transfer"  # to another grid of the community (or back to the lead): stays new
     NOTE = "note"  # a staff note on the case: the audit trail, no status change
     COMMENT = "comment"  # the reporter's words with their rating
+    WITHDRAW = "withdraw"  # the reporter takes it back while nobody has accepted it (撤回)
 
 
 class Who(enum.Enum):
@@ -82,6 +83,7 @@ RULES: dict[Action, Rule] = {
     Action.TRANSFER: Rule(frozenset({S.NEW}), None, Who.STAFF, tell_followers=False),
     Action.NOTE: Rule(frozenset({S.NEW, S.ACCEPTED, S.RESOLVED}), None, Who.STAFF, False),
     Action.COMMENT: Rule(frozenset({S.CLOSED}), None, Who.REPORTER, tell_followers=False),
+    Action.WITHDRAW: Rule(frozenset({S.NEW}), S.WITHDRAWN, Who.REPORTER),
 }
 OPEN = OPEN_STATUSES
 
@@ -335,6 +337,7 @@ _EFFECTS = {
     Action.TRANSFER: _transfer,
     Action.NOTE: _nothing,
     Action.COMMENT: _comment,
+    Action.WITHDRAW: _close,
 }
 
 

@@ -28,6 +28,7 @@ NOTICE_KEYS = {
     Action.REJECT: "notify.rejected",
     Action.MERGE: "notify.merged",
     Action.REOPEN: "notify.reopened",
+    Action.WITHDRAW: "notify.withdrawn",  # to followers: the reporter is the actor
 }
 
 

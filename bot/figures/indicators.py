@@ -30,6 +30,7 @@ class Counts:
     reworked: int = 0
     rated: int = 0
     rating_sum: int = 0
+    withdrawn: int = 0  # by their reporters before acceptance: not valid, counted apart
 
     def __add__(self, other: Counts) -> Counts:
         # Not dataclasses.astuple: it deep-copies every field, and a street's report adds

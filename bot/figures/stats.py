@@ -55,7 +55,7 @@ from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseStatus
 from storage.types import utcnow
 
-NOT_VALID = (CaseStatus.REJECTED, CaseStatus.DUPLICATE)
+NOT_VALID = (CaseStatus.REJECTED, CaseStatus.DUPLICATE, CaseStatus.WITHDRAWN)
 TOTAL = "total"
 AREA = "area"
 CATEGORY = "category"
@@ -182,6 +182,7 @@ async def tally(
         _number(Case.rework_count > 0),
         func.count(Case.rating),
         func.coalesce(func.sum(Case.rating), 0),
+        _number(Case.status == CaseStatus.WITHDRAWN),
     ).group_by(Case.area_id, Case.category_id)
     async with database.sessions() as session:
         rows = (await session.execute(_cohort(query, period, scope_ids))).all()

@@ -80,7 +80,8 @@ def block(t: Translator, name: str, figures: Figures) -> str:
     return "\n".join(
         [
             t("stats.name", name=name),
-            t("stats.counts", filed=c.filed, dispatched=c.dispatched, accepted=c.accepted),
+            t("stats.counts", filed=c.filed, dispatched=c.dispatched, accepted=c.accepted)
+            + (t("stats.withdrawn", count=c.withdrawn) if c.withdrawn else ""),
             t(
                 "stats.rates",
                 on_time=percent(t, c.on_time_rate),

@@ -24,7 +24,9 @@ from storage.models import Area, Case, CaseEvent, CaseStatus, Category
 MAX_SPAN = timedelta(days=90)
 MAX_REQUESTS = 1000
 MAX_DESCRIPTION = 4000  # the spec's limit of a request's description
-CLOSED = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.DUPLICATE})
+CLOSED = frozenset(
+    {CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.DUPLICATE, CaseStatus.WITHDRAWN}
+)
 STATUSES = {"open": OPEN, "closed": CLOSED}
 
 Record = dict[str, Any]

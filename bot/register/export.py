@@ -84,6 +84,10 @@ class Register:
         return COLUMNS + REPORTER_COLUMNS if self.with_reporters else COLUMNS
 
 
+# Ended without being handled: rejected, merged, or withdrawn by the reporter (an answer in time).
+ENDED_UNHANDLED = frozenset({CaseStatus.REJECTED, CaseStatus.DUPLICATE, CaseStatus.WITHDRAWN})
+
+
 def file_name(period: Period, area_code: str | None, kind: Format) -> str:
     """`cases_2026-10-01_2026-10-31.xlsx`, with the area code when there is one."""
     parts = ["cases", area_code, period.first_day.isoformat(), period.last_day.isoformat()]
@@ -99,7 +103,7 @@ def accept_deadline(
 ) -> Deadline:
     """Accepted by the deadline? A rejection or merge before it is an answer in time too."""
     done = accepted_at
-    if done is None and status in (CaseStatus.REJECTED, CaseStatus.DUPLICATE):
+    if done is None and status in ENDED_UNHANDLED:
         done = closed_at
     return _judge(done, due, now)
 
@@ -108,7 +112,7 @@ def resolve_deadline(
     status: CaseStatus, resolved_at: datetime | None, due: datetime | None, now: datetime
 ) -> Deadline:
     """Resolved by the deadline? Rework keeps the first deadline, so a late fix misses it."""
-    if status in (CaseStatus.REJECTED, CaseStatus.DUPLICATE) and resolved_at is None:
+    if status in ENDED_UNHANDLED and resolved_at is None:
         return Deadline.NONE
     return _judge(resolved_at, due, now)
 

@@ -71,6 +71,19 @@ class Verdict(StrEnum):
     INFO = "i"
 
 
+class WithdrawStep(StrEnum):
+    """Where a withdrawal is: asked, confirmed without a reason, or given up."""
+
+    ASK = "a"
+    NOW = "n"
+    KEEP = "k"
+
+
+class Withdraw(CallbackData, prefix="v1wd"):
+    case_id: Id
+    step: WithdrawStep
+
+
 class Feedback(CallbackData, prefix="v1fb"):
     case_id: Id
     verdict: Verdict

@@ -19,6 +19,8 @@ from handlers.common.callbacks import (
     Feedback,
     LanguageChoice,
     Verdict,
+    Withdraw,
+    WithdrawStep,
 )
 from storage.models import Area, Case, CaseStatus
 
@@ -134,12 +136,33 @@ def case_list(
     return InlineKeyboardMarkup(inline_keyboard=[*buttons, paging] if paging else buttons)
 
 
-def case_details(t: Translator, case_id: int, page: int, can_confirm: bool) -> InlineKeyboardMarkup:
+def case_details(
+    t: Translator, case_id: int, page: int, can_confirm: bool, can_withdraw: bool = False
+) -> InlineKeyboardMarkup:
     rows = feedback_buttons(t, case_id).inline_keyboard if can_confirm else []
+    if can_withdraw:
+        rows = [*rows, [_withdraw(t, "mycases.button_withdraw", case_id, WithdrawStep.ASK)]]
     back = InlineKeyboardButton(
         text=t("mycases.button_back"), callback_data=CasePage(page=page).pack()
     )
     return InlineKeyboardMarkup(inline_keyboard=[*rows, [back]])
+
+
+def withdraw_choices(t: Translator, case_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                _withdraw(t, "withdraw.button_confirm", case_id, WithdrawStep.NOW),
+                _withdraw(t, "withdraw.button_keep", case_id, WithdrawStep.KEEP),
+            ]
+        ]
+    )
+
+
+def _withdraw(t: Translator, key: str, case_id: int, step: WithdrawStep) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=t(key), callback_data=Withdraw(case_id=case_id, step=step).pack()
+    )
 
 
 REJECT_REASONS = ("not_ours", "repeated", "untrue", "other")

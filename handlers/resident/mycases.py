@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.cases import access
 from bot.cases import views as case_views
+from bot.cases.lifecycle import Action, allowed
 from bot.errors import PoliteError
 from bot.texts import Translator
 from handlers.common.callbacks import CaseOpen, CasePage
@@ -87,10 +88,12 @@ async def open_case(
         raise PoliteError("case.not_found")
     await query.answer()
     text = _details_text(found, t, language, tz)
-    can_confirm = found.case.status == CaseStatus.RESOLVED and found.case.reporter_id == person.id
-    await bot.send_message(
-        query.from_user.id, text, reply_markup=case_details(t, found.case.id, 0, can_confirm)
-    )
+    case = found.case
+    mine = case.reporter_id == person.id
+    can_confirm = mine and case.status == CaseStatus.RESOLVED
+    can_withdraw = mine and may_withdraw(case, person)
+    markup = case_details(t, case.id, 0, can_confirm, can_withdraw)
+    await bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
 STAFF_ONLY_EVENTS = frozenset({"note", "escalate"})
@@ -139,6 +142,11 @@ def create_router() -> Router:
     router.callback_query.register(turn_page, CasePage.filter())
     router.callback_query.register(open_case, CaseOpen.filter())
     return router
+
+
+def may_withdraw(case: Case, person: Person) -> bool:
+    """The lifecycle's own rule, so the button shows exactly when the server would accept it."""
+    return allowed(Action.WITHDRAW, case.status, person, case.reporter_id) is None
 
 
 async def _may_read(database: Database, person: Person, case: Case) -> bool:

@@ -44,6 +44,7 @@ class CaseStatus(enum.StrEnum):
     CLOSED = "closed"
     REJECTED = "rejected"
     DUPLICATE = "duplicate"
+    WITHDRAWN = "withdrawn"  # by its reporter, before anyone accepted it
 
 
 # Filed and not yet finished: the statuses a desk still works on.

@@ -36,6 +36,7 @@ EXPECTED: dict[Action, frozenset[str]] = {
     Action.TRANSFER: STAFF_OF_THE_CASE,
     Action.NOTE: STAFF_OF_THE_CASE,
     Action.COMMENT: REPORTER,
+    Action.WITHDRAW: REPORTER,  # while nobody has accepted it
 }
 
 
