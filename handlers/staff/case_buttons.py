@@ -29,7 +29,7 @@ from handlers.common.keyboards import (
     verify_place,
 )
 from storage.db import Database
-from storage.models import Case, CaseStatus, Person
+from storage.models import OPEN_STATUSES, Case, Person
 
 MAX_NOTE = 1000
 
@@ -55,14 +55,20 @@ async def _do(
     try:
         return await desk.act(case.id, action, person, **kwargs)
     except cases.CaseError as error:
-        if error.key != "case.wrong_status":
-            raise
+        await _refuse(database, case, person, error)
+        raise  # (not reached)
+
+
+async def _refuse(database: Database, case: Case, person: Person, error: cases.CaseError) -> None:
+    """Raise the refusal, saying who took the case when another officer's action came first."""
+    if error.key == "case.wrong_status":
         async with database.sessions() as session:  # the failed transaction's objects are gone
             now = await session.get(Case, case.id)
             officer = await session.get(Person, now.officer_id) if now and now.officer_id else None
-        if officer is None or now is None:
-            raise
-        raise PoliteError("desk.taken", number=case.number or "", name=officer.name) from None
+        taken = officer is not None and officer.id != person.id
+        if now is not None and now.status in OPEN_STATUSES and taken:
+            raise PoliteError("desk.taken", number=case.number or "", name=officer.name) from None
+    raise error
 
 
 async def on_duty_button(
@@ -77,6 +83,7 @@ async def on_duty_button(
 ) -> None:
     case = await access.case_to_act_on(database, person, callback_data.case_id)
     duty, chat = callback_data.duty, query.from_user.id
+    await _still_possible(database, case, person, duty)
     if duty is Duty.ACCEPT:
         await _do(desk, database, person, case, cases.Action.ACCEPT)
         await query.answer(t("desk.accepted", number=case.number or ""))
@@ -95,8 +102,6 @@ async def on_duty_button(
     await query.answer()
     if duty in TYPED_PROMPTS:
         step, key = TYPED_PROMPTS[duty]
-        if duty is Duty.RESOLVE and case.status != CaseStatus.ACCEPTED:
-            raise PoliteError("case.wrong_status", number=case.number or "")
         await _ask(state, step, case, bot, chat, t(key, number=case.number or ""))
     elif duty is Duty.TRANSFER:
         await _transfer_menu(database, case, t, bot, chat)
@@ -106,6 +111,29 @@ async def on_duty_button(
             t("desk.ask_reason", number=case.number or ""),
             reply_markup=reject_reasons(t, case.id),
         )
+
+
+# The lifecycle action each button leads to (a menu or a prompt first, for most).
+DUTY_ACTIONS = {
+    Duty.ACCEPT: cases.Action.ACCEPT,
+    Duty.ASK: cases.Action.REQUEST_INFO,
+    Duty.TRANSFER: cases.Action.TRANSFER,
+    Duty.TO_GRID: cases.Action.TRANSFER,
+    Duty.REJECT: cases.Action.REJECT,
+    Duty.REASON: cases.Action.REJECT,
+    Duty.RESOLVE: cases.Action.RESOLVE,
+    Duty.NO_PHOTO: cases.Action.RESOLVE,
+    Duty.MERGE: cases.Action.MERGE,
+    Duty.NOTE: cases.Action.NOTE,
+}
+
+
+async def _still_possible(database: Database, case: Case, person: Person, duty: Duty) -> None:
+    """A button of an old card (or a menu it opened) whose action the case's status no longer
+    allows is refused before any menu or prompt opens, in the lifecycle's own words."""
+    refusal = cases.allowed(DUTY_ACTIONS[duty], case.status, person, case.reporter_id)
+    if refusal is not None:
+        await _refuse(database, case, person, cases.CaseError(refusal, case))
 
 
 # Buttons that ask the officer to type something: the step that waits for it, and the prompt.

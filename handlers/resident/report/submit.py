@@ -67,7 +67,7 @@ async def on_nav(
         draft = await drafts.set_share_identity(flow.database, draft.id, not draft.share_identity)
         await _refresh_summary(query, flow, draft)
     elif action is Nav.FOLLOW:
-        await _follow(flow, draft, callback_data.target)
+        await _follow(flow, draft, callback_data.target, desk)
     elif action is Nav.SELF_HANDLE:
         await _self_handle(flow, draft, media)
 
@@ -156,7 +156,7 @@ async def _show_duplicate(flow: Flow, draft: Case, existing: Case) -> None:
     await flow.bot.send_message(flow.chat_id, text, reply_markup=markup)
 
 
-async def _follow(flow: Flow, draft: Case, existing_id: int) -> None:
+async def _follow(flow: Flow, draft: Case, existing_id: int, desk: Desk) -> None:
     settings = flow.settings
     nearby = await drafts.duplicates(
         flow.database, draft, settings.duplicate_radius_m, settings.duplicate_days
@@ -171,6 +171,7 @@ async def _follow(flow: Flow, draft: Case, existing_id: int) -> None:
         flow.t("report.following", number=existing.number or ""),
         reply_markup=main_menu(flow.t),
     )
+    await desk.refresh_cards(existing.id)  # the cards count its followers
 
 
 async def _edit_part(flow: Flow, draft: Case, index: int) -> None:
