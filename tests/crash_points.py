@@ -4,6 +4,7 @@
     CRASH_DATA   the update to stop in: the first callback whose data matches this pattern
     CRASH_AT     the step to stop at (1 is the first; 0: never, only count)
     CRASH_STEPS  a file that holds how many steps that update has done so far
+    CRASH_TRACE  (optional) a file to which each step is added, named
 
 A step is a SQL statement done, or a call to Telegram about to be made. At step CRASH_AT the
 process ends with `os._exit`: no handler, no `finally`, no commit or rollback runs, as with
@@ -34,12 +35,15 @@ _steps = 0
 _armed = True
 
 
-def _step() -> None:
+def _step(what: str) -> None:
     global _steps
     if not _counting.get():
         return
     _steps += 1
     Path(os.environ["CRASH_STEPS"]).write_text(str(_steps))
+    if trace := os.environ.get("CRASH_TRACE"):
+        with Path(trace).open("a") as steps:
+            steps.write(f"{_steps} {' '.join(what.split())[:90]}\n")
     if _steps == int(os.environ.get("CRASH_AT", "0")):
         os._exit(KILLED)
 
@@ -59,12 +63,12 @@ def _install() -> None:
 
     async def make_request(self: AiohttpSession, bot: Any, method: Any, **kwargs: Any) -> Any:
         if not isinstance(method, GetUpdates):
-            _step()
+            _step(f"telegram {method.__api_method__}")
         return await request(self, bot, method, **kwargs)
 
     Dispatcher.feed_update = feed_update  # type: ignore[method-assign]
     AiohttpSession.make_request = make_request  # type: ignore[method-assign]
-    event.listen(Engine, "after_cursor_execute", lambda *_: _step())
+    event.listen(Engine, "after_cursor_execute", lambda *args: _step(f"sql {args[2]}"))
 
 
 if __name__ == "__main__":

@@ -68,6 +68,7 @@ def _env(emu: TelegramEmulator, workdir: Path, action: str, at: int) -> dict[str
         CRASH_DATA=ACTIONS[action],
         CRASH_AT=str(at),
         CRASH_STEPS=str(workdir / "steps"),
+        CRASH_TRACE=str(workdir / "trace"),
     )
     return env
 
