@@ -12,7 +12,7 @@ from aiogram.types import BufferedInputFile, Message
 from bot.figures import maps
 from bot.people import scope
 from bot.texts import Translator
-from handlers.common.filters import HasRole
+from handlers.common.filters import HasRole, MenuButton
 from storage.db import Database
 from storage.models import Person, Role
 from storage.types import utcnow
@@ -20,14 +20,15 @@ from storage.types import utcnow
 
 async def send_map(
     message: Message,
-    command: CommandObject,
     person: Person,
     t: Translator,
     database: Database,
     tz: tzinfo,
+    command: CommandObject | None = None,  # none from the menu's button
 ) -> None:
     """Leads see their community (or a grid of it); admins the street or any area."""
-    area = await scope.area_for(database, person, command.args)
+    args = command.args if command else None
+    area = await scope.area_for(database, person, args)
     now = utcnow()
     case_map = await maps.load(database, area, t.language, now)
     where = scope.area_name(t, area)
@@ -44,4 +45,5 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private", HasRole(Role.LEAD, Role.ADMIN))
     router.message.register(send_map, Command("map"))
+    router.message.register(send_map, MenuButton("menu.map"))
     return router

@@ -22,7 +22,7 @@ from bot.people import scope
 from bot.texts import Translator
 from bot.timing import periods
 from handlers.common.callbacks import RankingPublish
-from handlers.common.filters import HasRole
+from handlers.common.filters import HasRole, MenuButton
 from handlers.common.long_text import answer_lines
 from storage.db import Database
 from storage.models import Person, Role
@@ -31,13 +31,14 @@ from storage.types import utcnow
 
 async def show_stats(
     message: Message,
-    command: CommandObject,
     person: Person,
     t: Translator,
     database: Database,
     tz: tzinfo,
+    command: CommandObject | None = None,  # none from the menu's button
 ) -> None:
-    period, area = await scope.period_and_area(database, person, command.args, tz)
+    args = command.args if command else None
+    period, area = await scope.period_and_area(database, person, args, tz)
     view = await stats_view.gather(database, period, area)
     where = scope.area_name(t, area)
     if view.empty:
@@ -82,5 +83,6 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
     router.message.register(show_stats, Command("stats"), HasRole(Role.LEAD, Role.ADMIN))
+    router.message.register(show_stats, MenuButton("menu.stats"), HasRole(Role.LEAD, Role.ADMIN))
     router.callback_query.register(publish, RankingPublish.filter())
     return router

@@ -22,16 +22,34 @@ from handlers.common.callbacks import (
     Withdraw,
     WithdrawStep,
 )
-from storage.models import Area, Case, CaseStatus
+from storage.models import Area, Case, CaseStatus, Role
+
+# Each role's menu under the input field, as text keys by row.
+MENUS: dict[Role, tuple[tuple[str, ...], ...]] = {
+    Role.RESIDENT: (("menu.report", "menu.mycases"), ("menu.help", "menu.language")),
+    Role.OFFICER: (
+        ("menu.queue", "menu.patrol"),
+        ("menu.onduty", "menu.offduty"),
+        ("menu.help", "menu.language"),
+    ),
+    Role.LEAD: (
+        ("menu.queue", "menu.patrol"),
+        ("menu.stats", "menu.map"),
+        ("menu.notices", "menu.help"),
+        ("menu.language",),
+    ),
+    Role.ADMIN: (
+        ("menu.queue", "menu.stats"),
+        ("menu.map", "menu.notices"),
+        ("menu.help", "menu.language"),
+    ),
+}
 
 
-def main_menu(t: Translator) -> ReplyKeyboardMarkup:
-    """The resident's menu under the input field."""
+def main_menu(t: Translator, role: Role = Role.RESIDENT) -> ReplyKeyboardMarkup:
+    """The menu under the input field: each role's own, in the person's language."""
     return ReplyKeyboardMarkup(
-        keyboard=[
-            [KeyboardButton(text=t("menu.report")), KeyboardButton(text=t("menu.mycases"))],
-            [KeyboardButton(text=t("menu.help")), KeyboardButton(text=t("menu.language"))],
-        ],
+        keyboard=[[KeyboardButton(text=t(key)) for key in row] for row in MENUS[role]],
         resize_keyboard=True,
         is_persistent=True,
         input_field_placeholder=t("menu.placeholder"),

@@ -69,7 +69,7 @@ async def on_feedback(
     else:
         await query.answer()
         await state.clear()
-        await bot.send_message(chat, t("feedback.thanks"), reply_markup=main_menu(t))
+        await bot.send_message(chat, t("feedback.thanks"), reply_markup=main_menu(t, person.role))
 
 
 async def comment(
@@ -88,7 +88,7 @@ async def comment(
     )
     await desk.act(case.id, lifecycle.Action.COMMENT, person, note=text)
     await state.clear()
-    await message.answer(t("feedback.comment_saved"), reply_markup=main_menu(t))
+    await message.answer(t("feedback.comment_saved"), reply_markup=main_menu(t, person.role))
 
 
 async def details(
@@ -114,7 +114,8 @@ async def details(
     await desk.act(case.id, lifecycle.Action.ADD_INFO, person, note=note or None)
     await state.clear()
     await message.answer(
-        t("feedback.details_saved", number=case.number or ""), reply_markup=main_menu(t)
+        t("feedback.details_saved", number=case.number or ""),
+        reply_markup=main_menu(t, person.role),
     )
 
 

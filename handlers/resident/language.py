@@ -48,7 +48,7 @@ async def choose_language(
                 message_id=query.message.message_id,
                 reply_markup=language_choice(t, code),
             )
-    await bot.send_message(person.tg_id, t("language.set"), reply_markup=main_menu(t))
+    await bot.send_message(person.tg_id, t("language.set"), reply_markup=main_menu(t, person.role))
     await commands.set_personal_commands(bot, catalogue, person.tg_id, person.role, code)
 
 

@@ -24,7 +24,7 @@ async def start(message: Message, t: Translator, person: Person, database: Datab
     parts.append(t("start.menu_hint"))
     if offer := await offer_at_start(t, database, person):
         parts.append(offer)
-    await message.answer("\n\n".join(parts), reply_markup=main_menu(t))
+    await message.answer("\n\n".join(parts), reply_markup=main_menu(t, person.role))
 
 
 async def start_with_invite(
@@ -43,14 +43,15 @@ async def start_with_invite(
     role = appointment.person.role
     area = appointment.area.name if appointment.area else t("staff.whole_street")
     await message.answer(
-        t("staff.welcome", role=t(f"role.{role.value}"), area=area), reply_markup=main_menu(t)
+        t("staff.welcome", role=t(f"role.{role.value}"), area=area),
+        reply_markup=main_menu(t, role),
     )
     await commands.set_personal_commands(bot, catalogue, person.tg_id, role, language)
 
 
 async def help_(message: Message, t: Translator, person: Person) -> None:
     """What the person's role may use: exactly the commands of their menu."""
-    await message.answer(help_text(t, person.role), reply_markup=main_menu(t))
+    await message.answer(help_text(t, person.role), reply_markup=main_menu(t, person.role))
 
 
 def create_router() -> Router:

@@ -117,7 +117,7 @@ async def got_place(
 ) -> None:
     if message.location is None:
         await state.clear()
-        await message.answer(t("subscribe.place_skipped"), reply_markup=main_menu(t))
+        await message.answer(t("subscribe.place_skipped"), reply_markup=main_menu(t, person.role))
         return
     area = await subscriptions.subscribe_at(
         database,
@@ -127,7 +127,9 @@ async def got_place(
         settings.routing_tolerance_m,
     )
     await state.clear()
-    await message.answer(t("subscribe.place_saved", area=area.name), reply_markup=main_menu(t))
+    await message.answer(
+        t("subscribe.place_saved", area=area.name), reply_markup=main_menu(t, person.role)
+    )
 
 
 async def unsubscribe(message: Message, t: Translator, person: Person, database: Database) -> None:

@@ -39,7 +39,9 @@ async def on_withdraw(
     if callback_data.step is WithdrawStep.KEEP:
         await state.clear()
         await query.answer()
-        await bot.send_message(chat, t("withdraw.kept", number=number), reply_markup=main_menu(t))
+        await bot.send_message(
+            chat, t("withdraw.kept", number=number), reply_markup=main_menu(t, person.role)
+        )
         return
     refusal = lifecycle.allowed(lifecycle.Action.WITHDRAW, case.status, person, case.reporter_id)
     if refusal:
@@ -47,7 +49,7 @@ async def on_withdraw(
     if callback_data.step is WithdrawStep.NOW:
         done = await _withdraw(case, person, None, t, desk, state)
         await query.answer()
-        await bot.send_message(chat, done, reply_markup=main_menu(t))
+        await bot.send_message(chat, done, reply_markup=main_menu(t, person.role))
         return
     await state.set_state(WithdrawState.reason)
     await state.set_data({"case_id": case.id})
@@ -71,7 +73,7 @@ async def reason(
     case_id = int((await state.get_data()).get("case_id") or 0)
     case = await access.reporters_case(database, person, case_id)
     done = await _withdraw(case, person, text or None, t, desk, state)
-    await message.answer(done, reply_markup=main_menu(t))
+    await message.answer(done, reply_markup=main_menu(t, person.role))
 
 
 async def _withdraw(

@@ -304,7 +304,7 @@ async def officer_place(
     )
     await _resolve(database, desk, person, case, state, verified=verified)
     key = "desk.resolved_verified" if verified else "desk.resolved"
-    await message.answer(t(key, number=case.number or ""), reply_markup=main_menu(t))
+    await message.answer(t(key, number=case.number or ""), reply_markup=main_menu(t, person.role))
 
 
 def create_router() -> Router:

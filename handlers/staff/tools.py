@@ -16,7 +16,7 @@ from bot.errors import PoliteError
 from bot.people import staff
 from bot.telegram.session import MESSAGE_LIMIT
 from bot.texts import Translator
-from handlers.common.filters import HasRole
+from handlers.common.filters import HasRole, MenuButton
 from handlers.common.keyboards import card_buttons
 from storage.db import Database
 from storage.models import Case, Person, Role
@@ -148,9 +148,12 @@ def create_router() -> Router:
     router.message.filter(F.chat.type == "private")
     staff_only = HasRole(Role.OFFICER, Role.LEAD, Role.ADMIN)
     router.message.register(show_queue, Command("queue"), staff_only)
+    router.message.register(show_queue, MenuButton("menu.queue"), staff_only)
     router.message.register(show_case, Command("case"), staff_only)
     router.message.register(show_audit, Command("audit"), HasRole(Role.LEAD, Role.ADMIN))
     router.message.register(go_on_duty, Command("onduty"), HasRole(Role.OFFICER))
+    router.message.register(go_on_duty, MenuButton("menu.onduty"), HasRole(Role.OFFICER))
     router.message.register(go_off_duty, Command("offduty"), HasRole(Role.OFFICER))
+    router.message.register(go_off_duty, MenuButton("menu.offduty"), HasRole(Role.OFFICER))
     router.message.register(make_invite, Command("invite"), HasRole(Role.LEAD, Role.ADMIN))
     return router

@@ -19,6 +19,7 @@ from bot.texts import Translator
 from handlers.admin.notices.compose import describe_when
 from handlers.common import notice_keyboards
 from handlers.common.callbacks import NoticeAck, PlanAction, PlanManage
+from handlers.common.filters import MenuButton
 from storage.db import Database
 from storage.models import Person, PlanStatus, Role
 
@@ -153,6 +154,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
     router.message.register(list_notices, Command("notices"))
+    router.message.register(list_notices, MenuButton("menu.notices"))
     router.callback_query.register(on_ack, NoticeAck.filter())
     router.callback_query.register(on_manage, PlanManage.filter())
     return router

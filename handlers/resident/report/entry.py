@@ -100,7 +100,7 @@ async def cancel(message: Message, flow: Flow) -> None:
     had_state = await flow.state.get_state() is not None
     await flow.state.clear()
     key = "report.cancelled" if flow.draft is not None or had_state else "report.nothing_to_cancel"
-    await message.answer(flow.t(key), reply_markup=main_menu(flow.t))
+    await message.answer(flow.t(key), reply_markup=main_menu(flow.t, flow.person.role))
 
 
 async def choose_category(query: CallbackQuery, callback_data: ReportCategory, flow: Flow) -> None:
@@ -128,7 +128,9 @@ def create_router() -> Router:
     router.message.register(cancel, Command("cancel"))
     router.message.register(start_report, Command("report"))
     router.message.register(start_report, MenuButton("menu.report"))
-    router.message.register(start_patrol, Command("patrol"), HasRole(Role.OFFICER, Role.LEAD))
+    patrollers = HasRole(Role.OFFICER, Role.LEAD)
+    router.message.register(start_patrol, Command("patrol"), patrollers)
+    router.message.register(start_patrol, MenuButton("menu.patrol"), patrollers)
     idle = StateFilter(None)
     router.message.register(start_with_photo, idle, F.photo)
     router.message.register(start_with_photo, idle, F.document.mime_type.startswith("image/"))

@@ -57,7 +57,9 @@ async def not_there(message: Message, flow: Flow) -> None:
 
 async def place_back(message: Message, flow: Flow) -> None:
     draft = flow.require_draft()
-    await message.answer(flow.t("report.going_back"), reply_markup=main_menu(flow.t))
+    await message.answer(
+        flow.t("report.going_back"), reply_markup=main_menu(flow.t, flow.person.role)
+    )
     await steps.back(flow, draft, "place")
 
 

@@ -50,7 +50,9 @@ async def on_nav(
         await drafts.discard(flow.database, draft.id)
         await flow.state.clear()
         await _drop_buttons(query)
-        await flow.bot.send_message(flow.chat_id, t("report.cancelled"), reply_markup=main_menu(t))
+        await flow.bot.send_message(
+            flow.chat_id, t("report.cancelled"), reply_markup=main_menu(t, flow.person.role)
+        )
     elif action is Nav.BACK:
         current = STEP_OF_STATE.get(await flow.state.get_state() or "", "summary")
         await steps.back(flow, draft, current)
@@ -108,7 +110,7 @@ async def _submit(
     text = t(key, number=case.number or "", by=moment_text(t, due, utcnow(), settings.tz))
     if offer := await offer_after_first_report(t, flow.database, person, case):
         text += "\n\n" + offer
-    await flow.bot.send_message(flow.chat_id, text, reply_markup=main_menu(t))
+    await flow.bot.send_message(flow.chat_id, text, reply_markup=main_menu(t, flow.person.role))
     if outcome.owed is not None:
         await owed.reporter_told(flow.database, outcome.owed.id)
     await desk.after(outcome, actor_id=person.id)
@@ -131,7 +133,7 @@ async def _self_handle(flow: Flow, draft: Case, media: MediaStore) -> None:
     await flow.bot.send_message(
         flow.chat_id,
         t("report.self_handled", number=outcome.case.number or ""),
-        reply_markup=main_menu(t),
+        reply_markup=main_menu(t, flow.person.role),
     )
 
 
@@ -169,7 +171,7 @@ async def _follow(flow: Flow, draft: Case, existing_id: int, desk: Desk) -> None
     await flow.bot.send_message(
         flow.chat_id,
         flow.t("report.following", number=existing.number or ""),
-        reply_markup=main_menu(flow.t),
+        reply_markup=main_menu(flow.t, flow.person.role),
     )
     await desk.refresh_cards(existing.id)  # the cards count its followers
 
