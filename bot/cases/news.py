@@ -84,6 +84,7 @@ class Notifier:
                 note=outcome.event.note or "",
                 area=area.name if area else t("notify.your_grid"),
                 target=merged_into.number if merged_into and merged_into.number else "",
+                verified=t("notify.verified_on_site") + "\n" if case.verified_on_site else "",
             )
             markup = self.buttons(t, outcome, person.id == case.reporter_id)
             told += await self._send(person.tg_id, text, markup, after.file_id if after else None)

@@ -18,6 +18,7 @@ from bot.reports import drafts
 from bot.reports.media import MediaStore
 from bot.texts import Translator
 from handlers.common.callbacks import CaseDuty, Duty
+from handlers.common.distances import distance_text
 from handlers.common.filters import MenuButton
 from handlers.common.images import incoming_image, store_image
 from handlers.common.keyboards import (
@@ -299,12 +300,18 @@ async def officer_place(
     """The officer's location when resolving: within VERIFY_RADIUS_M it is verified on site."""
     case = await _case_in_hand(database, person, state)
     where = message.location
-    verified = where is not None and on_site.verified(
-        case, where.latitude, where.longitude, settings.verify_radius_m
+    radius = settings.verify_radius_m
+    check = on_site.check(
+        case, where.latitude if where else None, where.longitude if where else None, radius
     )
-    await _resolve(database, desk, person, case, state, verified=verified)
-    key = "desk.resolved_verified" if verified else "desk.resolved"
-    await message.answer(t(key, number=case.number or ""), reply_markup=main_menu(t, person.role))
+    await _resolve(database, desk, person, case, state, verified=check.verified)
+    why = t(
+        f"desk.verify_{check.why.value}",
+        distance=distance_text(t, check.distance_m or 0),
+        radius=int(radius),
+    )
+    text = t("desk.resolved_with", number=case.number or "", verification=why)
+    await message.answer(text, reply_markup=main_menu(t, person.role))
 
 
 def create_router() -> Router:

@@ -113,7 +113,7 @@ async def test_a_report_reaches_its_grid_officers_and_is_carried_to_the_end(
     assert "核查" in (verify.text or "")
     assert verify.keyboard == [["📍 发送我的位置"], ["跳过核查"]]
     await first.send_location(IN_JN01_1[0] + 0.0003, IN_JN01_1[1])  # about 33 m away
-    assert "已现场核查" in ((await first.next_message()).text or "")
+    assert "现场核查 ✅" in ((await first.next_message()).text or "")
     resolved = await resident.next_message()
     assert resolved.photo is not None  # the "after" photo
     assert "已联系 302 清理" in (resolved.caption or "")
