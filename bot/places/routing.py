@@ -56,18 +56,33 @@ async def route(database: Database, case: Case, tolerance_m: float) -> Route:
     if grid is not None and grid.parent_id is not None:
         async with database.sessions() as session:
             community = await session.get(Area, grid.parent_id)
+    people = await receivers(database, grid, community, urgent=case.urgent)
+    return Route(grid, community, people, triage=grid is None)
+
+
+async def receivers(
+    database: Database, grid: Area | None, community: Area | None, *, urgent: bool = False
+) -> list[Person]:
+    """Who gets a new case of the grid (or, without one, the community) now: the grid's own
+    officers on duty; while none is, its backups on duty; then the community's leads; then the
+    street's admins. An urgent case goes to all of those levels at once."""
     grid_staff = await staff_of(database, Role.OFFICER, grid.id) if grid else []
     on_duty = [p for p in grid_staff if p.on_duty]
-    # The grid's own officers; while none of them is on duty, its backups; then the lead.
     officers = [p for p in on_duty if not p.backup] or [p for p in on_duty if p.backup]
-    # Urgent: everyone at once. Otherwise the first level that has someone (asked in turn).
     people = list(officers)
-    if case.urgent or not people:
+    if urgent or not people:
         people += await staff_of(database, Role.LEAD, community.id) if community else []
-    if case.urgent or not people:
+    if urgent or not people:
         people += await staff_of(database, Role.ADMIN, None)
-    unique = list({person.id: person for person in people}.values())
-    return Route(grid, community, unique, triage=grid is None)
+    return list({person.id: person for person in people}.values())
+
+
+async def grid_receivers(database: Database, grid_id: int) -> list[Person]:
+    """Who gets the grid's new (not urgent) cases now."""
+    async with database.sessions() as session:
+        grid = await session.get(Area, grid_id)
+        community = await session.get(Area, grid.parent_id) if grid and grid.parent_id else None
+    return await receivers(database, grid, community)
 
 
 async def community_of(database: Database, case: Case) -> int | None:

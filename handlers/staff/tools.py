@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.deadlines.escalation import escalation_text_key
 from bot.errors import PoliteError
 from bot.people import staff
+from bot.places import routing
 from bot.telegram.session import MESSAGE_LIMIT
 from bot.texts import Translator
 from handlers.common.filters import HasRole, MenuButton
@@ -112,8 +113,15 @@ async def go_on_duty(message: Message, person: Person, t: Translator, database: 
 
 
 async def go_off_duty(message: Message, person: Person, t: Translator, database: Database) -> None:
+    """Off duty, and who will really get the grid's new cases meanwhile, by name."""
     await staff.set_on_duty(database, person.id, False)
-    await message.answer(t("duty.off"))
+    taking = await routing.grid_receivers(database, person.area_id) if person.area_id else []
+    if not taking:
+        await message.answer(t("duty.off_nobody"))
+        return
+    role = taking[0].role
+    names = t("duty.names_separator").join(p.name or str(p.tg_id) for p in taking[:5])
+    await message.answer(t("duty.off_to", who=t(f"duty.who_{role.value}", names=names)))
 
 
 async def make_invite(
