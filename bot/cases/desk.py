@@ -288,6 +288,8 @@ class Desk:
     def _reporter_line(
         self, case: Case, reporter: Person | None, t: Translator, admin: bool
     ) -> str:
+        if case.officer_found and reporter is not None:  # staff's own find: named to staff
+            return t("desk.card_found_by", name=reporter.name or str(reporter.tg_id))
         if reporter is not None and case.share_identity and not case.anonymous:
             handle = f" @{reporter.username}" if reporter.username else ""
             return t("desk.card_reporter_shared", name=reporter.name + handle)

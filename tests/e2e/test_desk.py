@@ -257,3 +257,24 @@ async def test_a_reporter_may_choose_to_be_named(emulator: TelegramEmulator, str
     await resident.press(summary, "✅ 提交")
     card = await card_of(officer)
     assert "反映人：愿署名 @named_resident（本人同意显示）" in (card.text or "")
+
+
+async def test_a_patrol_find_is_worded_as_the_officers_own(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    officer, colleague = emulator.user(8201, "李网格"), emulator.user(8202, "王网格")
+    await officer.ask("/patrol")
+    categories = await officer.next_message()
+    question = await choose(officer, categories, "🧹 市容环境")
+    await choose(officer, question, "乱张贴小广告")
+    photos = await officer.ask("电线杆上贴满小广告")
+    await choose(officer, photos, "跳过，没有照片")
+    await officer.send_location(*IN_JN01_1)
+    await officer.next_message()
+    summary = await officer.next_message()
+    done = await choose(officer, summary, "✅ 提交")
+    assert "已登记为您巡查发现的案件" in (done.text or "")
+    assert "交给所在网格的网格员" not in (done.text or "")
+    card = await card_of(colleague)
+    assert "巡查发现：李网格" in (card.text or "")
+    assert "的居民" not in (card.text or "")

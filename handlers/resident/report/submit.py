@@ -103,7 +103,10 @@ async def _submit(
     await flow.state.clear()
     await _drop_buttons(query)
     case = outcome.case
-    key = "report.submitted_urgent" if case.urgent else "report.submitted"
+    if case.officer_found:  # an officer's own find on patrol
+        key = "report.submitted_patrol"
+    else:
+        key = "report.submitted_urgent" if case.urgent else "report.submitted"
     # The moment the officer's card shows, said as people say it (not the category's duration,
     # which working hours and holidays can make much longer).
     due = case.accept_due_at or utcnow()
