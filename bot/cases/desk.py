@@ -113,15 +113,21 @@ class Desk:
             log.warning("case %s reached nobody: no staff for its area", case.number)
         return sent
 
-    async def _send_card(self, person: Person, case: Case) -> bool:
+    async def _send_card(self, person: Person, case: Case, header: str = "") -> bool:
         t = self._translator(person)
-        return await self._send_card_to(person.tg_id, t, case, person.role == Role.ADMIN)
+        return await self._send_card_to(person.tg_id, t, case, person.role == Role.ADMIN, header)
 
-    async def _send_card_to(self, chat_id: int, t: Translator, case: Case, admin: bool) -> bool:
+    async def _send_card_to(
+        self, chat_id: int, t: Translator, case: Case, admin: bool, header: str = ""
+    ) -> bool:
+        """The case's evidence, then its card (after `header`, e.g. why it reaches them)."""
         try:
             await self._send_evidence(chat_id, case)
+            text = await self.card_text(case, t, admin)
             message = await self.bot.send_message(
-                chat_id, await self.card_text(case, t, admin), reply_markup=self.buttons(t, case)
+                chat_id,
+                f"{header}\n\n{text}" if header else text,
+                reply_markup=self.buttons(t, case),
             )
         except TelegramAPIError as error:
             log.warning("card of %s not sent to chat %s: %s", case.number, chat_id, error)
@@ -166,7 +172,7 @@ class Desk:
     async def tell_staff(
         self, people: list[Person], case: Case, key: str, with_card: bool = False
     ) -> int:
-        """A reminder or an escalation to staff, with the card when they may not have it."""
+        """A reminder to staff, or an escalation: then one message, its card under the words."""
         told = 0
         for person in people:
             if not person.reachable:
@@ -177,13 +183,14 @@ class Desk:
                 number=case.number or "",
                 due=self._when(case.accept_due_at if case.status == "new" else case.resolve_due_at),
             )
+            if with_card:
+                told += await self._send_card(person, case, header=text)
+                continue
             try:
                 await self.bot.send_message(person.tg_id, text)
             except TelegramAPIError as error:
                 log.warning("reminder of %s not sent to %s: %s", case.number, person.id, error)
                 continue
-            if with_card:
-                await self._send_card(person, case)
             told += 1
         return told
 
