@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 SLA_EVERY_MIN = 1
 DIGEST_AT = (8, 30)  # local time
-RANKING_AT = (1, 9, 0)  # day of the month, local hour and minute
+RANKING_EVERY_MIN = 30
 AUTO_CLOSE_EVERY_MIN = 10
 MEDIA_RETRY_EVERY_MIN = 5
 ACK_REMINDER_EVERY_MIN = 10
@@ -109,11 +109,9 @@ def create_scheduler(
         coalesce=True,
     )
     scheduler.add_job(
-        send_monthly,
-        "cron",
-        day=RANKING_AT[0],
-        hour=RANKING_AT[1],
-        minute=RANKING_AT[2],
+        send_monthly,  # once a month from the 1st at 09:00; a 1st the bot missed is caught up
+        "interval",
+        minutes=RANKING_EVERY_MIN,
         args=[database, desk.bot, desk.catalogue, settings.tz, ranking_button],
         id="monthly_ranking",
         max_instances=1,

@@ -1,10 +1,13 @@
 """The monthly red/black list (红黑榜): the street's grids ranked by on-time closure rate, then
 satisfaction, for the previous month; the top three (red) and the bottom three (black).
 
-Grids without valid cases are not ranked but listed apart. Equal figures share a rank, so a tie
-at the edge of the top or bottom three lists every grid of that rank. On the 1st of each month
-at 09:00 the list goes to every admin and lead (claimed once in `job_runs`); an admin's copy
-carries a button that publishes it as a notice to the street's subscribed residents, once.
+Grids with fewer than MIN_VALID_CASES valid cases are not ranked (one case makes 0 % or 100 %)
+but listed apart, with the threshold said. Equal figures share a rank, so a tie at the edge of
+the top or bottom three lists every grid of that rank. From the 1st of each month at 09:00 the
+list goes to every admin and lead, once (claimed in `job_runs`; the clock asks every half hour,
+so a month whose 1st the bot was down is sent when it is back); an admin's copy carries a button
+that publishes it as a notice to the street's subscribed residents, once. Leads and admins ask
+for any month's list with /ranking.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from storage.upsert import insert_if_absent
 log = logging.getLogger(__name__)
 
 SHOWN = 3
+MIN_VALID_CASES = 2
+SEND_FROM = (1, 9, 0)  # the day of the month, local hour and minute
 JOB = "ranking"
 PUBLISHED = "ranking_notice"
 PublishButton = Callable[[Translator, date], InlineKeyboardMarkup]
@@ -52,7 +57,8 @@ class Ranking:
     period: Period
     red: list[Standing]
     black: list[Standing]  # the worst first
-    without_cases: list[Area]
+    too_few: list[Area]  # fewer than `min_valid` valid cases: not ranked
+    min_valid: int = MIN_VALID_CASES
 
     @property
     def month(self) -> str:
@@ -64,9 +70,16 @@ def _merit(counts: Counts) -> tuple[float, float]:
     return (counts.on_time_closure_rate or 0.0, -1.0 if satisfaction is None else satisfaction)
 
 
-def order(period: Period, grids: list[Area], counts: dict[int, Counts]) -> Ranking:
-    """Rank the grids (given in display order) by their counts."""
-    ranked = [grid for grid in grids if grid.id in counts and counts[grid.id].valid]
+def order(
+    period: Period,
+    grids: list[Area],
+    counts: dict[int, Counts],
+    min_valid: int = MIN_VALID_CASES,
+) -> Ranking:
+    """Rank the grids (given in display order) that have at least `min_valid` valid cases."""
+    ranked = [
+        grid for grid in grids if grid.id in counts and counts[grid.id].valid >= max(min_valid, 1)
+    ]
     merit = {grid.id: _merit(counts[grid.id]) for grid in ranked}
 
     def better(grid: Area) -> int:
@@ -82,7 +95,7 @@ def order(period: Period, grids: list[Area], counts: dict[int, Counts]) -> Ranki
     )
     red = [s for s in standings if s.rank <= SHOWN]
     black = [s for s in reversed(standings) if s.rank > SHOWN and worse(s.area) < SHOWN]
-    return Ranking(period, red, black, [grid for grid in grids if grid.id not in merit])
+    return Ranking(period, red, black, [grid for grid in grids if grid.id not in merit], min_valid)
 
 
 async def rank(database: Database, period: Period, now: datetime | None = None) -> Ranking:
@@ -104,9 +117,9 @@ def text(t: Translator, ranking: Ranking) -> str:
         lines += ["", t("ranking.red"), *(_line(t, s) for s in ranking.red)]
     if ranking.black:
         lines += ["", t("ranking.black"), *(_line(t, s) for s in ranking.black)]
-    if ranking.without_cases:
-        names = t("list.names").join(area.name for area in ranking.without_cases)
-        lines += ["", t("ranking.without_cases", names=names)]
+    if ranking.too_few:
+        names = t("list.names").join(area.name for area in ranking.too_few)
+        lines += ["", t("ranking.too_few", names=names, min=ranking.min_valid)]
     return "\n".join(lines)
 
 
@@ -130,9 +143,14 @@ async def send_monthly(
     button: PublishButton,
     now: datetime | None = None,
 ) -> int:
-    """Send last month's list to every admin and lead (once per month); returns how many got it."""
+    """Send last month's list to every admin and lead, once per month and not before the 1st at
+    09:00; returns how many got it."""
     now = now or utcnow()
-    period = previous_month(now.astimezone(tz).date(), tz)
+    local = now.astimezone(tz)
+    day, hour, minute = SEND_FROM
+    if (local.day, local.hour, local.minute) < (day, hour, minute):
+        return 0
+    period = previous_month(local.date(), tz)
     if not await claim(database, JOB, period.first_day.isoformat()):
         return 0
     ranking = await rank(database, period, now)

@@ -26,7 +26,16 @@ RESIDENT_COMMANDS = (
 STAFF_COMMANDS = ("queue", "case", *RESIDENT_COMMANDS)
 AUTHOR_COMMANDS = ("notice", "campaign", "audit", "invite")
 # Leads use these for their community, admins for the whole street.
-OVERSIGHT_COMMANDS = ("find", "stats", "map", "export", "people", "areas", "categories")
+OVERSIGHT_COMMANDS = (
+    "find",
+    "stats",
+    "ranking",
+    "map",
+    "export",
+    "people",
+    "areas",
+    "categories",
+)
 ADMIN_COMMANDS = ("revoke", "ban", "unban", "failed")
 COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.RESIDENT: RESIDENT_COMMANDS,

@@ -8,7 +8,19 @@ from storage.models import Role
 
 # Commands that take arguments whose menu description does not already show them.
 USAGE = frozenset(
-    {"invite", "find", "stats", "map", "export", "people", "categories", "revoke", "ban", "unban"}
+    {
+        "invite",
+        "find",
+        "stats",
+        "ranking",
+        "map",
+        "export",
+        "people",
+        "categories",
+        "revoke",
+        "ban",
+        "unban",
+    }
 )
 
 

@@ -50,6 +50,31 @@ async def show_stats(
     await message.answer_photo(BufferedInputFile(png, "stats.png"), caption=caption)
 
 
+async def show_ranking(
+    message: Message,
+    person: Person,
+    t: Translator,
+    database: Database,
+    tz: tzinfo,
+    command: CommandObject | None = None,
+) -> None:
+    """/ranking [YYYY-MM]: a month's red/black list (last month by default), the month in
+    progress refused; an admin's copy can be published."""
+    today = utcnow().astimezone(tz).date()
+    match = periods.MONTH.match((command.args or "").strip() if command else "")
+    if command and command.args and not match:
+        raise PoliteError("ranking.bad_month", given=command.args.strip()[:40])
+    if match:
+        period = periods.month_of(int(match[1]), int(match[2]), tz)
+    else:
+        period = periods.previous_month(today, tz)
+    if period.end > utcnow():
+        raise PoliteError("ranking.not_over", month=period.first_day.strftime("%Y-%m"))
+    listed = await ranking.rank(database, period)
+    markup = publish_button(t, period.first_day) if person.role == Role.ADMIN else None
+    await message.answer(ranking.text(t, listed), reply_markup=markup)
+
+
 def publish_button(t: Translator, month: date) -> InlineKeyboardMarkup:
     """Under an admin's copy of the monthly red/black list."""
     data = RankingPublish(year=month.year, month=month.month).pack()
@@ -83,6 +108,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
     router.message.register(show_stats, Command("stats"), HasRole(Role.LEAD, Role.ADMIN))
+    router.message.register(show_ranking, Command("ranking"), HasRole(Role.LEAD, Role.ADMIN))
     router.message.register(show_stats, MenuButton("menu.stats"), HasRole(Role.LEAD, Role.ADMIN))
     router.callback_query.register(publish, RankingPublish.filter())
     return router

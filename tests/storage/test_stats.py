@@ -159,9 +159,10 @@ async def test_red_and_black_list_with_ties_and_grids_without_cases(database: Da
         await seed.case("G8", "sanitation", at(10, 2, 9), S.REJECTED)
     listed = await ranking.rank(database, OCTOBER, now=LATER)
     assert [(s.rank, s.area.code) for s in listed.red] == [(1, "G1"), (2, "G2"), (2, "G3")]
-    assert [(s.rank, s.area.code) for s in listed.black] == [(7, "G7"), (6, "G6"), (5, "G5")]
-    assert [area.code for area in listed.without_cases] == ["G8", "G9"]
-    assert listed.black[0].counts.on_time_closure_rate == 0
+    assert [(s.rank, s.area.code) for s in listed.black] == [(5, "G5"), (4, "G4")]
+    # G6 and G7 have one valid case each: too few to rank fairly
+    assert [area.code for area in listed.too_few] == ["G6", "G7", "G8", "G9"]
+    assert listed.black[0].counts.on_time_closure_rate == 0.5
     assert listed.red[0].counts.satisfaction == 5.0
 
 
@@ -170,7 +171,7 @@ async def test_the_list_of_a_month_without_cases(database: Database) -> None:
     listed = await ranking.rank(database, month_of(2026, 8, TZ), now=LATER)
     assert listed.red == []
     assert listed.black == []
-    assert [area.code for area in listed.without_cases] == ["C1-1", "C1-2", "C2-1", "C2-2"]
+    assert [area.code for area in listed.too_few] == ["C1-1", "C1-2", "C2-1", "C2-2"]
 
 
 @pytest.mark.parametrize("month", [9, 10])

@@ -110,14 +110,23 @@ def test_ranking_with_few_grids_lists_each_once() -> None:
         4: closed(1, 1, (3,)),
         5: Counts(filed=1),  # only rejected or duplicate cases: not ranked
     }
-    listed = ranking.order(month_of(2026, 10, TZ), grids, counts)
+    listed = ranking.order(month_of(2026, 10, TZ), grids, counts, min_valid=1)
     assert [(s.rank, s.area.code) for s in listed.red] == [(1, "G2"), (1, "G4"), (3, "G1")]
     assert [(s.rank, s.area.code) for s in listed.black] == [(4, "G3")]
-    assert [a.code for a in listed.without_cases] == ["G5"]
+    assert [a.code for a in listed.too_few] == ["G5"]
+
+
+def test_grids_with_too_few_valid_cases_are_listed_apart() -> None:
+    grids = [grid(n) for n in range(1, 4)]
+    counts = {1: closed(2, 2, (5,)), 2: closed(1, 1, (5,)), 3: closed(3, 1)}
+    listed = ranking.order(month_of(2026, 10, TZ), grids, counts)  # at least 2 valid cases
+    assert [s.area.code for s in listed.red] == ["G1", "G3"]
+    assert [a.code for a in listed.too_few] == ["G2"]  # one case is 100 %: not a fair rank
+    assert listed.min_valid == ranking.MIN_VALID_CASES == 2
 
 
 def test_satisfaction_breaks_a_tie_and_none_is_last() -> None:
     grids = [grid(n) for n in range(1, 4)]
     counts = {1: closed(1, 1), 2: closed(1, 1, (2,)), 3: closed(1, 1, (4,))}
-    listed = ranking.order(month_of(2026, 10, TZ), grids, counts)
+    listed = ranking.order(month_of(2026, 10, TZ), grids, counts, min_valid=1)
     assert [s.area.code for s in listed.red] == ["G3", "G2", "G1"]
