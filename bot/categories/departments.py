@@ -6,9 +6,27 @@ from sqlalchemy import select
 
 from bot.categories import table
 from bot.errors import PoliteError
+from bot.texts import Translator
 from storage.db import Database
 from storage.models import Case, Category, DepartmentGroup
 from storage.upsert import upsert
+
+# The seeded categories' department codes, said by name (`department.<code>` in the catalogues);
+# a department an admin typed in their own words is shown as typed.
+NAMED = frozenset({"emergency", "land", "police", "urban"})
+
+
+def department_name(t: Translator, code: str | None) -> str:
+    """A department as people call it."""
+    if not code:
+        return "—"
+    return t(f"department.{code}") if code in NAMED else code
+
+
+def with_name(t: Translator, code: str) -> str:
+    """A code someone types, with its name beside it: emergency（应急消防）."""
+    name = department_name(t, code)
+    return code if name == code else t("department.code_and_name", code=code, name=name)
 
 
 async def departments(database: Database) -> list[str]:

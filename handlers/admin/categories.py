@@ -7,6 +7,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
+from bot.categories import departments
 from bot.categories import table as categories
 from bot.errors import PoliteError
 from bot.texts import Translator
@@ -49,7 +50,7 @@ def _line(t: Translator, category: Category) -> str:
         accept=duration_text(t, category.accept_minutes),
         resolve=duration_text(t, category.resolve_minutes),
         urgent=t("categories.urgent") if category.urgent else "",
-        department=category.department or "—",
+        department=departments.department_name(t, category.department),
         active="" if category.active else t("categories.inactive"),
     )
 

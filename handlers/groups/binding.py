@@ -23,8 +23,12 @@ async def bind_group(
     if person is None or person.role != Role.ADMIN:
         raise PoliteError("error.not_allowed")
     code = (command.args or "").strip().lower()
+    known = await departments.departments(database)
+    if code not in known:  # said with each department's name (bind checks it too)
+        codes = t("list.names").join(departments.with_name(t, known_code) for known_code in known)
+        raise PoliteError("groups.unknown_department", codes=codes)
     await departments.bind(database, code, message.chat.id, message.chat.title or "", person.id)
-    await message.answer(t("groups.bound", department=code))
+    await message.answer(t("groups.bound", department=departments.department_name(t, code)))
 
 
 def create_router() -> Router:

@@ -194,10 +194,10 @@ async def test_only_idle_admins_import_and_image_files_still_start_reports(
 
 CATEGORY_LINES = [
     "问题类别（受理时限 / 办结时限）",
-    "fire 火灾隐患 🚨紧急：受理 30 分钟 / 办结 1 天 · 部门 emergency",
-    "dog 犬只问题：受理 2 小时 / 办结 2 天 · 部门 police",
-    "land 违法用地/违法建设：受理 1 天 / 办结 7 天 · 部门 land",
-    "sanitation 市容环境：受理 4 小时 / 办结 3 天 · 部门 urban",
+    "fire 火灾隐患 🚨紧急：受理 30 分钟 / 办结 1 天 · 部门 应急消防",
+    "dog 犬只问题：受理 2 小时 / 办结 2 天 · 部门 派出所",
+    "land 违法用地/违法建设：受理 1 天 / 办结 7 天 · 部门 国土规划",
+    "sanitation 市容环境：受理 4 小时 / 办结 3 天 · 部门 城管市容",
     "other 其他：受理 1 天 / 办结 7 天 · 部门 —",
 ]
 
@@ -213,7 +213,7 @@ async def test_categories_are_shown_to_leads_and_changed_by_admins(
     assert "/categories fire accept 30m" in shown
 
     changed = await admin.ask("/categories dog accept 90m")
-    assert changed.text == "已修改：\ndog 犬只问题：受理 90 分钟 / 办结 2 天 · 部门 police"
+    assert changed.text == "已修改：\ndog 犬只问题：受理 90 分钟 / 办结 2 天 · 部门 派出所"
     assert "category dog: accept 120 -> 90 by person" in caplog.text
     await admin.ask("/categories DOG urgent on")
     await admin.ask("/categories dog resolve 3d")
@@ -322,7 +322,7 @@ async def test_find_keeps_leads_in_their_community_and_answers_bad_queries(
     assert (await lead.ask("/find JN-000005")).text == "没有找到符合条件的案件。"
     assert (await lead.ask("/find area:JN05")).text == NOT_ALLOWED
     assert (await admin.ask("/find status:lost")).text == (
-        "没有“lost”这种状态。可以写：open, new, accepted, resolved, closed, rejected, duplicate。"
+        "没有“lost”这种状态。可以写：open, new, accepted, resolved, closed, rejected, duplicate, withdrawn。"
     )
     assert (await admin.ask("/find category:cats")).text == (
         "没有代码为“cats”的类别。发送 /categories 查看类别代码。"

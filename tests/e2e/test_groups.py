@@ -31,9 +31,15 @@ async def test_a_bound_group_gets_its_cases(emulator: TelegramEmulator, bot_app:
     await group.send(member, "/bindgroup emergency")
     assert (await group.next_message()).text == "抱歉，您没有权限进行这个操作。"
     await group.send(admin, "/bindgroup nowhere")
-    assert "可用的有：emergency, land, police, urban" in ((await group.next_message()).text or "")
+    listed = (await group.next_message()).text or ""
+    assert (
+        "可用的有：emergency（应急消防）、land（国土规划）、police（派出所）、urban（城管市容）"
+        in listed
+    )
     await group.send(admin, "/bindgroup emergency")
-    assert "已绑定" in ((await group.next_message()).text or "")
+    bound = (await group.next_message()).text or ""
+    assert "已绑定" in bound
+    assert "“应急消防”" in bound  # its name, not its code
 
     resident = emulator.user(8603, "居民")
     await file_report(resident, place=IN_JN01_1, photos=0)  # a fire hazard: the emergency dept
