@@ -20,9 +20,15 @@ from storage.db import Database
 from storage.models import Campaign, Person
 from storage.types import utcnow
 
+# A date as clerks write it: 2026-12-03, 2026/12/3, 2026年12月3日, 12/3, 12月3日 (no year: the
+# coming one); the end may be a day alone after a month-day start (12月3日至9日).
+_FULL = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?"
+_SHORT = r"\d{1,2}\s*(?:/|月)\s*\d{1,2}\s*[日号]?"
+_DAY = r"\d{1,2}\s*[日号]"
 PHASE_LINE = re.compile(
-    r"^(.+?)\s+(\d{4}-\d{1,2}-\d{1,2})\s*(?:~|至|to|-|\s)\s*(\d{4}-\d{1,2}-\d{1,2})$"
+    rf"^(.+?)\s*({_FULL}|{_SHORT})\s*(?:~|～|至|到|to|-|–|—|\s)\s*({_FULL}|{_SHORT}|{_DAY})$"
 )
+_NUMBERS = re.compile(r"\d+")
 NOTICE_AT = time(9, 0)
 REMINDER = "1 09:00"  # Mondays
 MAX_PHASES = 8
@@ -51,7 +57,8 @@ def parse_phases(text: str, today: date) -> list[Phase]:
         if match is None:
             raise PoliteError("campaign.bad_phase_line", line=line[:60])
         try:
-            start, end = date.fromisoformat(_iso(match[2])), date.fromisoformat(_iso(match[3]))
+            start = _date(match[2], today)
+            end = _date(match[3], today, after=start)
         except ValueError as error:
             raise PoliteError("campaign.bad_phase_line", line=line[:60]) from error
         phases.append(Phase(match[1].strip()[:40], start, end))
@@ -63,9 +70,25 @@ def parse_phases(text: str, today: date) -> list[Phase]:
     return phases
 
 
-def _iso(text: str) -> str:
-    year, month, day = text.split("-")
-    return f"{year}-{int(month):02d}-{int(day):02d}"
+def _date(text: str, today: date, after: date | None = None) -> date:
+    """A date of PHASE_LINE: with a year as written; month and day alone in the year that makes
+    it on or after `after` (an end) or not long past `today` (a start); a day alone in the
+    month of `after`."""
+    numbers = [int(n) for n in _NUMBERS.findall(text)]
+    if len(numbers) == 3:
+        return date(*numbers)
+    if len(numbers) == 1:
+        if after is None:
+            raise ValueError(text)
+        return date(after.year, after.month, numbers[0])
+    month, day = numbers
+    base = after or today
+    found = date(base.year, month, day)
+    if after is not None and found < after:
+        return date(base.year + 1, month, day)
+    if after is None and (today - found).days > 180:  # e.g. 1/5 written in December
+        return date(base.year + 1, month, day)
+    return found
 
 
 def describe(t: Translator, name: str, topic: str, phases: list[dict[str, Any]]) -> str:

@@ -96,23 +96,6 @@ async def community_of(database: Database, case: Case) -> int | None:
     return area.parent_id if area.level == AreaLevel.GRID else area.id
 
 
-async def may_act(database: Database, person: Person | None, case: Case) -> bool:
-    """Only the case's grid officers, its community lead and admins may act on it."""
-    if person is None or person.banned:
-        return False
-    if person.role == Role.ADMIN:
-        return True
-    if case.area_id is None or person.area_id is None:
-        return False
-    if person.role == Role.OFFICER:
-        return person.area_id == case.area_id
-    if person.role == Role.LEAD:
-        async with database.sessions() as session:
-            area = await session.get(Area, case.area_id)
-        return area is not None and person.area_id in (area.id, area.parent_id)
-    return False
-
-
 async def grids_of(database: Database, community_id: int) -> list[Area]:
     async with database.sessions() as session:
         rows = await session.scalars(

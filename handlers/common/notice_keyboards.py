@@ -127,23 +127,26 @@ def topic_picker(
     return InlineKeyboardMarkup(inline_keyboard=[*_rows(buttons), [_cancel(t)]])
 
 
-def preview(t: Translator, ack: bool, urgent: bool) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                Button(
-                    text=_ticked(t("compose.button_ack"), ack),
-                    callback_data=Compose(step=Step.ACK).pack(),
-                ),
-                Button(
-                    text=_ticked(t("compose.button_urgent"), urgent),
-                    callback_data=Compose(step=Step.URGENT).pack(),
-                ),
-            ],
-            [Button(text=t("compose.button_send"), callback_data=Compose(step=Step.SEND).pack())],
-            [_cancel(t)],
+def preview(t: Translator, ack: bool, urgent: bool, toggles: bool = True) -> InlineKeyboardMarkup:
+    """Send or cancel, and (for a notice, not a campaign, whose phases set their own) the
+    acknowledge and urgent toggles."""
+    rows = [
+        [Button(text=t("compose.button_send"), callback_data=Compose(step=Step.SEND).pack())],
+        [_cancel(t)],
+    ]
+    if toggles:
+        switches = [
+            Button(
+                text=_ticked(t("compose.button_ack"), ack),
+                callback_data=Compose(step=Step.ACK).pack(),
+            ),
+            Button(
+                text=_ticked(t("compose.button_urgent"), urgent),
+                callback_data=Compose(step=Step.URGENT).pack(),
+            ),
         ]
-    )
+        rows.insert(0, switches)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def plan_list(plans: Iterable[NoticePlan]) -> InlineKeyboardMarkup:

@@ -12,6 +12,7 @@ from bot.people import staff
 from bot.places.areas import import_file
 from handlers.common.callbacks import Compose, PlanAction, PlanManage, Step
 from storage.models import NoticePlan, PlanStatus, Role
+from storage.types import utcnow
 from tests.e2e.test_desk import IN_JN01_1
 from tests.emulator import TelegramEmulator
 from tests.emulator.client import BotMessage, TestUser
@@ -280,3 +281,25 @@ async def test_a_campaign_schedules_its_phases(emulator: TelegramEmulator, stree
     assert {p.audience["kind"] for p in plans} == {"residents", "staff"}
     assert all(p.campaign_id is not None for p in plans)
     assert [p.ack for p in plans[:2]] == [False, True]
+
+
+async def test_campaign_dates_as_clerks_write_them(emulator: TelegramEmulator, street: App) -> None:
+    admin = emulator.user(ADMIN, "街道管理员")
+    await admin.ask("/start")
+    await admin.ask("/campaign")
+    scope = await admin.ask("文明养犬宣传月")
+    await admin.press(scope, "🏙 全街道")
+    await admin.press(await admin.next_message(), "犬只问题")
+    await admin.next_message()
+    year = utcnow().astimezone(street.settings.tz).year + 1  # the coming year: never past
+    preview = await admin.ask(
+        f"动员部署 {year}年3月1日至3月7日\n集中整治 3/8-3/31\n检查验收 {year}/4/1 {year}/4/10\n"
+        "巩固提高 4月11日到30日"
+    )
+    text = preview.text or ""
+    assert f"• 动员部署：{year}-03-01 至 {year}-03-07" in text
+    assert f"• 集中整治：{year}-03-08 至 {year}-03-31" in text
+    assert f"• 检查验收：{year}-04-01 至 {year}-04-10" in text
+    assert f"• 巩固提高：{year}-04-11 至 {year}-04-30" in text
+    # A campaign's phases set acknowledgement themselves: no toggles that would do nothing.
+    assert preview.buttons == [["✅ 确认发布"], ["✖ 取消"]]

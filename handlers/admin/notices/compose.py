@@ -133,6 +133,8 @@ async def on_button(
     elif step == Step.WHEN:
         await _when(message, state, t, database, person, tz, value)
     elif step in (Step.ACK, Step.URGENT):
+        if data.get("purpose") == "campaign":  # a campaign's preview has no such toggles
+            raise PoliteError("error.stale_button")
         key = "ack" if step == Step.ACK else "urgent"
         await state.update_data({key: not data.get(key, False)})
         await _preview(message, state, t, database, person, tz, edit=True)
@@ -303,7 +305,10 @@ async def _preview(
         if data.get("media_kind"):
             lines.append(t(f"compose.with_{data['media_kind']}"))
     text = "\n".join(lines)[:MESSAGE_LIMIT]
-    markup = notice_keyboards.preview(t, data.get("ack", False), data.get("urgent", False))
+    campaign = data["purpose"] == "campaign"  # its phases set acknowledgement themselves
+    markup = notice_keyboards.preview(
+        t, data.get("ack", False), data.get("urgent", False), toggles=not campaign
+    )
     if edit:
         await message.edit_text(text, reply_markup=markup)
     else:
