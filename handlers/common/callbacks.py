@@ -69,6 +69,7 @@ class Verdict(StrEnum):
     RATE = "r"
     SKIP = "s"
     INFO = "i"
+    NOTHING = "x"  # nothing to add to an officer's question
 
 
 class WithdrawStep(StrEnum):

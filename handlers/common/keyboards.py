@@ -10,7 +10,7 @@ from aiogram.types import (
 )
 
 from bot.cases.lifecycle import Action, Outcome
-from bot.texts import Translator
+from bot.texts import Catalogue, Translator
 from handlers.common.callbacks import (
     CaseDuty,
     CaseOpen,
@@ -87,16 +87,24 @@ def feedback_buttons(t: Translator, case_id: int) -> InlineKeyboardMarkup:
 
 
 def more_info_button(t: Translator, case_id: int) -> InlineKeyboardMarkup:
+    """Under an officer's question: the answer is the reporter's next message; this is the way
+    out when they have nothing to add."""
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text=t("feedback.button_more_info"),
-                    callback_data=Feedback(case_id=case_id, verdict=Verdict.INFO).pack(),
+                    text=t("feedback.button_nothing_to_add"),
+                    callback_data=Feedback(case_id=case_id, verdict=Verdict.NOTHING).pack(),
                 )
             ]
         ]
     )
+
+
+def menu_texts(catalogue: Catalogue) -> frozenset[str]:
+    """Every menu button's text in every language."""
+    keys = {key for rows in MENUS.values() for row in rows for key in row}
+    return frozenset(text for key in keys for text in catalogue.every(key))
 
 
 def rating_buttons(t: Translator, case_id: int) -> InlineKeyboardMarkup:

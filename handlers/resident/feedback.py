@@ -3,22 +3,24 @@ more information when an officer asks for it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import Bot, F, Router
-from aiogram.filters import StateFilter
+from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.cases import access, lifecycle
+from bot.cases import access, lifecycle, questions
 from bot.cases.desk import Desk
 from bot.reports import drafts
 from bot.reports.media import MediaStore
-from bot.texts import Translator
+from bot.texts import Catalogue, Translator
 from handlers.common.callbacks import Feedback, Verdict
 from handlers.common.images import incoming_image, store_image
-from handlers.common.keyboards import main_menu, rating_buttons, skip_button
+from handlers.common.keyboards import main_menu, menu_texts, rating_buttons, skip_button
 from storage.db import Database
-from storage.models import Person
+from storage.models import Case, Person
 
 MAX_COMMENT = 500
 
@@ -60,6 +62,14 @@ async def on_feedback(
         await bot.send_message(
             chat, t("feedback.ask_comment"), reply_markup=skip_button(t, case_id)
         )
+    elif verdict is Verdict.NOTHING:
+        case = await access.reporters_case(database, person, case_id)
+        note = t("feedback.nothing_to_add_note")
+        await desk.act(case.id, lifecycle.Action.ADD_INFO, person, note=note)
+        await query.answer()
+        await state.clear()
+        done = t("feedback.nothing_to_add_done", number=case.number or "")
+        await bot.send_message(chat, done, reply_markup=main_menu(t, person.role))
     elif verdict is Verdict.INFO:
         await access.reporters_case(database, person, case_id)
         await query.answer()
@@ -103,16 +113,41 @@ async def details(
     """Words or a photo about a reopened case or an officer's question: added to the case."""
     data = await state.get_data()
     case = await access.reporters_case(database, person, int(data.get("case_id") or 0))
+    await _add_info(message, case, str(data.get("why") or "info"), person, t, database, desk, media)
+    await state.clear()
+
+
+async def answer_question(
+    message: Message,
+    question: Case,
+    person: Person,
+    t: Translator,
+    database: Database,
+    desk: Desk,
+    media: MediaStore,
+) -> None:
+    """The reporter's next message after an officer's question is its answer."""
+    await _add_info(message, question, "info", person, t, database, desk, media)
+
+
+async def _add_info(
+    message: Message,
+    case: Case,
+    stage: str,
+    person: Person,
+    t: Translator,
+    database: Database,
+    desk: Desk,
+    media: MediaStore,
+) -> None:
     note = (message.text or message.caption or "").strip()
     if len(note) > drafts.MAX_DESCRIPTION:
         raise drafts.ReportError("report.too_long", length=len(note), limit=drafts.MAX_DESCRIPTION)
     if message.photo or message.document:
-        stage = str(data.get("why") or "info")
         await store_image(media, database, case.id, incoming_image(message), stage=stage)
     elif not note:
         raise drafts.ReportError("report.text_please")
     await desk.act(case.id, lifecycle.Action.ADD_INFO, person, note=note or None)
-    await state.clear()
     await message.answer(
         t("feedback.details_saved", number=case.number or ""),
         reply_markup=main_menu(t, person.role),
@@ -126,7 +161,24 @@ def create_router() -> Router:
     router.message.register(comment, FeedbackState.comment, F.text)
     router.message.register(details, FeedbackState.details, F.text | F.photo | F.document)
     router.message.register(_text_please, StateFilter(FeedbackState))
+    router.message.register(
+        answer_question, StateFilter(None), F.text | F.photo | F.document, OpenQuestion()
+    )
     return router
+
+
+class OpenQuestion(Filter):
+    """A message (not a command or a menu button) from a reporter an officer's question waits
+    on; gives the handler that case as `question`."""
+
+    async def __call__(
+        self, message: Message, person: Person | None, database: Database, catalogue: Catalogue
+    ) -> bool | dict[str, Any]:
+        text = message.text or ""
+        if person is None or text.startswith("/") or text in menu_texts(catalogue):
+            return False
+        case = await questions.awaiting_answer(database, person.id)
+        return {"question": case} if case is not None else False
 
 
 async def _text_please(message: Message, t: Translator) -> None:

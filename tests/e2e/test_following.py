@@ -141,14 +141,36 @@ async def test_more_information_requested_and_given(
     await officer_does(bot_app, case.id, Action.REQUEST_INFO, officer, note="是几单元？")
     asked = await user.next_message()
     assert "是几单元？" in (asked.text or "")
-    prompt = await choose(user, asked, "✍️ 补充信息")
-    assert prompt.text == "请发送要补充的文字或照片："
+    assert "直接回复" in (asked.text or "")
+    assert asked.buttons == [["没有可补充的"]]  # no extra tap to answer, no stray skip
+    listing = (await user.ask("📋 我的案件")).text or ""  # a menu button is no answer
+    assert "我的案件（共 1 件" in listing
     await user.send_photo(make_image(color=(5, 5, 5)), caption="二单元")
     assert "已补充到案件" in ((await user.next_message()).text or "")
     async with bot_app.database.sessions() as session:
         event = await session.scalar(select(CaseEvent).order_by(CaseEvent.id.desc()).limit(1))
     assert event is not None
     assert (event.action, event.note) == ("add_info", "二单元")
+    # Answered: the next message is no answer any more (the bot does not take it).
+    assert "已补充到案件" not in ((await user.ask("你好")).text or "")
+
+
+async def test_nothing_to_add_answers_the_question(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    user = emulator.user(7017, "无")
+    await file_report(user)
+    [case] = await all_cases(bot_app)
+    officer = await make_staff(bot_app, 800014, Role.ADMIN)
+    await officer_does(bot_app, case.id, Action.REQUEST_INFO, officer, note="还有照片吗？")
+    asked = await user.next_message()
+    done = await choose(user, asked, "没有可补充的")
+    assert "没有更多情况" in (done.text or "")
+    async with bot_app.database.sessions() as session:
+        event = await session.scalar(select(CaseEvent).order_by(CaseEvent.id.desc()).limit(1))
+    assert event is not None
+    assert (event.action, event.note) == ("add_info", "居民表示没有可补充的情况。")
+    assert "已补充到案件" not in ((await user.ask("谢谢")).text or "")
 
 
 async def test_rejected_and_merged_cases_are_explained(
