@@ -27,7 +27,11 @@ async def import_areas(database: Database, path: Path) -> None:
 
 async def list_areas(database: Database) -> None:
     lines = await areas.tree(database)
-    print("\n".join(lines) if lines else "no areas yet: python -m bot areas import FILE.geojson")
+    empty = (
+        "no areas yet: python -m bot areas import FILE.geojson (your street's boundaries),"
+        " or python -m bot demo-data for a demo street to try the bot with"
+    )
+    print("\n".join(lines) if lines else empty)
 
 
 async def demo_data(database: Database) -> None:

@@ -73,7 +73,9 @@ def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         )
     export.add_argument("--area", help="area code (default: the whole street)")
     export.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
-    export.add_argument("--out", type=Path, help="the file to write (default: cases_FROM_TO.xlsx)")
+    export.add_argument(
+        "--out", type=Path, help="the file to write (default: EXPORT_DIR/cases_FROM_TO.xlsx)"
+    )
     export.add_argument(
         "--reporters", action="store_true", help="add reporters' names and Telegram ids"
     )
@@ -86,6 +88,8 @@ def _configure_logging(level: str) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    # Alembic's list of the plugins it sets up says nothing to whoever runs `migrate`.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 async def _run(settings: Settings, webhook: bool) -> None:
@@ -167,12 +171,14 @@ def _database_command(args: argparse.Namespace) -> Callable[[Database], Awaitabl
         from app import export_cli
 
         local = load_settings(LocalSettings)
-        request = _export_request(args, args.language or local.default_language)
+        request = _export_request(args, args.language or local.default_language, local)
         return lambda db: export_cli.write_register(db, local.tz, request)
     return None
 
 
-def _export_request(args: argparse.Namespace, language: str) -> export_cli.Request:
+def _export_request(
+    args: argparse.Namespace, language: str, local: LocalSettings
+) -> export_cli.Request:
     from app import export_cli
     from bot.register.export import Format
 
@@ -182,6 +188,7 @@ def _export_request(args: argparse.Namespace, language: str) -> export_cli.Reque
         area_code=args.area,
         kind=Format(args.format),
         out=args.out,
+        folder=local.export_dir,
         with_reporters=args.reporters,
         language=language,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
@@ -25,6 +26,7 @@ class Request:
     area_code: str | None
     kind: Format
     out: Path | None
+    folder: Path  # where the file goes without `out` (the data folder's exports)
     with_reporters: bool  # off unless asked: privacy by default
     language: str
 
@@ -34,11 +36,12 @@ async def write_register(database: Database, tz: tzinfo, request: Request) -> No
     period = periods.between(request.first, request.last, tz)
     area = await _area(database, request.area_code)
     code = area.code if area is not None else None
-    path = request.out or Path.cwd() / export.file_name(period, code, request.kind)
+    path = request.out or request.folder / export.file_name(period, code, request.kind)
+    await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
     register = Register(period, await area_ids(database, area), request.with_reporters)
     t = Catalogue.load(request.language).translator(request.language)
     count = await export.write(database, register, t, tz, {request.kind: path})
-    print(f"{path}: {count} cases filed {period.label}")
+    print(f"{path.resolve()}: {count} cases filed {period.label}")
 
 
 async def _area(database: Database, code: str | None) -> Area | None:

@@ -63,6 +63,7 @@ class LocalSettings(DatabaseSettings):
     default_language: Literal["zh", "en"] = "zh"
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8081, ge=1, le=65535)
+    export_dir: Path = Path("./data/exports")  # where `export` writes without --out
 
     @field_validator("timezone")
     @classmethod

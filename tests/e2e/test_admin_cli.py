@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.admin_cli import DEMO_FILE
+from app.cli import main
 from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
@@ -130,3 +131,13 @@ async def test_a_hostile_area_file_ends_in_a_clear_line(
     assert code == 1
     assert said in err
     assert "Traceback" not in err
+
+
+def test_an_empty_street_points_to_the_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
+    assert main(["areas", "list"]) == 0
+    said = capsys.readouterr().out
+    assert "python -m bot demo-data" in said
+    assert "python -m bot areas import" in said

@@ -247,7 +247,7 @@ def test_the_command_line_writes_the_register(
     october = ["--from", "2026-10-01", "--to", "2026-10-31"]
 
     assert main(["export", *october]) == 0
-    written = tmp_path / "cases_2026-10-01_2026-10-31.xlsx"
+    written = tmp_path / "data" / "exports" / "cases_2026-10-01_2026-10-31.xlsx"  # the data folder
     assert capsys.readouterr().out.strip() == f"{written}: 5 cases filed 2026-10-01 – 2026-10-31"
     rows = [[c.value for c in row] for row in load_workbook(written).worksheets[0].iter_rows()]
     assert rows[0] == HEADERS_ZH  # no reporters unless asked
