@@ -304,14 +304,30 @@ class PlanView:
     acked: int
 
 
-async def staff_list(database: Database, person: Person, limit: int = 10) -> list[PlanView]:
-    """The plans a person manages, newest first, with their last run's progress."""
+CURRENT = (PlanStatus.ACTIVE, PlanStatus.PAUSED)  # still to run, or running: can be stopped
+PER_PAGE = 10
+
+
+async def staff_list(
+    database: Database, person: Person, *, finished: bool | None = None, page: int = 0
+) -> tuple[list[PlanView], int]:
+    """One page of the plans a person manages (admins: all), newest first, with their last
+    run's progress: all of them, or (`finished` False) the current ones (active or paused), or
+    (True) the finished ones (done or cancelled); and how many there are in all."""
+    current = NoticePlan.status.in_(CURRENT)
+    query = select(NoticePlan)
+    if finished is not None:
+        query = query.where(~current if finished else current)
+    if person.role != Role.ADMIN:
+        query = query.where(NoticePlan.author_id == person.id)
     async with database.sessions() as session:
-        query = select(NoticePlan)
-        if person.role != Role.ADMIN:
-            query = query.where(NoticePlan.author_id == person.id)
-        plans = (await session.scalars(query.order_by(NoticePlan.id.desc()).limit(limit))).all()
-    return [await plan_view(database, plan) for plan in plans]
+        total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        plans = (
+            await session.scalars(
+                query.order_by(NoticePlan.id.desc()).offset(page * PER_PAGE).limit(PER_PAGE)
+            )
+        ).all()
+    return [await plan_view(database, plan) for plan in plans], total
 
 
 async def plan_view(database: Database, plan: NoticePlan) -> PlanView:

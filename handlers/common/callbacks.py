@@ -164,6 +164,21 @@ class PlanManage(CallbackData, prefix="v1pm"):
     action: PlanAction
 
 
+class PlanFilter(StrEnum):
+    """Which plans /notices lists."""
+
+    ALL = "a"
+    CURRENT = "c"  # active or paused: still to run, or running
+    FINISHED = "f"  # done or cancelled
+
+
+class PlanPage(CallbackData, prefix="v1pp"):
+    """A page of /notices, with its filter."""
+
+    which: PlanFilter
+    page: Id
+
+
 class RankingPublish(CallbackData, prefix="v1rbl"):
     """Publish the red/black list of a month as a notice (admins only, once per month)."""
 

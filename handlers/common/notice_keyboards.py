@@ -7,7 +7,17 @@ from collections.abc import Iterable, Sequence
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.texts import Translator
-from handlers.common.callbacks import Compose, NoticeAck, PlanAction, PlanManage, Step, Sub, SubPick
+from handlers.common.callbacks import (
+    Compose,
+    NoticeAck,
+    PlanAction,
+    PlanFilter,
+    PlanManage,
+    PlanPage,
+    Step,
+    Sub,
+    SubPick,
+)
 from storage.models import Area, Category, NoticePlan, PlanStatus
 
 Button = InlineKeyboardButton
@@ -149,7 +159,11 @@ def preview(t: Translator, ack: bool, urgent: bool, toggles: bool = True) -> Inl
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def plan_list(plans: Iterable[NoticePlan]) -> InlineKeyboardMarkup:
+def plan_list(
+    t: Translator, plans: Iterable[NoticePlan], which: PlanFilter, page: int, pages: int
+) -> InlineKeyboardMarkup:
+    """A button per plan of the page, then ◀ page/pages ▶, then the filters (the shown one
+    ticked)."""
     buttons = [
         Button(
             text=f"#{plan.id}",
@@ -157,7 +171,23 @@ def plan_list(plans: Iterable[NoticePlan]) -> InlineKeyboardMarkup:
         )
         for plan in plans
     ]
-    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 5))
+    paging = []
+    if page > 0:
+        paging.append(_page_button("◀", which, page - 1))
+    if pages > 1:
+        paging.append(_page_button(f"{page + 1}/{pages}", which, page))
+    if page + 1 < pages:
+        paging.append(_page_button("▶", which, page + 1))
+    filters = [
+        _page_button(_ticked(t(f"notices.filter_{shown.name.lower()}"), shown is which), shown, 0)
+        for shown in PlanFilter
+    ]
+    rows = [*_rows(buttons, 5), *([paging] if paging else []), filters]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _page_button(text: str, which: PlanFilter, page: int) -> Button:
+    return Button(text=text, callback_data=PlanPage(which=which, page=page).pack())
 
 
 def plan_actions(

@@ -11,7 +11,7 @@ from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
 from handlers.common.callbacks import Compose, PlanAction, PlanManage, Step
-from storage.models import NoticePlan, PlanStatus, Role
+from storage.models import NoticePlan, Person, PlanStatus, Role
 from storage.types import utcnow
 from tests.e2e.test_desk import IN_JN01_1
 from tests.emulator import TelegramEmulator
@@ -204,7 +204,7 @@ async def test_scheduled_repeating_notice_can_be_paused_resumed_and_cancelled(
 
     listing = await admin.ask("/notices")
     assert "⏳ 进行中" in (listing.text or "")
-    [[button]] = listing.buttons
+    [button] = listing.buttons[0]  # the one plan, above the filters
     await admin.press(listing, button)
     details = await admin.next_message()
     assert "下次发送" in (details.text or "")
@@ -303,3 +303,51 @@ async def test_campaign_dates_as_clerks_write_them(emulator: TelegramEmulator, s
     assert f"• 巩固提高：{year}-04-11 至 {year}-04-30" in text
     # A campaign's phases set acknowledgement themselves: no toggles that would do nothing.
     assert preview.buttons == [["✅ 确认发布"], ["✖ 取消"]]
+
+
+async def test_every_plan_is_reachable_paged_and_filtered(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    """Twelve current plans and three finished ones: none is hidden, the current ones can be
+    paused from chat however many there are, and finished ones are listed apart."""
+    admin = emulator.user(ADMIN, "街道管理员")
+    await admin.ask("/start")
+    async with street.database.transaction() as session:
+        author = await session.scalar(select(Person).where(Person.tg_id == ADMIN))
+        assert author is not None
+        audience = {"kind": "staff", "areas": [], "topic": None}
+        for n in range(12):
+            session.add(
+                NoticePlan(
+                    author_id=author.id, text=f"计划{n}", audience=audience, repeat="cron",
+                    schedule="* * * * *", status=PlanStatus.ACTIVE,
+                )
+            )  # fmt: skip
+        for n in range(3):
+            session.add(
+                NoticePlan(
+                    author_id=author.id, text=f"旧{n}", audience=audience, repeat="cron",
+                    schedule="0 9 * * 1", status=PlanStatus.DONE,
+                )
+            )  # fmt: skip
+    listed = await admin.ask("/notices")
+    assert "全部" in (listed.text or "")
+    assert "共 15 个" in (listed.text or "")
+    assert listed.buttons[-2] == ["1/2", "▶"]
+    assert listed.buttons[-1] == ["✓ 全部", "进行中", "已结束"]
+    await admin.press(listed, "进行中")
+    await emulator.wait_for(lambda: "共 12 个" in (listed.text or ""), 10)
+    assert listed.buttons[-1] == ["全部", "✓ 进行中", "已结束"]
+    await admin.press(listed, "▶")
+    await emulator.wait_for(lambda: listed.buttons[-2] == ["◀", "2/2"], 10)
+    oldest = listed.buttons[0][0]  # the first plan, on the second page
+    await admin.press(listed, oldest)
+    details = await admin.next_message()
+    await admin.press(details, "⏸ 暂停")
+    await emulator.wait_for(lambda: "已暂停" in (details.text or ""), 10)
+    await admin.press(listed, "已结束")
+    await emulator.wait_for(lambda: "共 3 个" in (listed.text or ""), 10)
+    assert "旧" in (listed.text or "")
+    resident = emulator.user(8799, "居民")
+    query = await resident.press_data(listed, listed.callback_data("全部"))
+    assert "没有权限" in (await resident.callback_answer(query)).get("text", "")

@@ -9,16 +9,17 @@ import re
 from datetime import tzinfo
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.errors import PoliteError
 from bot.notices import plans as notices
 from bot.telegram.session import MESSAGE_LIMIT
 from bot.texts import Translator
 from handlers.admin.notices.compose import describe_when
 from handlers.common import notice_keyboards
-from handlers.common.callbacks import NoticeAck, PlanAction, PlanManage
+from handlers.common.callbacks import NoticeAck, PlanAction, PlanFilter, PlanManage, PlanPage
 from handlers.common.filters import MenuButton
 from storage.db import Database
 from storage.models import Person, PlanStatus, Role
@@ -57,13 +58,42 @@ def _plain(html_text: str) -> str:
 async def _staff_list(
     message: Message, t: Translator, person: Person, database: Database, tz: tzinfo
 ) -> None:
-    views = await notices.staff_list(database, person)
-    if not views:
-        await message.answer(t("notices.none"))
-        return
-    lines = [t("notices.title")] + [_line(t, view, tz) for view in views]
-    markup = notice_keyboards.plan_list(view.plan for view in views)
-    await message.answer("\n".join(lines)[:MESSAGE_LIMIT], reply_markup=markup)
+    text, markup = await _page(t, person, database, tz, PlanFilter.ALL, page=0)
+    await message.answer(text, reply_markup=markup)
+
+
+async def turn_page(
+    query: CallbackQuery,
+    callback_data: PlanPage,
+    t: Translator,
+    person: Person,
+    database: Database,
+    tz: tzinfo,
+) -> None:
+    """Another page of /notices, or the other list (current, finished), edited in place."""
+    if person.role not in (Role.ADMIN, Role.LEAD):
+        raise PoliteError("error.not_allowed")
+    text, markup = await _page(t, person, database, tz, callback_data.which, callback_data.page)
+    await query.answer()
+    if isinstance(query.message, Message):
+        with contextlib.suppress(TelegramBadRequest):  # "not modified": the same page pressed again
+            await query.message.edit_text(text, reply_markup=markup)
+
+
+FINISHED = {PlanFilter.ALL: None, PlanFilter.CURRENT: False, PlanFilter.FINISHED: True}
+
+
+async def _page(
+    t: Translator, person: Person, database: Database, tz: tzinfo, which: PlanFilter, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    views, total = await notices.staff_list(database, person, finished=FINISHED[which], page=page)
+    if not views and which is PlanFilter.ALL and page == 0:
+        return t("notices.none"), notice_keyboards.plan_list(t, [], which, 0, 1)
+    pages = max(1, -(-total // notices.PER_PAGE))
+    name = t(f"notices.filter_{which.name.lower()}")
+    lines = [t("notices.title", which=name, total=total)] + [_line(t, view, tz) for view in views]
+    markup = notice_keyboards.plan_list(t, (view.plan for view in views), which, page, pages)
+    return "\n".join(lines)[:MESSAGE_LIMIT], markup
 
 
 def _line(t: Translator, view: notices.PlanView, tz: tzinfo) -> str:
@@ -155,6 +185,7 @@ def create_router() -> Router:
     router.message.filter(F.chat.type == "private")
     router.message.register(list_notices, Command("notices"))
     router.message.register(list_notices, MenuButton("menu.notices"))
+    router.callback_query.register(turn_page, PlanPage.filter())
     router.callback_query.register(on_ack, NoticeAck.filter())
     router.callback_query.register(on_manage, PlanManage.filter())
     return router
