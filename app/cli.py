@@ -60,13 +60,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _day(text: str) -> date:
+    """A day as the command line takes it."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date: write YYYY-MM-DD, e.g. 2026-10-01"
+        ) from None
+
+
 def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = sub.add_parser("export", help="write the case register (.xlsx or CSV)")
     for flag, name, what in (("--from", "first", "first"), ("--to", "last", "last")):
         export.add_argument(
             flag,
             dest=name,
-            type=date.fromisoformat,
+            type=_day,
             required=True,
             metavar="DATE",
             help=f"{what} day of filing, YYYY-MM-DD in TIMEZONE (both included)",

@@ -33,7 +33,15 @@ class Request:
 
 async def write_register(database: Database, tz: tzinfo, request: Request) -> None:
     """Write the register of the request and print where, with the number of cases."""
-    period = periods.between(request.first, request.last, tz)
+    try:
+        period = periods.between(request.first, request.last, tz)
+    except PoliteError:  # said in the command line's own words, not chat's
+        raise PoliteError(
+            "cli.export_period",
+            first=request.first.isoformat(),
+            last=request.last.isoformat(),
+            days=periods.LONGEST_DAYS,
+        ) from None
     area = await _area(database, request.area_code)
     code = area.code if area is not None else None
     path = request.out or request.folder / export.file_name(period, code, request.kind)

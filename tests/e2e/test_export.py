@@ -264,3 +264,12 @@ def test_the_command_line_writes_the_register(
 
     assert main(["export", *october, "--area", "NOPE"]) == 1
     assert "NOPE" in capsys.readouterr().err
+
+    # The command line's mistakes in the command line's words, not chat's ("today, week, …").
+    assert main(["export", "--from", "2026-10-31", "--to", "2026-10-01"]) == 1
+    said = capsys.readouterr().err
+    assert "--from must not be after --to" in said
+    assert "week" not in said
+    with pytest.raises(SystemExit):
+        main(["export", "--from", "2026-13-01", "--to", "2026-10-31"])
+    assert "write YYYY-MM-DD" in capsys.readouterr().err
