@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
 from pathlib import Path
 
+from app.demo_cases import file_demo_cases
 from bot.config import Settings
 from bot.people import staff
 from bot.places import areas
@@ -34,7 +36,8 @@ async def list_areas(database: Database) -> None:
     print("\n".join(lines) if lines else empty)
 
 
-async def demo_data(database: Database) -> None:
+async def demo_data(database: Database, cases: int = 0, tz: tzinfo = UTC) -> None:
+    """The demo street, its demo staff, and (`cases`) a month of demo cases."""
     features = await areas.read_file(DEMO_FILE)
     summary = await areas.import_features(database, features)
     grids = [f for f in features if f.level == AreaLevel.GRID]
@@ -43,9 +46,12 @@ async def demo_data(database: Database) -> None:
         await staff.appoint(database, DEMO_OFFICER_IDS + number, Role.OFFICER, grid.code)
     for number, community in enumerate(communities, start=1):
         await staff.appoint(database, DEMO_LEAD_IDS + number, Role.LEAD, community.code)
+    filed = await file_demo_cases(database, cases, tz) if cases else 0
     print(
         f"demo street 江南街道 (JN): {len(communities)} communities, {len(grids)} grids "
-        f"({len(summary.added)} areas added); demo officers and leads appointed.\n"
+        f"({len(summary.added)} areas added); demo officers and leads appointed"
+        + (f"; {filed} demo cases of the last 30 days filed" if filed else "")
+        + ".\n"
         "To act as an officer yourself: python -m bot people add --tg-id YOUR_ID "
         "--role officer --area JN01-1"
     )

@@ -41,7 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     load = areas_sub.add_parser("import", help="load areas from a GeoJSON file (idempotent)")
     load.add_argument("file", type=Path, help="a FeatureCollection with code, name, level, parent")
     areas_sub.add_parser("list", help="print the area tree")
-    sub.add_parser("demo-data", help="load a sample street (江南街道) with demo officers")
+    demo = sub.add_parser(
+        "demo-data", help="load a sample street (江南街道) with demo officers and demo cases"
+    )
+    demo.add_argument(
+        "--cases", type=int, default=60, help="demo cases of the last 30 days (default 60; 0: none)"
+    )
     people = sub.add_parser("people", help="officers, leads and admins")
     people_sub = people.add_subparsers(dest="people_command", required=True, metavar="ACTION")
     add = people_sub.add_parser("add", help="give someone a role")
@@ -173,7 +178,8 @@ def _database_command(args: argparse.Namespace) -> Callable[[Database], Awaitabl
             return lambda db: admin_cli.import_areas(db, args.file)
         return admin_cli.list_areas
     if args.command == "demo-data":
-        return admin_cli.demo_data
+        local = load_settings(LocalSettings)
+        return lambda db: admin_cli.demo_data(db, max(args.cases, 0), local.tz)
     if args.command == "people":
         role = Role(args.role)
         return lambda db: admin_cli.add_person(db, args.tg_id, role, args.area, args.backup)

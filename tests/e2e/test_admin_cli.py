@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from app.admin_cli import DEMO_FILE
+from app.admin_cli import DEMO_FILE, demo_data
 from app.cli import main
 from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
-from storage.models import Person, Role
+from storage.models import Case, CaseOwed, CaseStatus, Person, Role
+from storage.types import utcnow
 from tests.emulator import TelegramEmulator
 
 
@@ -141,3 +143,26 @@ def test_an_empty_street_points_to_the_demo(
     said = capsys.readouterr().out
     assert "python -m bot demo-data" in said
     assert "python -m bot areas import" in said
+
+
+async def test_demo_data_files_a_month_of_cases_that_figures_show(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    """A newcomer's /stats, /map and export show something at once; the demo cases owe nobody
+    a message, so the clock sends nothing to the demo staff's made-up chats."""
+    await demo_data(bot_app.database, 40, bot_app.settings.tz)
+    async with bot_app.database.sessions() as session:
+        cases = list(await session.scalars(select(Case)))
+        owed = list(await session.scalars(select(CaseOwed).where(CaseOwed.done_at.is_(None))))
+    assert len(cases) == 40
+    assert {case.status for case in cases} >= {CaseStatus.NEW, CaseStatus.CLOSED}
+    assert all(case.number and case.area_id for case in cases)
+    assert owed == []
+    admin = emulator.user(900001, "管理员")
+    today = utcnow().astimezone(bot_app.settings.tz).date()
+    month = f"{today - timedelta(days=31)} {today}"  # whatever day of the month this runs on
+    figures = (await admin.ask(f"/stats {month}", timeout=30)).text or ""
+    assert "立案" in figures
+    assert "没有" not in figures.split("\n")[0]
+    assert (await admin.next_message(timeout=30)).photo is not None  # the chart
+    assert (await admin.ask("/map", timeout=30)).photo is not None
