@@ -9,12 +9,14 @@ from bot.texts import Translator
 
 
 def duration_text(t: Translator, minutes: int) -> str:
-    """The largest whole unit that says `minutes` exactly."""
+    """The largest whole unit that says `minutes` exactly (one of it said in the singular)."""
     if minutes % (24 * 60) == 0 and minutes >= 24 * 60:
-        return t("time.days", count=minutes // (24 * 60))
-    if minutes % 60 == 0 and minutes >= 60:
-        return t("time.hours", count=minutes // 60)
-    return t("time.minutes", count=minutes)
+        unit, count = "day", minutes // (24 * 60)
+    elif minutes % 60 == 0 and minutes >= 60:
+        unit, count = "hour", minutes // 60
+    else:
+        unit, count = "minute", minutes
+    return t(f"time.{unit}" if count == 1 else f"time.{unit}s", count=count)
 
 
 def moment_text(t: Translator, moment: datetime, now: datetime, tz: tzinfo) -> str:

@@ -343,3 +343,11 @@ async def test_find_shows_the_newest_twenty(emulator: TelegramEmulator, street: 
     lines = ((await admin.ask("/find 井盖")).text or "").splitlines()
     assert lines[0] == "找到 22 个案件，显示最新的 20 个："
     assert [line[:9] for line in lines[1:]] == [f"JN-0001{n:02d}" for n in range(22, 2, -1)]
+
+
+async def test_one_day_is_said_in_the_singular(emulator: TelegramEmulator, bot_app: App) -> None:
+    admin = emulator.user(900001, "Admin", language_code="en")
+    listed = (await admin.ask("/categories")).text or ""
+    assert "fire Fire hazard 🚨urgent: accept 30 minutes / resolve 1 day" in listed
+    assert "1 days" not in listed
+    assert "1 hours" not in listed
