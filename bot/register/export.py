@@ -49,7 +49,7 @@ class Column:
 
 COLUMNS = (
     Column("number", 14),
-    Column("category", 16),
+    Column("category", 40),  # English names run long: "Dogs (stray, nuisance, unleashed, bite)"
     Column("status", 14),
     Column("area", 36),
     Column("filed", 19),

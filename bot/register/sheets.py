@@ -33,7 +33,8 @@ class Sheet(Protocol):
 
 
 class XlsxSheet:
-    """One worksheet with a bold, frozen header row; datetimes are real Excel datetimes."""
+    """One worksheet with a bold, frozen header row that filters its columns; datetimes are
+    real Excel datetimes."""
 
     def __init__(
         self, path: Path, title: str, headers: Sequence[str], widths: Sequence[int]
@@ -49,6 +50,7 @@ class XlsxSheet:
         bold = self.book.add_format({"bold": True})
         for column, header in enumerate(headers):
             self.sheet.write_string(0, column, str(defused(header)), bold)
+        self.columns = len(headers)
         self.row = 0
 
     def append(self, row: Sequence[Cell]) -> None:
@@ -64,6 +66,7 @@ class XlsxSheet:
                 self.sheet.write_number(self.row, column, value)
 
     def close(self) -> None:
+        self.sheet.autofilter(0, 0, self.row, self.columns - 1)  # the header's filter buttons
         self.book.close()
 
 

@@ -249,8 +249,11 @@ def test_the_command_line_writes_the_register(
     assert main(["export", *october]) == 0
     written = tmp_path / "data" / "exports" / "cases_2026-10-01_2026-10-31.xlsx"  # the data folder
     assert capsys.readouterr().out.strip() == f"{written}: 5 cases filed 2026-10-01 – 2026-10-31"
-    rows = [[c.value for c in row] for row in load_workbook(written).worksheets[0].iter_rows()]
+    sheet = load_workbook(written).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == HEADERS_ZH  # no reporters unless asked
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(HEADERS_ZH)).column_letter}{len(rows)}"
+    assert sheet.column_dimensions["B"].width >= 40  # a category's English name is not cut
     assert rows[2] == FIRST_ZH
 
     out = tmp_path / "jn01.csv"
