@@ -90,14 +90,8 @@ async def trial(workdir: Path, action: str, at: int) -> Verdict:
     verdict = Verdict(action, at)
     async with TelegramEmulator() as emu:
         resident, officer = emu.user(RESIDENT, "居民"), emu.user(OFFICER, "网格员")
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "tests.crash_points",
-            env=_env(emu, workdir, action, at),
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=(workdir / "stopped.log").open("wb"),
-        )
+        env = _env(emu, workdir, action, at)
+        process = await _spawn(["tests.crash_points"], env, workdir / "stopped.log")
         try:
             # Its last call before polling (a long poll is recorded only when it returns).
             await emu.wait_for(lambda: emu.calls_of("deleteWebhook"), START_TIMEOUT)
@@ -116,6 +110,20 @@ async def trial(workdir: Path, action: str, at: int) -> Verdict:
                 text = (workdir / log).read_text(errors="replace")
                 verdict.missing.append(f"{log}: {text[-1500:]}")
     return verdict
+
+
+async def _spawn(module: list[str], env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
+    """`python -m MODULE…`, its standard error into `log` (the child keeps the file open, this
+    process does not)."""
+    with log.open("wb") as errors:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            *module,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=errors,
+        )
 
 
 async def _act(resident: TestUser, officer: TestUser, action: str) -> None:
@@ -176,15 +184,7 @@ async def _restart(emu: TelegramEmulator, workdir: Path, action: str) -> None:
     """`python -m bot run` again: it handles what its predecessor was handling and sends what
     it owed, then is stopped."""
     env = _env(emu, workdir, action, 0)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=(workdir / "restarted.log").open("wb"),
-    )
+    process = await _spawn(["bot", "run"], env, workdir / "restarted.log")
     try:
         await _settled(workdir, action)
     finally:
