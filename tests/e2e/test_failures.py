@@ -16,6 +16,7 @@ import storage.db
 from app.runner import replay_failed
 from app.wiring import App
 from bot.config import Settings
+from handlers.common.middlewares import journal as journal_middleware
 from storage import migrate
 from storage import updates as journal
 from storage.db import Database
@@ -170,6 +171,31 @@ async def test_a_database_locked_past_its_busy_timeout_loses_nothing(
             replies = [await person.next_message(timeout=30) for person in people]
             assert released.is_set()
         assert all("您好" in (reply.text or "") for reply in replies)
+        assert await journal.failed_updates(app.database, app.bot.id) == []
+
+
+async def test_a_long_wait_for_the_database_is_apologised_for_once(
+    emulator: TelegramEmulator,
+    make_settings: Callable[..., Settings],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past APOLOGY_AFTER_S (60 s; 1 s here) of waiting for a locked database, the person is
+    told once that their message will be handled; then it is."""
+    monkeypatch.setattr(storage.db, "SQLITE_BUSY_TIMEOUT_S", 1)
+    monkeypatch.setattr(journal_middleware, "APOLOGY_AFTER_S", 1.0)
+    async with running_bot(make_settings()) as app:
+        await emulator.user(2121, "先").ask("/start", timeout=15)  # the bot is up
+        assert await eventually(lambda: _handled(app, 1), within=10)
+        person = emulator.user(2122, "等")
+        with sqlite_locked(tmp_path / "bot.db", seconds=6) as released:
+            await person.send("/start")
+            busy = await person.next_message(timeout=30)
+            assert not released.is_set()  # told while still waiting
+        assert busy.text == "系统正忙：您的消息已收到，稍后就会处理。"
+        reply = await person.next_message(timeout=30)
+        assert "您好" in (reply.text or "")
+        await person.expect_silence(0.5)  # told once
         assert await journal.failed_updates(app.database, app.bot.id) == []
 
 
