@@ -18,7 +18,7 @@ from bot.deadlines import escalation
 from bot.deadlines.digest import daily_digest
 from bot.deadlines.escalation import sla_tick
 from bot.figures.ranking import PublishButton, send_monthly
-from bot.notices.plans import remind_unacknowledged
+from bot.notices.acknowledgements import remind_unacknowledged
 from bot.reports.media import MediaStore
 from storage import updates as journal
 from storage.db import Database

@@ -1,5 +1,4 @@
-"""Notice plans: composed once, run when due (once or repeating), paused, resumed, cancelled;
-acknowledgements and the one reminder to those who have not acknowledged.
+"""Notice plans: composed once, run when due (once or repeating), paused, resumed, cancelled.
 
 A due plan is claimed by a conditional UPDATE of its `next_run_at` in the same transaction that
 writes the run's deliveries, so with several instances exactly one of them runs it.
@@ -8,16 +7,15 @@ writes the run's deliveries, so with several instances exactly one of them runs 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import datetime, time, tzinfo
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import PoliteError
 from bot.notices import audience, outbox
 from bot.notices.audience import Audience
 from bot.notices.schedules import Repeat, Schedule
-from bot.places import tree
 from bot.timing.quiet_hours import in_quiet_hours, quiet_hours_end
 from storage.db import Database
 from storage.models import (
@@ -28,12 +26,9 @@ from storage.models import (
     Person,
     PlanStatus,
     Role,
-    Subscription,
 )
 from storage.types import utcnow
 
-ACK_REMINDER_AFTER = timedelta(hours=24)
-RECENT_DAYS = 30
 P = PlanStatus
 
 
@@ -223,180 +218,3 @@ async def _has_open_run(session: AsyncSession, plan_id: int) -> bool:
         Notice.plan_id == plan_id, Notice.status.in_([outbox.SENDING, outbox.PAUSED])
     )
     return bool(await session.scalar(open_runs))
-
-
-async def acknowledge(database: Database, notice_id: int, person: Person) -> bool:
-    """The person read the notice; False when they had already said so. Only a recipient of
-    the notice may acknowledge it (the button's notice id is not trusted)."""
-    async with database.transaction() as session:
-        delivery = await session.scalar(
-            select(Delivery).where(Delivery.notice_id == notice_id, Delivery.person_id == person.id)
-        )
-        if delivery is None:
-            raise PoliteError("error.not_allowed")
-        if delivery.acked_at is not None:
-            return False
-        delivery.acked_at = utcnow()
-        return True
-
-
-async def remind_unacknowledged(
-    database: Database, now: datetime | None = None, after: timedelta = ACK_REMINDER_AFTER
-) -> list[int]:
-    """One reminder notice per acknowledged notice, `after` its run, to those who received it
-    and have not acknowledged. Returns the reminders' ids."""
-    now = now or utcnow()
-    async with database.sessions() as session:
-        due = (
-            await session.scalars(
-                select(Notice.id).where(
-                    Notice.ack.is_(True),
-                    Notice.reminder_of.is_(None),
-                    Notice.reminded.is_(False),
-                    Notice.created_at <= now - after,
-                )
-            )
-        ).all()
-    made = []
-    for notice_id in due:
-        if (reminder := await _remind(database, notice_id)) is not None:
-            made.append(reminder)
-    return made
-
-
-async def _remind(database: Database, notice_id: int) -> int | None:
-    async with database.transaction() as session:
-        claimed = await session.execute(
-            update(Notice)
-            .where(Notice.id == notice_id, Notice.reminded.is_(False))
-            .values(reminded=True)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return None
-        original = await session.get(Notice, notice_id)
-        assert original is not None
-        silent = select(Delivery.person_id).where(
-            Delivery.notice_id == notice_id,
-            Delivery.state == DeliveryState.SENT,
-            Delivery.acked_at.is_(None),
-        )
-        if not await session.scalar(select(exists(silent))):
-            return None
-        reminder = Notice(
-            author_id=original.author_id,
-            plan_id=original.plan_id,
-            reminder_of=original.id,
-            text=original.text,
-            urgent=original.urgent,
-            ack=True,
-            media_kind=original.media_kind,
-            media_file_id=original.media_file_id,
-        )
-        recipients = select(Person).where(Person.id.in_(silent))
-        return (await outbox.add_notice(session, reminder, recipients)).id
-
-
-@dataclass(frozen=True)
-class PlanView:
-    plan: NoticePlan
-    last: Notice | None
-    progress: outbox.Progress | None
-    acked: int
-
-
-CURRENT = (PlanStatus.ACTIVE, PlanStatus.PAUSED)  # still to run, or running: can be stopped
-PER_PAGE = 10
-
-
-async def staff_list(
-    database: Database, person: Person, *, finished: bool | None = None, page: int = 0
-) -> tuple[list[PlanView], int]:
-    """One page of the plans a person manages (admins: all), newest first, with their last
-    run's progress: all of them, or (`finished` False) the current ones (active or paused), or
-    (True) the finished ones (done or cancelled); and how many there are in all."""
-    current = NoticePlan.status.in_(CURRENT)
-    query = select(NoticePlan)
-    if finished is not None:
-        query = query.where(~current if finished else current)
-    if person.role != Role.ADMIN:
-        query = query.where(NoticePlan.author_id == person.id)
-    async with database.sessions() as session:
-        total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-        plans = (
-            await session.scalars(
-                query.order_by(NoticePlan.id.desc()).offset(page * PER_PAGE).limit(PER_PAGE)
-            )
-        ).all()
-    return [await plan_view(database, plan) for plan in plans], total
-
-
-async def plan_view(database: Database, plan: NoticePlan) -> PlanView:
-    async with database.sessions() as session:
-        last = await session.scalar(
-            select(Notice)
-            .where(Notice.plan_id == plan.id, Notice.reminder_of.is_(None))
-            .order_by(Notice.id.desc())
-            .limit(1)
-        )
-        acked = 0
-        if last is not None:
-            acked = int(
-                await session.scalar(
-                    select(func.count()).where(
-                        Delivery.notice_id == last.id, Delivery.acked_at.is_not(None)
-                    )
-                )
-                or 0
-            )
-    progress = await outbox.progress(database, last.id) if last else None
-    return PlanView(plan, last, progress, acked)
-
-
-async def unacknowledged(database: Database, notice_id: int, limit: int = 30) -> list[str]:
-    """Names of recipients who have not acknowledged yet."""
-    async with database.sessions() as session:
-        rows = await session.execute(
-            select(Person.name, Person.tg_id)
-            .join(Delivery, Delivery.person_id == Person.id)
-            .where(Delivery.notice_id == notice_id, Delivery.acked_at.is_(None))
-            .order_by(Person.id)
-            .limit(limit)
-        )
-        return [name or f"id {tg_id}" for name, tg_id in rows.all()]
-
-
-async def recent_for(database: Database, person: Person, limit: int = 10) -> list[Notice]:
-    """Residents' notices of the last month for the person's areas (those they subscribed to,
-    the areas around them and within them), and any notice they received; newest first."""
-    since = utcnow() - timedelta(days=RECENT_DAYS)
-    async with database.sessions() as session:
-        mine = set(
-            (
-                await session.scalars(
-                    select(Subscription.area_id).where(Subscription.person_id == person.id)
-                )
-            ).all()
-        )
-        near = await tree.within(session, mine) | await tree.around(session, mine)
-        received = select(Delivery.notice_id).where(
-            Delivery.person_id == person.id, Delivery.state == DeliveryState.SENT
-        )
-        rows = await session.execute(
-            select(Notice, NoticePlan.audience)
-            .outerjoin(NoticePlan, NoticePlan.id == Notice.plan_id)
-            .where(Notice.reminder_of.is_(None), Notice.created_at >= since)
-            .order_by(Notice.id.desc())
-            .limit(200)
-        )
-        received_ids = set((await session.scalars(received)).all())
-    found = []
-    for notice, spec in rows.all():
-        if notice.id in received_ids or (spec and _covers(Audience.from_json(spec), near)):
-            found.append(notice)
-    return found[:limit]
-
-
-def _covers(spec: Audience, areas: set[int]) -> bool:
-    if spec.kind != audience.Kind.RESIDENTS or not areas:
-        return False
-    return not spec.areas or bool(set(spec.areas) & areas)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.admin_cli import DEMO_FILE
 from bot.errors import PoliteError
-from bot.notices import outbox, subscriptions
+from bot.notices import acknowledgements, listings, outbox, subscriptions
 from bot.notices import plans as notices
 from bot.notices.audience import Audience, Kind, count, resolve
 from bot.notices.schedules import Repeat, Schedule
@@ -197,22 +197,24 @@ async def test_acknowledgements_and_one_reminder(street: Database) -> None:
     [notice_id] = await notices.fire_due(street, TZ)
     for delivery in await outbox.claim(street, 10):
         await outbox.finish(street, delivery.id, DeliveryState.SENT)
-    assert await notices.acknowledge(street, notice_id, officers[0]) is True
-    assert await notices.acknowledge(street, notice_id, officers[0]) is False
+    assert await acknowledgements.acknowledge(street, notice_id, officers[0]) is True
+    assert await acknowledgements.acknowledge(street, notice_id, officers[0]) is False
     with pytest.raises(PoliteError):  # not a recipient: the button's notice id is not trusted
-        await notices.acknowledge(street, notice_id, stranger)
-    assert await notices.remind_unacknowledged(street) == []  # not yet a day
-    later = datetime.now(UTC) + notices.ACK_REMINDER_AFTER + timedelta(minutes=1)
-    [reminder] = await notices.remind_unacknowledged(street, now=later)
-    assert await notices.remind_unacknowledged(street, now=later) == []  # only one reminder
+        await acknowledgements.acknowledge(street, notice_id, stranger)
+    assert await acknowledgements.remind_unacknowledged(street) == []  # not yet a day
+    later = datetime.now(UTC) + acknowledgements.ACK_REMINDER_AFTER + timedelta(minutes=1)
+    [reminder] = await acknowledgements.remind_unacknowledged(street, now=later)
+    assert (
+        await acknowledgements.remind_unacknowledged(street, now=later) == []
+    )  # only one reminder
     async with street.sessions() as session:
         reminded = (
             await session.scalars(select(Delivery.person_id).where(Delivery.notice_id == reminder))
         ).all()
     assert list(reminded) == [officers[1].id]
     # appointed officers who never wrote have no name yet: they are shown by id
-    assert await notices.unacknowledged(street, notice_id) == [f"id {officers[1].tg_id}"]
-    view = await notices.plan_view(street, plan)
+    assert await acknowledgements.unacknowledged(street, notice_id) == [f"id {officers[1].tg_id}"]
+    view = await listings.plan_view(street, plan)
     assert (view.acked, view.progress.sent if view.progress else None) == (1, 2)
     # acknowledging the reminder counts for the original notice
-    assert await notices.acknowledge(street, notice_id, officers[1]) is True
+    assert await acknowledgements.acknowledge(street, notice_id, officers[1]) is True

@@ -14,6 +14,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.errors import PoliteError
+from bot.notices import acknowledgements, listings
 from bot.notices import plans as notices
 from bot.telegram.session import MESSAGE_LIMIT
 from bot.texts import Translator
@@ -38,7 +39,7 @@ async def list_notices(
     if person.role in (Role.ADMIN, Role.LEAD):
         await _staff_list(message, t, person, database, tz)
         return
-    found = await notices.recent_for(database, person)
+    found = await listings.recent_for(database, person)
     if not found:
         await message.answer(t("notices.none_for_me"))
         return
@@ -86,17 +87,17 @@ FINISHED = {PlanFilter.ALL: None, PlanFilter.CURRENT: False, PlanFilter.FINISHED
 async def _page(
     t: Translator, person: Person, database: Database, tz: tzinfo, which: PlanFilter, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    views, total = await notices.staff_list(database, person, finished=FINISHED[which], page=page)
+    views, total = await listings.staff_list(database, person, finished=FINISHED[which], page=page)
     if not views and which is PlanFilter.ALL and page == 0:
         return t("notices.none"), notice_keyboards.plan_list(t, [], which, 0, 1)
-    pages = max(1, -(-total // notices.PER_PAGE))
+    pages = max(1, -(-total // listings.PER_PAGE))
     name = t(f"notices.filter_{which.name.lower()}")
     lines = [t("notices.title", which=name, total=total)] + [_line(t, view, tz) for view in views]
     markup = notice_keyboards.plan_list(t, (view.plan for view in views), which, page, pages)
     return "\n".join(lines)[:MESSAGE_LIMIT], markup
 
 
-def _line(t: Translator, view: notices.PlanView, tz: tzinfo) -> str:
+def _line(t: Translator, view: listings.PlanView, tz: tzinfo) -> str:
     plan, progress = view.plan, view.progress
     sent = t("notices.progress_short", sent=progress.sent, total=progress.total) if progress else ""
     return t(
@@ -122,7 +123,7 @@ async def on_manage(
         await notices.set_status(database, plan, STATUS_BY_ACTION[callback_data.action], tz)
         plan = await notices.plan_for(database, plan.id, person)
     await query.answer()
-    view = await notices.plan_view(database, plan)
+    view = await listings.plan_view(database, plan)
     text = await _details(t, view, database, tz)
     run_status = view.last.status if view.last else None
     markup = notice_keyboards.plan_actions(t, plan, run_status)
@@ -135,7 +136,7 @@ async def on_manage(
             await message.edit_text(text, reply_markup=markup)
 
 
-async def _details(t: Translator, view: notices.PlanView, database: Database, tz: tzinfo) -> str:
+async def _details(t: Translator, view: listings.PlanView, database: Database, tz: tzinfo) -> str:
     plan, progress, last = view.plan, view.progress, view.last
     lines = [
         _line(t, view, tz),
@@ -158,7 +159,7 @@ async def _details(t: Translator, view: notices.PlanView, database: Database, tz
             )
         )
         if last.ack:
-            silent = await notices.unacknowledged(database, last.id)
+            silent = await acknowledgements.unacknowledged(database, last.id)
             lines.append(t("notices.acked", acked=view.acked, total=progress.total))
             if silent:
                 lines.append(t("notices.not_acked", names=t("list.names").join(silent)))
@@ -172,7 +173,7 @@ async def on_ack(
     person: Person,
     database: Database,
 ) -> None:
-    first = await notices.acknowledge(database, callback_data.notice_id, person)
+    first = await acknowledgements.acknowledge(database, callback_data.notice_id, person)
     await query.answer(t("notice.acked" if first else "notice.already_acked"))
     message = query.message
     if isinstance(message, Message):
