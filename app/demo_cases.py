@@ -11,8 +11,10 @@ staff's made-up chats. The same seed gives the same street.
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import Any
 
 from shapely.geometry import Point, shape
@@ -30,13 +32,9 @@ from storage.types import utcnow
 DEMO_RESIDENT_IDS = 30_000_000
 RESIDENTS = 20
 DAYS = 30
-WORDS = {
-    "fire": ("楼道里堆满纸箱，消防通道被堵", "电动车在楼道里充电", "小区消防栓被杂物挡住"),
-    "dog": ("小区里有流浪狗，晚上一直叫", "有人遛狗不牵绳", "一只大狗在路口追人"),
-    "land": ("楼顶在搭彩钢棚", "绿地被圈起来种菜", "一楼住户私自扩建"),
-    "sanitation": ("垃圾桶满了没人清", "路边堆满建筑垃圾", "电线杆上贴满小广告"),
-    "other": ("路灯坏了好几天", "井盖松动", "人行道砖块翘起"),
-}
+# What the demo residents write and are called, in the street's language (data, beside the
+# demo street's boundaries).
+DEMO_TEXTS = json.loads(Path(__file__).with_name("demo").joinpath("cases.json").read_text("utf-8"))
 
 
 async def file_demo_cases(
@@ -77,7 +75,9 @@ async def _resident(database: Database, n: int) -> Person:
     async with database.transaction() as session:
         person = await session.scalar(select(Person).where(Person.tg_id == DEMO_RESIDENT_IDS + n))
         if person is None:
-            person = Person(tg_id=DEMO_RESIDENT_IDS + n, name=f"示例居民{n + 1}")
+            person = Person(
+                tg_id=DEMO_RESIDENT_IDS + n, name=DEMO_TEXTS["resident_name"].format(n=n + 1)
+            )
             session.add(person)
             await session.flush()
         return person
@@ -95,7 +95,8 @@ async def _one_case(
     tz: tzinfo,
 ) -> None:
     latitude, longitude = _point_in(rng, grid)
-    words = WORDS.get(category.code, WORDS["other"])
+    descriptions = DEMO_TEXTS["descriptions"]
+    words = descriptions.get(category.code, descriptions["other"])
     async with database.transaction() as session:
         case = Case(
             reporter_id=reporter.id,
@@ -136,7 +137,11 @@ async def _what_happened(
         return done  # still waiting to be accepted
     steps: list[tuple[Action, Person, dict[str, Any]]] = [
         (Action.ACCEPT, officer, {}),
-        (Action.RESOLVE, officer, {"note": "已处理完毕", "verified": rng.random() < 0.7}),
+        (
+            Action.RESOLVE,
+            officer,
+            {"note": DEMO_TEXTS["resolved_note"], "verified": rng.random() < 0.7},
+        ),
         (Action.CONFIRM, reporter, {}),
         (Action.RATE, reporter, {"rating": rng.choice((3, 4, 4, 5, 5, 5))}),
     ]

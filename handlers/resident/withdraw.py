@@ -1,4 +1,4 @@
-"""撤回: a reporter takes back their own case while nobody has accepted it, with an optional
+"""Withdrawal: a reporter takes back their own case while nobody has accepted it, with an optional
 reason (the next message they send), audited as the lifecycle's WITHDRAW."""
 
 from __future__ import annotations
