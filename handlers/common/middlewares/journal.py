@@ -103,22 +103,22 @@ class UpdateJournalMiddleware(BaseMiddleware):
             return response
         updates = cast(list[Update], response)
         batch = [(u.update_id, u.model_dump(mode="json", exclude_none=True)) for u in updates]
-        told = False
-
-        async def tell() -> None:
-            nonlocal told
-            if not told:
-                told = True
-                for update in updates:
-                    context = UserContextMiddleware.resolve_event_context(update)
-                    await self._tell_to_wait(bot, context)
-
         self.received |= await _patiently(
             updates[0].update_id,
             lambda: journal.receive(self.database, bot.id, batch),
-            on_long_wait=tell,
+            on_long_wait=lambda: self._tell_each_to_wait(bot, updates),
         )
         return response
+
+    async def _tell_each_to_wait(self, bot: Bot, updates: list[Update]) -> None:
+        """Once a chat, however many of its messages wait."""
+        chats: dict[int, EventContext] = {}
+        for update in updates:
+            context = UserContextMiddleware.resolve_event_context(update)
+            if context.chat is not None:
+                chats.setdefault(context.chat.id, context)
+        for context in chats.values():
+            await self._tell_to_wait(bot, context)
 
     async def drain(self, grace_s: float) -> int:
         """Wait for updates being handled to finish; returns how many did not in time."""
@@ -176,18 +176,10 @@ class UpdateJournalMiddleware(BaseMiddleware):
     ) -> Claim:
         """The claim, retried while the database cannot be written (see `_patiently`); past
         APOLOGY_AFTER_S the person is told once that their message will be handled."""
-        told = False
-
-        async def tell() -> None:
-            nonlocal told
-            if not told:
-                told = True
-                await self._tell_to_wait(data["bot"], data[EVENT_CONTEXT_KEY])
-
         return await _patiently(
             event.update_id,
             lambda: journal.claim(self.database, bot_id, event.update_id, payload),
-            on_long_wait=tell,
+            on_long_wait=lambda: self._tell_to_wait(data["bot"], data[EVENT_CONTEXT_KEY]),
         )
 
     async def _tell_to_wait(self, bot: Bot, context: EventContext) -> None:
@@ -273,9 +265,10 @@ async def _patiently(
     on_long_wait: Callable[[], Awaitable[None]] | None = None,
 ) -> T:
     """A journal write, tried again while the database cannot take it (SQLite locked past its
-    busy timeout, PostgreSQL gone): the update waits rather than being lost. Past
-    CLAIM_PATIENCE_S it fails (a webhook delivery is then answered 500 and comes again)."""
-    started, delay = time.monotonic(), 0.1
+    busy timeout, PostgreSQL gone): the update waits rather than being lost, and past
+    APOLOGY_AFTER_S `on_long_wait` runs, once. Past CLAIM_PATIENCE_S it fails (a webhook
+    delivery is then answered 500 and comes again)."""
+    started, delay, told = time.monotonic(), 0.1, False
     while True:
         try:
             return await write()
@@ -284,7 +277,8 @@ async def _patiently(
             if waited > CLAIM_PATIENCE_S:
                 raise
             log.warning("update %s waits for the database: %s", update_id, error.orig)
-            if waited > APOLOGY_AFTER_S and on_long_wait is not None:
+            if waited > APOLOGY_AFTER_S and on_long_wait is not None and not told:
+                told = True
                 await on_long_wait()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
