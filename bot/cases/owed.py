@@ -39,17 +39,18 @@ BATCH = 50
 
 async def settle(database: Database, owed_id: int) -> None:
     """What the row owed has gone out."""
-    async with database.transaction() as session:
-        await session.execute(
-            update(CaseOwed).where(CaseOwed.id == owed_id).values(done_at=utcnow())
-        )
+    await _stamp(database, owed_id, "done_at")
 
 
 async def reporter_told(database: Database, owed_id: int) -> None:
     """A filing's reporter got its confirmation: a delivery after a stop does not repeat it."""
+    await _stamp(database, owed_id, "reporter_told_at")
+
+
+async def _stamp(database: Database, owed_id: int, column: str) -> None:
     async with database.transaction() as session:
         await session.execute(
-            update(CaseOwed).where(CaseOwed.id == owed_id).values(reporter_told_at=utcnow())
+            update(CaseOwed).where(CaseOwed.id == owed_id).values({column: utcnow()})
         )
 
 

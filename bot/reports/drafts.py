@@ -112,10 +112,16 @@ def next_question(chosen: Category | None, answers: dict[str, str]) -> int | Non
     return None
 
 
+def check_length(text: str | None, limit: int) -> str:
+    """Words someone typed, trimmed; refused, saying both lengths, when longer than `limit`."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise ReportError("report.too_long", length=len(text), limit=limit)
+    return text
+
+
 def check_description(text: str) -> str:
-    text = text.strip()
-    if len(text) > MAX_DESCRIPTION:
-        raise ReportError("report.too_long", length=len(text), limit=MAX_DESCRIPTION)
+    text = check_length(text, MAX_DESCRIPTION)
     if len(text) < MIN_DESCRIPTION:
         raise ReportError("report.too_short")
     return text

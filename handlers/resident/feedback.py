@@ -90,9 +90,7 @@ async def comment(
     desk: Desk,
     state: FSMContext,
 ) -> None:
-    text = (message.text or "").strip()
-    if len(text) > MAX_COMMENT:
-        raise drafts.ReportError("report.too_long", length=len(text), limit=MAX_COMMENT)
+    text = drafts.check_length(message.text, MAX_COMMENT)
     case = await access.reporters_case(
         database, person, int((await state.get_data()).get("case_id") or 0)
     )
@@ -140,9 +138,7 @@ async def _add_info(
     desk: Desk,
     media: MediaStore,
 ) -> None:
-    note = (message.text or message.caption or "").strip()
-    if len(note) > drafts.MAX_DESCRIPTION:
-        raise drafts.ReportError("report.too_long", length=len(note), limit=drafts.MAX_DESCRIPTION)
+    note = drafts.check_length(message.text or message.caption, drafts.MAX_DESCRIPTION)
     if message.photo or message.document:
         await store_image(media, database, case.id, incoming_image(message), stage=stage)
     elif not note:

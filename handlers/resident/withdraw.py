@@ -67,9 +67,7 @@ async def reason(
     desk: Desk,
     state: FSMContext,
 ) -> None:
-    text = (message.text or "").strip()
-    if len(text) > MAX_REASON:
-        raise drafts.ReportError("report.too_long", length=len(text), limit=MAX_REASON)
+    text = drafts.check_length(message.text, MAX_REASON)
     case_id = int((await state.get_data()).get("case_id") or 0)
     case = await access.reporters_case(database, person, case_id)
     done = await _withdraw(case, person, text or None, t, desk, state)

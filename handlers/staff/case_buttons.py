@@ -216,11 +216,9 @@ async def _resolve(
 async def _typed(
     message: Message, state: FSMContext, person: Person, database: Database
 ) -> tuple[Case, str]:
-    text = (message.text or "").strip()
+    text = drafts.check_length(message.text, MAX_NOTE)
     if not text:
         raise drafts.ReportError("report.text_please")
-    if len(text) > MAX_NOTE:
-        raise drafts.ReportError("report.too_long", length=len(text), limit=MAX_NOTE)
     case = await _case_in_hand(database, person, state)
     return case, text
 
