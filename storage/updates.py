@@ -68,10 +68,7 @@ async def claim(
     now = utcnow()
     this = {"bot": bot_id, "update": update_id}
     async with database.write() as connection:
-        row = {"bot_id": bot_id, "update_id": update_id, "state": UpdateState.HANDLING}
-        if await insert_if_absent(
-            connection, UpdateRecord, {**row, "payload": payload}, ["bot_id", "update_id"]
-        ):
+        if await _insert_claim(connection, bot_id, update_id, payload):
             return Claim.TAKEN
         retaken = await connection.execute(
             _RETAKE, {**this, "stale": now - STALE_CLAIM, "now": now}
@@ -89,14 +86,23 @@ async def receive(
     told it may forget them; returns the ids claimed (the others are known already: handled, or
     being handled)."""
     async with database.write() as connection:
-        taken = set()
-        for update_id, payload in updates:
-            row = {"bot_id": bot_id, "update_id": update_id, "state": UpdateState.HANDLING}
-            if await insert_if_absent(
-                connection, UpdateRecord, {**row, "payload": payload}, ["bot_id", "update_id"]
-            ):
-                taken.add(update_id)
-        return taken
+        return {
+            update_id
+            for update_id, payload in updates
+            if await _insert_claim(connection, bot_id, update_id, payload)
+        }
+
+
+async def _insert_claim(
+    connection: AsyncConnection, bot_id: int, update_id: int, payload: dict[str, Any] | None
+) -> bool:
+    """A claim of an update nobody has recorded yet; False when one exists."""
+    row = {"bot_id": bot_id, "update_id": update_id, "state": UpdateState.HANDLING}
+    return bool(
+        await insert_if_absent(
+            connection, UpdateRecord, {**row, "payload": payload}, ["bot_id", "update_id"]
+        )
+    )
 
 
 async def mark_handled(

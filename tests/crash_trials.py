@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import sys
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from storage.db import Database
 from storage.models import Case, CaseOwed, CaseStatus, Role, UpdateRecord, UpdateState
 from tests.e2e.flows import fill_report
 from tests.e2e.test_desk import IN_JN01_1
+from tests.e2e.test_process import bot_env
 from tests.emulator import BotMessage, TelegramEmulator, TestUser
 
 OFFICER, RESIDENT = 8901, 8902
@@ -56,25 +56,25 @@ class Verdict:
 
 
 def _env(emu: TelegramEmulator, workdir: Path, action: str, at: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK_"))}
-    env.update(
-        BOT_TOKEN=emu.token,
-        TELEGRAM_API_URL=emu.url,
-        DATABASE_URL=f"sqlite:///{workdir / 'bot.db'}",
-        MEDIA_DIR=str(workdir / "media"),
-        ADMIN_IDS="900001",
+    """What `python -m bot run` reads (its database in workdir/data), and the crash point."""
+    return bot_env(
+        emu,
+        workdir,
         LOG_LEVEL="WARNING",
-        REDIS_URL="",
         CRASH_DATA=ACTIONS[action],
         CRASH_AT=str(at),
         CRASH_STEPS=str(workdir / "steps"),
         CRASH_TRACE=str(workdir / "trace"),
     )
-    return env
+
+
+def _database(workdir: Path) -> Database:
+    """The trial's database, as `bot_env` places it."""
+    return Database(f"sqlite+aiosqlite:///{workdir / 'data' / 'bot.db'}")
 
 
 async def _prepare(workdir: Path) -> None:
-    database = Database(f"sqlite+aiosqlite:///{workdir / 'bot.db'}")
+    database = _database(workdir)
     try:
         await migrate.upgrade(database)
         await import_file(database, DEMO_FILE)
@@ -85,7 +85,7 @@ async def _prepare(workdir: Path) -> None:
 
 async def trial(workdir: Path, action: str, at: int) -> Verdict:
     """One crash trial at step `at` of `action`'s update."""
-    await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
+    await asyncio.to_thread((workdir / "data").mkdir, parents=True, exist_ok=True)
     await _prepare(workdir)
     verdict = Verdict(action, at)
     async with TelegramEmulator() as emu:
@@ -164,7 +164,7 @@ async def _settled(workdir: Path, action: str) -> None:
     """Wait until the case is where the action takes it, every update is handled and nothing is
     owed (or STOP_TIMEOUT passed: the judge says what is missing)."""
     want = CaseStatus.NEW if action == "submit" else CaseStatus.ACCEPTED
-    database = Database(f"sqlite+aiosqlite:///{workdir / 'bot.db'}")
+    database = _database(workdir)
     try:
         for _ in range(STOP_TIMEOUT * 10):
             async with database.sessions() as session:
@@ -195,7 +195,7 @@ async def _restart(emu: TelegramEmulator, workdir: Path, action: str) -> None:
 async def _judge(
     verdict: Verdict, emu: TelegramEmulator, workdir: Path, resident: TestUser, officer: TestUser
 ) -> None:
-    database = Database(f"sqlite+aiosqlite:///{workdir / 'bot.db'}")
+    database = _database(workdir)
     try:
         async with database.sessions() as session:
             cases = list(await session.scalars(select(Case)))

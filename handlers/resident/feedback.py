@@ -167,11 +167,16 @@ class OpenQuestion(Filter):
     """A message (not a command or a menu button) from a reporter an officer's question waits
     on; gives the handler that case as `question`."""
 
+    def __init__(self) -> None:
+        self._menus: frozenset[str] | None = None  # every menu button's text, read once
+
     async def __call__(
         self, message: Message, person: Person | None, database: Database, catalogue: Catalogue
     ) -> bool | dict[str, Any]:
+        if self._menus is None:
+            self._menus = menu_texts(catalogue)
         text = message.text or ""
-        if person is None or text.startswith("/") or text in menu_texts(catalogue):
+        if person is None or text.startswith("/") or text in self._menus:
             return False
         case = await questions.awaiting_answer(database, person.id)
         return {"question": case} if case is not None else False

@@ -3,6 +3,8 @@ with a note and an "after" photo. Every press is checked on the server: who, and
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -57,10 +59,11 @@ async def _do(
         return await desk.act(case.id, action, person, **kwargs)
     except cases.CaseError as error:
         await _refuse(database, case, person, error)
-        raise  # (not reached)
 
 
-async def _refuse(database: Database, case: Case, person: Person, error: cases.CaseError) -> None:
+async def _refuse(
+    database: Database, case: Case, person: Person, error: cases.CaseError
+) -> NoReturn:
     """Raise the refusal, saying who took the case when another officer's action came first."""
     if error.key == "case.wrong_status":
         async with database.sessions() as session:  # the failed transaction's objects are gone

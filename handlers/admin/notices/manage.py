@@ -71,7 +71,7 @@ async def turn_page(
     database: Database,
     tz: tzinfo,
 ) -> None:
-    """Another page of /notices, or the other list (current, finished), edited in place."""
+    """Another page or filter (all, current, finished) of /notices, edited in place."""
     if person.role not in (Role.ADMIN, Role.LEAD):
         raise PoliteError("error.not_allowed")
     text, markup = await _page(t, person, database, tz, callback_data.which, callback_data.page)
