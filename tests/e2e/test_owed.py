@@ -19,6 +19,7 @@ from bot.cases.owed import LEASE
 from bot.deadlines.escalation import sla_tick
 from bot.people import staff
 from bot.places.areas import import_file
+from storage import updates as journal
 from storage.models import CaseOwed, Role
 from tests.e2e.flows import all_cases, file_report, fill_report
 from tests.e2e.test_desk import IN_JN01_1, card_of
@@ -33,6 +34,11 @@ async def _owed(app: App) -> list[CaseOwed]:
     """The rows still owed."""
     async with app.database.sessions() as session:
         return list(await session.scalars(select(CaseOwed).where(CaseOwed.done_at.is_(None))))
+
+
+async def _stopped(app: App) -> bool:
+    """The update the simulated stop interrupted is over (recorded as failed)."""
+    return bool(await journal.failed_updates(app.database, app.bot.id))
 
 
 async def _nothing_owed(app: App) -> bool:
