@@ -230,9 +230,26 @@ async def _submit(
     # zone, e.g. in lifecycle tests, clock time too).
     clock = tz is None or category.urgent or case.urgent
     zone = tz or UTC
-    case.accept_due_at = working_time.deadline(now, category.accept_minutes, zone, urgent=clock)
-    case.resolve_due_at = working_time.deadline(now, category.resolve_minutes, zone, urgent=clock)
+    accept, resolve = deadlines_of(category, case.urgent)
+    case.accept_due_at = working_time.deadline(now, accept, zone, urgent=clock)
+    case.resolve_due_at = working_time.deadline(now, resolve, zone, urgent=clock)
     case.number = f"{await case_prefix(session, prefix)}-{case.id:06d}"
+
+
+# What "urgent" means for a case whose answer is danger now (a bite, smoke or fire): whatever
+# its category, it is accepted within 30 minutes and resolved within a day, in clock time.
+URGENT_ACCEPT_MINUTES = 30
+URGENT_RESOLVE_MINUTES = 24 * 60
+
+
+def deadlines_of(category: Category, urgent: bool) -> tuple[int, int]:
+    """Minutes to accept and to resolve a case of `category` (shorter when it is urgent)."""
+    if not urgent:
+        return category.accept_minutes, category.resolve_minutes
+    return (
+        min(category.accept_minutes, URGENT_ACCEPT_MINUTES),
+        min(category.resolve_minutes, URGENT_RESOLVE_MINUTES),
+    )
 
 
 def urgent_answer(category: Category, answers: dict[str, str]) -> bool:

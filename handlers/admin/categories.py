@@ -7,6 +7,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
+from bot.cases import lifecycle
 from bot.categories import departments
 from bot.categories import table as categories
 from bot.errors import PoliteError
@@ -43,6 +44,25 @@ async def _show(message: Message, person: Person, t: Translator, database: Datab
 
 
 def _line(t: Translator, category: Category) -> str:
+    line = _fields(t, category)
+    danger = [
+        option.get(t.language) or option["zh"]
+        for question in category.questions
+        for option in question["options"]
+        if option.get("urgent")
+    ]
+    if not danger:
+        return line
+    accept, resolve = lifecycle.deadlines_of(category, urgent=True)
+    return line + t(
+        "categories.danger_answers",
+        answers=" / ".join(danger),
+        accept=duration_text(t, accept),
+        resolve=duration_text(t, resolve),
+    )
+
+
+def _fields(t: Translator, category: Category) -> str:
     return t(
         "categories.line",
         code=category.code,

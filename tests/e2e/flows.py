@@ -20,6 +20,24 @@ async def choose(user: TestUser, message: BotMessage, button: str) -> BotMessage
     return await user.next_message()
 
 
+async def step(user: TestUser, message: BotMessage, button: str) -> BotMessage:
+    """Press a report step's button: the bot asks the next step in that same message (edited
+    in place); returns it, as it reads now."""
+    before = edits(user, message)
+    await user.press(message, button)
+    await user.emu.wait_for(lambda: edits(user, message) > before or None, 10)
+    return message
+
+
+def edits(user: TestUser, message: BotMessage) -> int:
+    """How many times the bot edited `message` so far."""
+    return sum(
+        1
+        for kind, record in user.chat.events
+        if kind == "edited" and record["message_id"] == message.message_id
+    )
+
+
 async def fill_report(
     user: TestUser,
     *,
@@ -31,11 +49,9 @@ async def fill_report(
 ) -> BotMessage:
     """Go from /report to the summary; returns the summary message."""
     message = await user.ask("/report")
-    message = await choose(user, message, category)
+    await step(user, message, category)
     for answer in answers:
-        message = await choose(user, message, answer)
-        if "紧急情况" in (message.text or ""):  # the urgent warning comes before the next step
-            message = await user.next_message()
+        await step(user, message, answer)
     prompt = await user.ask(text)
     for index in range(photos):
         await user.send_photo(make_image(color=(index, 10, 20)))
@@ -46,7 +62,24 @@ async def fill_report(
         await user.send("🏠 我现在不在现场")
     else:
         await user.send_location(*place)
-    await user.next_message()  # noted
+    return await user.next_message()
+
+
+async def report_danger(
+    user: TestUser,
+    *,
+    category: str = FIRE,
+    answer: str = "正在冒烟或起火",
+    place: tuple[float, float] = HERE,
+) -> BotMessage:
+    """A danger-now answer: the place is asked first and the case filed at once; returns the
+    confirmation."""
+    message = await user.ask("/report")
+    await step(user, message, category)
+    await step(user, message, answer)  # the warning, in place
+    where = await user.next_message()
+    assert where.keyboard[0] == ["📍 发送我的位置"]
+    await user.send_location(*place)
     return await user.next_message()
 
 

@@ -15,7 +15,7 @@ from bot.people import staff
 from bot.places.areas import import_file
 from storage.models import CaseStatus, Role
 from tests.conftest import reset_postgres, running_bot
-from tests.e2e.flows import all_cases, choose, file_report, fill_report
+from tests.e2e.flows import all_cases, choose, file_report, fill_report, report_danger, step
 from tests.emulator import TelegramEmulator
 from tests.emulator.client import BotMessage, TestUser
 from tests.emulator.files import make_image
@@ -160,7 +160,7 @@ async def test_urgent_cases_reach_officers_lead_and_admins_at_once(
     resident = emulator.user(8303, "居民丙")
     officer, lead = emulator.user(8201, "李网格"), emulator.user(8203, "社区张")
     emulator.user(8202, "王网格")
-    await file_report(resident, answers=("正在冒烟或起火",), place=IN_JN01_1, photos=0)
+    await report_danger(resident, place=IN_JN01_1)
     cards = await asyncio.gather(card_of(officer), card_of(lead), card_of(admin))
     assert all("🚨" in (c.text or "") for c in cards)
     assert "居民丙" in (cards[2].text or "")  # admins see who reported
@@ -173,14 +173,13 @@ async def test_a_report_without_a_place_goes_to_the_community_lead(
     resident = emulator.user(8304, "居民丁")
     lead = emulator.user(8203, "社区张")
     message = await resident.ask("/report")
-    message = await choose(resident, message, "🧹 市容环境")
-    message = await choose(resident, message, "垃圾堆放")
+    await step(resident, message, "🧹 市容环境")
+    await step(resident, message, "垃圾堆放")
     photos = await resident.ask("小区门口垃圾没人清")
     await choose(resident, photos, "跳过，没有照片")
     await resident.send("🏠 我现在不在现场")
-    await resident.next_message()
     communities = await resident.next_message()
-    summary = await choose(resident, communities, "幸福社区")
+    summary = await step(resident, communities, "幸福社区")
     await choose(resident, summary, "✅ 提交")
     card = await card_of(lead)  # triage: the lead assigns it to a grid
     assert "幸福社区" in (card.text or "")
@@ -224,12 +223,11 @@ async def test_patrol_found_and_handled_on_the_spot(
     started = await officer.ask("/patrol")
     assert "巡查登记" in (started.text or "")
     categories = await officer.next_message()
-    question = await choose(officer, categories, "🧹 市容环境")
-    describe = await choose(officer, question, "乱张贴小广告")
+    question = await step(officer, categories, "🧹 市容环境")
+    describe = await step(officer, question, "乱张贴小广告")
     photos = await officer.ask("电线杆上贴满小广告")
     await choose(officer, photos, "跳过，没有照片")
     await officer.send_location(*IN_JN01_1)
-    await officer.next_message()
     summary = await officer.next_message()
     assert "🚶 巡查发现" in (summary.text or "")
     assert summary.buttons[1] == ["✏️ 修改", "🛠 当场处置"]
@@ -265,12 +263,11 @@ async def test_a_patrol_find_is_worded_as_the_officers_own(
     officer, colleague = emulator.user(8201, "李网格"), emulator.user(8202, "王网格")
     await officer.ask("/patrol")
     categories = await officer.next_message()
-    question = await choose(officer, categories, "🧹 市容环境")
-    await choose(officer, question, "乱张贴小广告")
+    question = await step(officer, categories, "🧹 市容环境")
+    await step(officer, question, "乱张贴小广告")
     photos = await officer.ask("电线杆上贴满小广告")
     await choose(officer, photos, "跳过，没有照片")
     await officer.send_location(*IN_JN01_1)
-    await officer.next_message()
     summary = await officer.next_message()
     done = await choose(officer, summary, "✅ 提交")
     assert "已登记为您巡查发现的案件" in (done.text or "")

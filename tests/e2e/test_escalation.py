@@ -16,7 +16,7 @@ from bot.deadlines.escalation import sla_tick
 from bot.people import staff
 from bot.places.areas import import_file
 from storage.models import CaseEvent, Role
-from tests.e2e.flows import all_cases, file_report
+from tests.e2e.flows import all_cases, file_report, report_danger
 from tests.e2e.test_desk import IN_JN01_1, card_of
 from tests.emulator import TelegramEmulator
 
@@ -101,7 +101,7 @@ async def test_quiet_hours_hold_non_urgent_but_not_urgent(
     assert await sla_tick(street.database, street.desk, quiet, tz, night) == 0  # held
     morning = datetime(2026, 11, 24, 7, 5, tzinfo=tz).astimezone(UTC)
     assert await sla_tick(street.database, street.desk, quiet, tz, morning) == 1
-    await file_report(resident, answers=("正在冒烟或起火",), place=(30.6051, 104.0026), photos=0)
+    await report_danger(resident, place=(30.6051, 104.0026))
     urgent = (await all_cases(street))[-1]
     async with street.database.transaction() as session:
         stored = await session.get(type(urgent), urgent.id)

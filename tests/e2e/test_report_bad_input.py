@@ -11,7 +11,7 @@ from app.wiring import App
 from bot.config import Settings
 from storage.models import Area, AreaLevel, CaseMedia, CaseStatus, Person
 from tests.conftest import running_bot
-from tests.e2e.flows import FIRE, FIRE_EXIT, all_cases, choose, file_report, fill_report
+from tests.e2e.flows import FIRE, FIRE_EXIT, all_cases, choose, file_report, fill_report, step
 from tests.emulator import TelegramEmulator
 from tests.emulator.client import BotMessage, TestUser
 from tests.emulator.files import make_image
@@ -20,8 +20,8 @@ from tests.helpers import sqlite_locked
 
 async def at_description(user: TestUser) -> BotMessage:
     message = await user.ask("/report")
-    message = await choose(user, message, FIRE)
-    return await choose(user, message, FIRE_EXIT)
+    await step(user, message, FIRE)
+    return await step(user, message, FIRE_EXIT)
 
 
 async def at_photos(user: TestUser) -> BotMessage:
@@ -108,7 +108,7 @@ async def test_a_place_outside_every_area(emulator: TelegramEmulator, bot_app: A
     offer = await user.next_message()
     assert offer.text == "您可以重新发送位置，或选择问题所在的社区："
     assert offer.buttons[0] == ["幸福社区", "和平社区"]
-    summary = await choose(user, offer, "和平社区")
+    summary = await step(user, offer, "和平社区")
     assert "和平社区" in (summary.text or "")
     await choose(user, summary, "✅ 提交")
     [case] = await all_cases(bot_app)
@@ -201,7 +201,7 @@ async def test_forged_buttons_are_refused(emulator: TelegramEmulator, bot_app: A
     assert (await intruder.callback_answer(stolen))["text"] == "这个按钮已经失效，请重新打开菜单。"
     bogus = await owner.press_data(categories, f"v1rc:{draft.id}:999")
     assert (await owner.callback_answer(bogus))["text"] == "这个选项不可用，请从按钮中选择。"
-    question = await choose(owner, categories, FIRE)
+    question = await step(owner, categories, FIRE)
     made_up = await owner.press_data(question, f"v1ra:{draft.id}:kind:explode")
     assert (await owner.callback_answer(made_up))["text"] == "这个选项不可用，请从按钮中选择。"
     [draft] = await all_cases(bot_app)

@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from handlers.resident.report import content, entry, place, submit
+from handlers.resident.report import content, danger, entry, place, submit
 from handlers.resident.report.middleware import FlowMiddleware
 
 
@@ -15,4 +15,5 @@ def create_router() -> Router:
         built.message.middleware(middleware)
         built.callback_query.middleware(middleware)
         router.include_router(built)
+    router.include_router(danger.create_router())
     return router

@@ -80,7 +80,15 @@ async def photos_done(query: CallbackQuery, callback_data: ReportNav, flow: Flow
     draft = await flow.own_draft(callback_data.case_id)
     await query.answer()
     await flow.state.update_data(photos_done=True)
-    await steps.advance(flow, draft)
+    following = await steps.missing_step(flow, draft)
+    if following == "place" and flow.message_id is not None:
+        # The place needs its own keyboard, so a new message: this one keeps no buttons.
+        with suppress(TelegramBadRequest):
+            await flow.bot.edit_message_reply_markup(
+                chat_id=flow.chat_id, message_id=flow.message_id, reply_markup=None
+            )
+        flow.message_id = None
+    await steps.ask(flow, draft, following)
 
 
 async def not_an_image(message: Message, t: Translator) -> None:

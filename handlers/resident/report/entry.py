@@ -117,8 +117,10 @@ async def answer_question(query: CallbackQuery, callback_data: ReportAnswer, flo
         flow.database, draft, callback_data.key, callback_data.option
     )
     await query.answer()
-    if urgent and not already_urgent:
-        await flow.say("report.urgent_warning")
+    if urgent and not already_urgent:  # danger now: the warning in place, then the place first
+        await flow.state.update_data(danger=True)
+        await flow.show(flow.t("report.urgent_warning"), None)
+        flow.message_id = None
     await steps.advance(flow, draft)
 
 

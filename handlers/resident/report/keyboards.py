@@ -30,13 +30,17 @@ def _nav_row(t: Translator, case_id: int, back: bool = True) -> list[InlineKeybo
     return [*row, _button(t("report.button_cancel"), case_id, Nav.CANCEL)]
 
 
+def category_label(category: Category, language: str) -> str:
+    return f"{CATEGORY_ICONS.get(category.code, '📌')} {category.name(language)}"
+
+
 def categories(
     t: Translator, case_id: int, choices: Sequence[Category], language: str
 ) -> InlineKeyboardMarkup:
     rows = [
         [
             InlineKeyboardButton(
-                text=f"{CATEGORY_ICONS.get(c.code, '📌')} {c.name(language)}",
+                text=category_label(c, language),
                 callback_data=ReportCategory(case_id=case_id, category_id=c.id).pack(),
             )
         ]

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject
+from aiogram.types import CallbackQuery, TelegramObject
 
 from bot.reports import drafts
 from handlers.resident.report.steps import Flow
@@ -34,5 +34,14 @@ class FlowMiddleware(BaseMiddleware):
             person=person,
             draft=await drafts.draft_of(database, person.id),
             media=data["media"],
+            desk=data["desk"],
+            message_id=_pressed_on(event),
         )
         return await handler(event, data)
+
+
+def _pressed_on(event: TelegramObject) -> int | None:
+    """The message whose button was pressed (a step may replace it)."""
+    if isinstance(event, CallbackQuery) and event.message is not None:
+        return event.message.message_id
+    return None

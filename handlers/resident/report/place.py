@@ -10,7 +10,6 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from bot.reports import drafts
 from handlers.common.callbacks import Nav, ReportNav
 from handlers.common.filters import MenuButton
-from handlers.common.keyboards import main_menu
 from handlers.resident.report import keyboards, steps
 from handlers.resident.report.entry import cancel, locate
 from handlers.resident.report.steps import Flow, ReportState
@@ -45,22 +44,20 @@ async def typed_address(message: Message, flow: Flow) -> None:
     if len(text) < drafts.MIN_DESCRIPTION:
         raise drafts.ReportError("report.too_short")
     draft = await drafts.place(flow.database, flow.require_draft().id, address=text)
-    await message.answer(flow.t("report.address_noted"), reply_markup=ReplyKeyboardRemove())
-    await steps.ask_community(flow, draft)
+    await steps.ask_community(flow, draft, "report.ask_community_for_address")
 
 
 async def not_there(message: Message, flow: Flow) -> None:
     draft = await drafts.place(flow.database, flow.require_draft().id)
-    await message.answer(flow.t("report.not_there_noted"), reply_markup=ReplyKeyboardRemove())
-    await steps.ask_community(flow, draft)
+    await steps.ask_community(flow, draft, "report.ask_community_not_there")
 
 
 async def place_back(message: Message, flow: Flow) -> None:
+    """Back from the place (or a later step): its keyboard goes, the step before is asked."""
     draft = flow.require_draft()
-    await message.answer(
-        flow.t("report.going_back"), reply_markup=main_menu(flow.t, flow.person.role)
-    )
-    await steps.back(flow, draft, "place")
+    await message.answer(flow.t("report.going_back"), reply_markup=ReplyKeyboardRemove())
+    current = await flow.state.get_state()
+    await steps.back(flow, draft, "place" if current == ReportState.place.state else "summary")
 
 
 async def choose_community(query: CallbackQuery, callback_data: ReportNav, flow: Flow) -> None:
@@ -76,10 +73,13 @@ def create_router() -> Router:
     router.message.filter(F.chat.type == "private")
     in_report = StateFilter(ReportState)
     router.message.register(shared_place, in_report, F.location)
-    place = StateFilter(ReportState.place)
-    router.message.register(cancel, place, MenuButton("report.button_cancel"))
-    router.message.register(place_back, place, MenuButton("report.button_back"))
-    router.message.register(not_there, place, MenuButton("report.button_not_there"))
-    router.message.register(typed_address, place, F.text)
+    # The place keyboard stays until the report ends: its buttons work at every later step.
+    keyboard = StateFilter(
+        ReportState.place, ReportState.community, ReportState.summary, ReportState.duplicate
+    )
+    router.message.register(cancel, keyboard, MenuButton("report.button_cancel"))
+    router.message.register(place_back, keyboard, MenuButton("report.button_back"))
+    router.message.register(not_there, keyboard, MenuButton("report.button_not_there"))
+    router.message.register(typed_address, StateFilter(ReportState.place), F.text)
     router.callback_query.register(choose_community, ReportNav.filter(F.action == Nav.COMMUNITY))
     return router

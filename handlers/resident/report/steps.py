@@ -10,16 +10,18 @@ import html
 from dataclasses import dataclass
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import ReplyKeyboardRemove
+from aiogram.types import InlineKeyboardMarkup
 
+from bot.cases.desk import Desk
 from bot.categories import table
 from bot.config import Settings
 from bot.reports import drafts
 from bot.reports.media import MediaStore
 from bot.texts import Translator
-from handlers.resident.report import keyboards
+from handlers.resident.report import danger, keyboards
 from storage.db import Database
 from storage.models import Case, Person
 from storage.models import CaseStatus as S
@@ -53,9 +55,26 @@ class Flow:
     person: Person
     draft: Case | None
     media: MediaStore
+    desk: Desk
+    message_id: int | None = None  # the message whose button was pressed: a step replaces it
 
     async def say(self, key: str, **values: object) -> None:
         await self.bot.send_message(self.chat_id, self.t(key, **values))
+
+    async def show(self, text: str, markup: InlineKeyboardMarkup | None) -> int:
+        """A step with buttons: in place of the message whose button was pressed (one message
+        for all the steps a resident taps through), else a new message; returns its id."""
+        if self.message_id is not None:
+            try:
+                await self.bot.edit_message_text(
+                    text, chat_id=self.chat_id, message_id=self.message_id, reply_markup=markup
+                )
+                return self.message_id
+            except TelegramBadRequest as error:  # a photo, or too old to edit: say it anew
+                if "not modified" in error.message:
+                    return self.message_id
+        message = await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+        return message.message_id
 
     def require_draft(self) -> Case:
         """The draft being written; a message after it was submitted or cancelled is refused."""
@@ -84,6 +103,8 @@ async def missing_step(flow: Flow, draft: Case) -> str:
     chosen = await table.category(flow.database, draft.category_id)
     if chosen is None:
         return "category"
+    if data.get("danger"):  # the place first, then the case is filed at once
+        return "file_now" if data.get("place_done") else "place"
     if drafts.next_question(chosen, draft.answers) is not None:
         return "question"
     if not draft.description:
@@ -104,6 +125,9 @@ async def back(flow: Flow, draft: Case, current: str) -> None:
     """Go one step back and ask it again."""
     index = STEP_ORDER.index(current) if current in STEP_ORDER else len(STEP_ORDER) - 1
     previous = STEP_ORDER[max(0, index - 1)]
+    if (await flow.state.get_data()).get("danger"):  # back from the place: the danger answer
+        await flow.state.update_data(danger=False)
+        previous = "question"
     if previous == "question":
         chosen = await table.category(flow.database, draft.category_id)
         if not chosen or not chosen.questions:
@@ -123,7 +147,7 @@ async def ask_category(flow: Flow, draft: Case) -> None:
     await flow.state.set_state(ReportState.category)
     choices = await drafts.categories(flow.database)
     markup = keyboards.categories(flow.t, draft.id, choices, flow.language)
-    await flow.bot.send_message(flow.chat_id, flow.t("report.ask_category"), reply_markup=markup)
+    await flow.show(flow.t("report.ask_category"), markup)
 
 
 async def ask_question(flow: Flow, draft: Case) -> None:
@@ -134,38 +158,36 @@ async def ask_question(flow: Flow, draft: Case) -> None:
         return
     await flow.state.set_state(ReportState.question)
     asked = chosen.questions[index]
-    text = asked.get(flow.language) or asked["zh"]
+    text = _escape(asked.get(flow.language) or asked["zh"])
     markup = keyboards.question(flow.t, draft.id, asked, flow.language)
-    await flow.bot.send_message(flow.chat_id, _escape(text), reply_markup=markup)
+    label = _escape(keyboards.category_label(chosen, flow.language))
+    await flow.show(f"<b>{label}</b>\n\n{text}", markup)
 
 
 async def ask_description(flow: Flow, draft: Case) -> None:
     await flow.state.set_state(ReportState.description)
     key = "report.ask_description_again" if draft.description else "report.ask_description"
-    await flow.bot.send_message(
-        flow.chat_id,
-        flow.t(key, current=draft.description or ""),
-        reply_markup=keyboards.step_nav(flow.t, draft.id),
+    await flow.show(
+        flow.t(key, current=draft.description or ""), keyboards.step_nav(flow.t, draft.id)
     )
 
 
 async def ask_photos(flow: Flow, draft: Case) -> None:
     await flow.state.set_state(ReportState.photos)
     count = await drafts.photo_count(flow.database, draft.id)
-    message = await flow.bot.send_message(
-        flow.chat_id,
+    shown = await flow.show(
         flow.t("report.ask_photos", count=count, limit=drafts.MAX_PHOTOS),
-        reply_markup=keyboards.photos(flow.t, draft.id, count),
+        keyboards.photos(flow.t, draft.id, count),
     )
-    await flow.state.update_data(photos_message_id=message.message_id)
+    await flow.state.update_data(photos_message_id=shown)
 
 
 async def ask_place(flow: Flow, draft: Case) -> None:
     await flow.state.set_state(ReportState.place)
     await flow.state.update_data(place_done=False)
-    await flow.bot.send_message(
-        flow.chat_id, flow.t("report.ask_place"), reply_markup=keyboards.place(flow.t)
-    )
+    danger = (await flow.state.get_data()).get("danger")
+    key = "report.ask_place_danger" if danger else "report.ask_place"
+    await flow.bot.send_message(flow.chat_id, flow.t(key), reply_markup=keyboards.place(flow.t))
 
 
 async def ask_community(flow: Flow, draft: Case, key: str = "report.ask_community") -> None:
@@ -175,16 +197,13 @@ async def ask_community(flow: Flow, draft: Case, key: str = "report.ask_communit
         await advance(flow, await _fresh(flow, draft))
         return
     await flow.state.set_state(ReportState.community)
-    await flow.bot.send_message(
-        flow.chat_id, flow.t(key), reply_markup=keyboards.communities(flow.t, draft.id, choices)
-    )
+    await flow.show(flow.t(key), keyboards.communities(flow.t, draft.id, choices))
 
 
 async def show_summary(flow: Flow, draft: Case) -> None:
     await flow.state.set_state(ReportState.summary)
     await flow.state.update_data(duplicate_checked=False)
-    text = await summary_text(flow, draft)
-    await flow.bot.send_message(flow.chat_id, text, reply_markup=keyboards.summary(flow.t, draft))
+    await flow.show(await summary_text(flow, draft), keyboards.summary(flow.t, draft))
 
 
 async def summary_text(flow: Flow, draft: Case) -> str:
@@ -220,12 +239,10 @@ async def place_text(flow: Flow, draft: Case) -> str:
 
 
 async def finish_place(flow: Flow, draft: Case) -> None:
-    """The place step is answered: its keyboard goes (the report's next steps are buttons on
-    its messages; the main menu comes back when the report ends) and the report goes on."""
+    """The place step is answered and the report goes on (the summary says where). The place
+    keyboard stays until the report ends: it is the report's own (send the place again, back,
+    cancel); the main menu comes back with the report's end."""
     await flow.state.update_data(place_done=True)
-    await flow.bot.send_message(
-        flow.chat_id, flow.t("report.place_noted"), reply_markup=ReplyKeyboardRemove()
-    )
     await advance(flow, draft)
 
 
@@ -244,4 +261,5 @@ ASKS = {
     "photos": ask_photos,
     "place": ask_place,
     "summary": show_summary,
+    "file_now": danger.file_now,
 }

@@ -10,20 +10,16 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot.cases import owed
 from bot.cases import views as case_views
 from bot.cases.desk import Desk
 from bot.reports import drafts, limits
 from bot.reports.media import MediaStore
 from bot.texts import Translator
 from handlers.common.callbacks import Nav, ReportNav
-from handlers.common.durations import moment_text
 from handlers.common.keyboards import main_menu
-from handlers.resident.report import keyboards, steps
+from handlers.resident.report import filing, keyboards, steps
 from handlers.resident.report.steps import Flow, ReportState
-from handlers.resident.subscriptions import offer_after_first_report
 from storage.models import Case
-from storage.types import utcnow
 
 STEP_OF_STATE = {
     ReportState.category.state: "category",
@@ -43,7 +39,7 @@ async def on_nav(
     draft = await flow.own_draft(callback_data.case_id)
     action, t = callback_data.action, flow.t
     if action is Nav.SUBMIT or action is Nav.DIFFERENT:
-        await _submit(query, flow, draft, media, desk)
+        await _submit(query, flow, draft)
         return
     await query.answer()
     if action is Nav.CANCEL:
@@ -74,11 +70,8 @@ async def on_nav(
         await _self_handle(flow, draft, media)
 
 
-async def _submit(
-    query: CallbackQuery, flow: Flow, draft: Case, media: MediaStore, desk: Desk
-) -> None:
-    person = flow.person
-    settings, t = flow.settings, flow.t
+async def _submit(query: CallbackQuery, flow: Flow, draft: Case) -> None:
+    person, settings = flow.person, flow.settings
     # Checked before the duplicates are offered; the submit itself checks again.
     await limits.check_may_file(flow.database, person, settings.reports_per_hour, settings.tz)
     if not (await flow.state.get_data()).get("duplicate_checked"):
@@ -90,33 +83,10 @@ async def _submit(
             await query.answer()
             await _show_duplicate(flow, draft, found[0])
             return
-    outcome = await drafts.submit(
-        flow.database,
-        draft.id,
-        person,
-        settings.case_prefix,
-        settings.tz,
-        per_hour=settings.reports_per_hour,
-    )
-    media.download_soon(outcome.case.id)
+    outcome = await filing.submit(flow, draft)
     await query.answer()
-    await flow.state.clear()
     await _drop_buttons(query)
-    case = outcome.case
-    if case.officer_found:  # an officer's own find on patrol
-        key = "report.submitted_patrol"
-    else:
-        key = "report.submitted_urgent" if case.urgent else "report.submitted"
-    # The moment the officer's card shows, said as people say it (not the category's duration,
-    # which working hours and holidays can make much longer).
-    due = case.accept_due_at or utcnow()
-    text = t(key, number=case.number or "", by=moment_text(t, due, utcnow(), settings.tz))
-    if offer := await offer_after_first_report(t, flow.database, person, case):
-        text += "\n\n" + offer
-    await flow.bot.send_message(flow.chat_id, text, reply_markup=main_menu(t, flow.person.role))
-    if outcome.owed is not None:
-        await owed.reporter_told(flow.database, outcome.owed.id)
-    await desk.after(outcome, actor_id=person.id)
+    await filing.announce(flow, outcome)
 
 
 async def _self_handle(flow: Flow, draft: Case, media: MediaStore) -> None:
@@ -157,8 +127,7 @@ async def _show_duplicate(flow: Flow, draft: Case, existing: Case) -> None:
         place=shown.area or t("report.place_unknown"),
         when=submitted.strftime("%m-%d") if submitted else "",
     )
-    markup = keyboards.duplicate(t, draft.id, existing.id)
-    await flow.bot.send_message(flow.chat_id, text, reply_markup=markup)
+    await flow.show(text, keyboards.duplicate(t, draft.id, existing.id))
 
 
 async def _follow(flow: Flow, draft: Case, existing_id: int, desk: Desk) -> None:
