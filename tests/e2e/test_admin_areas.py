@@ -193,9 +193,11 @@ async def test_only_idle_admins_import_and_image_files_still_start_reports(
 
 
 CATEGORY_LINES = [
-    "问题类别（受理时限 / 办结时限）",
-    "fire 火灾隐患 🚨紧急：受理 30 分钟 / 办结 1 天 · 部门 应急消防",
+    "问题类别（受理时限 / 办结时限；⏱ 全天计时：夜间和节假日也计时；🚨 紧急：立即通知各级）",
+    "fire 火灾隐患 ⏱全天计时：受理 30 分钟 / 办结 1 天 · 部门 应急消防",
+    "    🚨 答“正在冒烟或起火”即为紧急：立即通知各级，受理 30 分钟 / 办结 1 天",
     "dog 犬只问题：受理 2 小时 / 办结 2 天 · 部门 派出所",
+    "    🚨 答“有人被咬伤”即为紧急：立即通知各级，受理 30 分钟 / 办结 1 天",
     "land 违法用地/违法建设：受理 1 天 / 办结 7 天 · 部门 国土规划",
     "sanitation 市容环境：受理 4 小时 / 办结 3 天 · 部门 城管市容",
     "other 其他：受理 1 天 / 办结 7 天 · 部门 —",
@@ -213,7 +215,10 @@ async def test_categories_are_shown_to_leads_and_changed_by_admins(
     assert "/categories fire accept 30m" in shown
 
     changed = await admin.ask("/categories dog accept 90m")
-    assert changed.text == "已修改：\ndog 犬只问题：受理 90 分钟 / 办结 2 天 · 部门 派出所"
+    assert (changed.text or "").splitlines()[:2] == [
+        "已修改：",
+        "dog 犬只问题：受理 90 分钟 / 办结 2 天 · 部门 派出所",
+    ]
     assert "category dog: accept 120 -> 90 by person" in caplog.text
     await admin.ask("/categories DOG urgent on")
     await admin.ask("/categories dog resolve 3d")
@@ -348,6 +353,6 @@ async def test_find_shows_the_newest_twenty(emulator: TelegramEmulator, street: 
 async def test_one_day_is_said_in_the_singular(emulator: TelegramEmulator, bot_app: App) -> None:
     admin = emulator.user(900001, "Admin", language_code="en")
     listed = (await admin.ask("/categories")).text or ""
-    assert "fire Fire hazard 🚨urgent: accept 30 minutes / resolve 1 day" in listed
+    assert "fire Fire hazard ⏱clock time: accept 30 minutes / resolve 1 day" in listed
     assert "1 days" not in listed
     assert "1 hours" not in listed

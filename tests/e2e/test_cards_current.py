@@ -11,7 +11,7 @@ from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
 from storage.models import Role
-from tests.e2e.flows import choose, file_report, fill_report
+from tests.e2e.flows import choose, file_report, fill_report, step
 from tests.e2e.test_desk import IN_JN01_1, card_of
 from tests.emulator import TelegramEmulator
 from tests.emulator.files import make_image
@@ -69,6 +69,6 @@ async def test_a_new_follower_is_counted_on_the_card_at_once(
     await file_report(resident, place=IN_JN01_1, photos=0)
     card = await card_of(officer)
     assert "关注：0 人" in (card.text or "")
-    offer = await choose(follower, await fill_report(follower, place=NEARBY, photos=0), "✅ 提交")
+    offer = await step(follower, await fill_report(follower, place=NEARBY, photos=0), "✅ 提交")
     await choose(follower, offer, "👍 就是这个，关注它")
     await emulator.wait_for(lambda: "关注：1 人" in (card.text or ""), 10)

@@ -14,7 +14,15 @@ from bot.cases import lifecycle as cases
 from bot.cases.lifecycle import Action
 from storage.models import Case, CaseEvent, CaseFollower, CaseStatus, Role
 from storage.types import utcnow
-from tests.e2e.flows import all_cases, choose, file_report, fill_report, make_staff, officer_does
+from tests.e2e.flows import (
+    all_cases,
+    choose,
+    file_report,
+    fill_report,
+    make_staff,
+    officer_does,
+    step,
+)
 from tests.emulator import TelegramEmulator
 from tests.emulator.files import make_image
 
@@ -29,7 +37,7 @@ async def test_a_nearby_duplicate_is_followed_not_filed_again(
     [original] = await all_cases(bot_app)
 
     summary = await fill_report(second, place=(30.6587, 104.0649))  # about 14 m away
-    question = await choose(second, summary, "✅ 提交")
+    question = await step(second, summary, "✅ 提交")  # the offer, in place
     # Only what the street would publish: no words, photo or number of the first resident.
     assert question.photo is None
     assert question.text is not None
@@ -70,7 +78,7 @@ async def test_a_different_problem_nearby_is_filed(
     second = emulator.user(7004, "丙")
     await file_report(first)
     summary = await fill_report(second)
-    question = await choose(second, summary, "✅ 提交")
+    question = await step(second, summary, "✅ 提交")  # the offer, in place
     done = await choose(second, question, "不是，是另一个问题")
     assert "MQ-000002" in (done.text or "")
     assert len(await all_cases(bot_app)) == 2

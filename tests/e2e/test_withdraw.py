@@ -12,7 +12,7 @@ from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
 from storage.models import CaseEvent, CaseStatus, Role
-from tests.e2e.flows import all_cases, choose, file_report, fill_report
+from tests.e2e.flows import all_cases, choose, file_report, fill_report, step
 from tests.e2e.test_desk import IN_JN01_1, card_of
 from tests.emulator import BotMessage, TelegramEmulator, TestUser
 
@@ -40,7 +40,7 @@ async def test_a_reporter_withdraws_with_a_reason_before_acceptance(
     await file_report(resident, place=IN_JN01_1, photos=0)
     card = await card_of(officer)
     summary = await fill_report(follower, place=NEARBY, photos=0)
-    offer = await choose(follower, summary, "✅ 提交")
+    offer = await step(follower, summary, "✅ 提交")
     await choose(follower, offer, "👍 就是这个，关注它")
     [case] = await all_cases(street)
 
