@@ -30,6 +30,7 @@ from handlers.common.callbacks import (
     PlanPage,
 )
 from handlers.common.filters import MenuButton
+from handlers.common.long_text import chunks
 from storage.db import Database
 from storage.models import Person, PlanStatus, Role
 from storage.types import utcnow
@@ -104,7 +105,7 @@ async def _page(
         else:
             lines.append(_line(t, entry, tz))
     markup = notice_keyboards.plan_list(t, entries, which, page, pages)
-    return "\n".join(lines)[:MESSAGE_LIMIT], markup
+    return chunks(lines)[0], markup  # whole lines only: a cut tag would break the message
 
 
 def _today(tz: tzinfo) -> date:
@@ -194,7 +195,7 @@ async def on_campaign(
         count = await campaign_control.stop(database, shown, tz, phase)
         await query.answer(t("notices.campaign_stopped", count=count))
         shown = await campaign_control.view(database, campaign, _today(tz))
-    text = "\n".join(_campaign_lines(t, shown, short=False))[:MESSAGE_LIMIT]
+    text = chunks(_campaign_lines(t, shown, short=False))[0]
     markup = notice_keyboards.campaign_actions(t, shown)
     message = query.message
     assert isinstance(message, Message)
