@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from bot.cases.lifecycle import OPEN
 from bot.errors import PoliteError
+from bot.figures.colours import OVERDUE, category_colour
 from bot.people.scope import area_ids
 from bot.texts import TextRef, Translator
 from storage.db import Database
@@ -27,20 +28,8 @@ from storage.models import Area, AreaLevel, Case, CaseStatus, Category
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-# matplotlib's tab10 without its red, which marks overdue cases.
-PALETTE = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-)
-OVERDUE_COLOUR = "#d62728"
 OUTLINE_STYLE = {  # colour, line width
     AreaLevel.STREET: ("#222222", 2.2),
     AreaLevel.COMMUNITY: ("#444444", 1.4),
@@ -125,6 +114,13 @@ async def load(database: Database, area: Area | None, language: str, now: dateti
 
 def render(case_map: CaseMap, t: Translator, title: str) -> bytes:
     """The map as PNG bytes (CPU-bound: call it in a worker thread)."""
+    buffer = io.BytesIO()
+    draw(case_map, t, title).savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def draw(case_map: CaseMap, t: Translator, title: str) -> Figure:
+    """The map on a fresh Figure: outlines, case dots, and the areas' names above them."""
     from matplotlib.figure import Figure  # loaded on first use: it is big (~60 MB of RSS)
 
     from bot.figures.fonts import use_cjk_font
@@ -140,37 +136,87 @@ def render(case_map: CaseMap, t: Translator, title: str) -> bytes:
     axes.set_axis_off()
     if case_map.dots:
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")
-    return buffer.getvalue()
+    return figure
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    x: float
+    y: float
+    level: AreaLevel
+
+
+LABEL_SIZE = {AreaLevel.STREET: 10, AreaLevel.COMMUNITY: 8, AreaLevel.GRID: 6.5}
+LABEL_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
+LABELS_ON_TOP = 5  # above the dots (3) and the overdue rings (4)
+
+
+def labels(outlines: list[Outline]) -> list[Label]:
+    """A name for every community and grid shown (the street only when alone). A community's
+    name sits at the top of its outline, a grid's at the bottom of its own (the middle, where
+    cases tend to gather, stays clear), without the community's name that starts it
+    (幸福社区第一网格 → 第一网格) when the community is named too."""
+    communities = [o for o in outlines if o.level == AreaLevel.COMMUNITY]
+    found = []
+    for outline in outlines:
+        if outline.level == AreaLevel.STREET and len(outlines) > 1:
+            continue
+        if outline.level == AreaLevel.COMMUNITY:
+            spot = _inside_edge(outline.geometry, top=True)
+            found.append(Label(outline.name, spot.x, spot.y, outline.level))
+            continue
+        spot = _inside_edge(outline.geometry, top=len(outlines) == 1)
+        text = short_name(outline.name, [c.name for c in communities])
+        found.append(Label(text, spot.x, spot.y, outline.level))
+    return found
+
+
+def short_name(name: str, communities: list[str]) -> str:
+    """The name without a community's name that starts it, if anything is left."""
+    for community in communities:
+        if name.startswith(community) and name[len(community) :].strip():
+            return name[len(community) :].strip()
+    return name
+
+
+def _inside_edge(geometry: BaseGeometry, *, top: bool) -> shapely.Point:
+    """A point near the top (or bottom) of the outline, inside it (else its representative
+    point)."""
+    _, south, _, north = geometry.bounds
+    inset = 0.06 * (north - south)
+    spot = shapely.Point(geometry.centroid.x, north - inset if top else south + inset)
+    return spot if geometry.contains(spot) else geometry.representative_point()
 
 
 def _draw_outlines(axes: Axes, outlines: list[Outline]) -> None:
-    # Names of the level just below the scope (a street's communities, a community's grids):
-    # a whole street's grid names would not fit in their cells.
-    levels = [level for level in COARSEST_FIRST if any(o.level == level for o in outlines)]
-    named = levels[1] if len(levels) > 1 else levels[0]
     for outline in outlines:
         colour, width = OUTLINE_STYLE[outline.level]
         for line in shapely.get_parts(outline.geometry.boundary):
             xs, ys = line.xy
             axes.plot(xs, ys, color=colour, linewidth=width, zorder=1)
-        if outline.level == named:
-            spot = outline.geometry.representative_point()
-            axes.text(
-                spot.x, spot.y, _plain(outline.name), ha="center", va="center", fontsize=7, zorder=2
-            )
+    for label in labels(outlines):
+        axes.text(
+            label.x,
+            label.y,
+            _plain(label.text),
+            ha="center",
+            va="center",
+            fontsize=LABEL_SIZE[label.level],
+            bbox=LABEL_BOX,
+            zorder=LABELS_ON_TOP,
+        )
 
 
 def _draw_dots(axes: Axes, case_map: CaseMap, t: Translator) -> None:
-    for index, (category_id, name) in enumerate(case_map.categories.items()):
+    for category_id, name in case_map.categories.items():
         dots = [dot for dot in case_map.dots if dot.category_id == category_id]
         if dots:
             axes.scatter(
                 [dot.longitude for dot in dots],
                 [dot.latitude for dot in dots],
                 s=36,
-                color=PALETTE[index % len(PALETTE)],
+                color=category_colour(category_id),
                 label=_plain(t("map.legend_item", name=name, count=len(dots))),
                 zorder=3,
             )
@@ -182,7 +228,7 @@ def _draw_dots(axes: Axes, case_map: CaseMap, t: Translator) -> None:
             [dot.latitude for dot in late],
             s=170,
             facecolors="none",
-            edgecolors=OVERDUE_COLOUR,
+            edgecolors=OVERDUE,
             linewidths=2,
             label=_plain(t("map.legend_item", name=name, count=len(late))),
             zorder=4,

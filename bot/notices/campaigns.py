@@ -1,13 +1,14 @@
 """Campaigns (专项整治): a name, a category, an audience and dated phases such as 动员部署,
-集中整治, 检查验收, 巩固提高. Each phase opens with a notice to the residents of the audience at
-09:00 on its first day, and reminds the officers and leads of those areas every Monday at 09:00
-while it lasts (to be acknowledged). The texts are written in the author's language.
+集中整治, 检查验收, 巩固提高. Each phase opens with its own notice to the residents of the
+audience at 09:00 on its first day, and reminds the officers and leads of those areas every
+Monday at 09:00 while it lasts (to be acknowledged). The texts are in the author's language: a
+phase's notice is what the author wrote for it, or the default offered for its kind of stage.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
@@ -15,7 +16,7 @@ from bot.errors import PoliteError
 from bot.notices.audience import Audience, Kind
 from bot.notices.plans import Draft, save_plan
 from bot.notices.schedules import Repeat, Schedule
-from bot.texts import Translator
+from bot.texts import Translator, plain
 from storage.db import Database
 from storage.models import Campaign, Person
 from storage.types import utcnow
@@ -34,18 +35,61 @@ REMINDER = "1 09:00"  # Mondays
 MAX_PHASES = 8
 
 
+# Kinds of stage by the words of a phase's name (the first that matches), each with its own
+# default notice; a name that matches none gets the plain one.
+STAGES = (
+    ("mobilise", ("动员", "部署", "启动", "mobilis", "mobiliz", "launch", "kick")),
+    ("survey", ("排查", "摸底", "调查", "survey", "investigat")),
+    ("rectify", ("整治", "整改", "攻坚", "清理", "rectif", "crackdown", "clean")),
+    ("inspect", ("检查", "验收", "评估", "inspect", "check", "review", "accept")),
+    ("consolidate", ("巩固", "提升", "提高", "长效", "总结", "consolidat", "sustain")),
+)
+
+
 @dataclass(frozen=True)
 class Phase:
     name: str
     start: date
     end: date
+    text: str = ""  # the residents' notice (Telegram HTML); empty: the default
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "start": self.start.isoformat(), "end": self.end.isoformat()}
+        found = {"name": self.name, "start": self.start.isoformat(), "end": self.end.isoformat()}
+        return found | ({"text": self.text} if self.text else {})
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Phase:
-        return cls(data["name"], date.fromisoformat(data["start"]), date.fromisoformat(data["end"]))
+        start, end = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
+        return cls(data["name"], start, end, data.get("text", ""))
+
+
+def stage(phase_name: str) -> str:
+    """The kind of stage a phase's name says (动员部署 → mobilise), or "" for none known."""
+    lowered = phase_name.lower()
+    for kind, words in STAGES:
+        if any(word in lowered for word in words):
+            return kind
+    return ""
+
+
+def _values(name: str, phase: Phase) -> dict[str, Any]:
+    """The campaign's and the phase's words for its texts (the catalogue escapes them)."""
+    return {"name": name, "phase": phase.name, "start": phase.start, "end": phase.end}
+
+
+def default_text(t: Translator, name: str, phase: Phase) -> str:
+    """The residents' notice offered for a phase: its kind of stage's, with the campaign's
+    name and the phase's name and dates, in the author's language."""
+    kind = stage(phase.name)
+    key = f"campaign.default_{kind}" if kind else "campaign.phase_notice"
+    return t(key, **_values(name, phase))
+
+
+def with_text(phases: list[dict[str, Any]], index: int, text: str) -> list[dict[str, Any]]:
+    """The phases with the text of phase `index` set."""
+    found = [Phase.from_json(phase) for phase in phases]
+    found[index] = replace(found[index], text=text)
+    return [phase.to_json() for phase in found]
 
 
 def parse_phases(text: str, today: date) -> list[Phase]:
@@ -91,10 +135,16 @@ def _date(text: str, today: date, after: date | None = None) -> date:
     return found
 
 
+PREVIEW_CHARS = 80
+
+
 def describe(t: Translator, name: str, topic: str, phases: list[dict[str, Any]]) -> str:
+    """The campaign's title, then each phase's dates and the start of its notice."""
     lines = [t("campaign.title", name=name, topic=topic)]
     for phase in map(Phase.from_json, phases):
         lines.append(t("campaign.phase", name=phase.name, start=phase.start, end=phase.end))
+        text = phase.text or default_text(t, name, phase)
+        lines.append(t("campaign.phase_text", text=plain(text, PREVIEW_CHARS)))
     return "\n".join(lines)
 
 
@@ -119,23 +169,24 @@ async def create(
         )
         session.add(campaign)
         await session.flush()
-        for phase in map(Phase.from_json, phases):
-            values = {"name": name, "phase": phase.name, "start": phase.start, "end": phase.end}
+        for index, phase in enumerate(map(Phase.from_json, phases)):
             opening = max(_at(phase.start, NOTICE_AT, tz), utcnow())
             residents = Draft(
-                t("campaign.phase_notice", **values),
+                phase.text or default_text(t, name, phase),
                 audience,
                 Schedule(Repeat.ONCE, opening.isoformat()),
                 campaign_id=campaign.id,
+                campaign_phase=index,
                 first_run=opening,
             )
             officers = Draft(
-                t("campaign.phase_reminder", **values),
+                t("campaign.phase_reminder", **_values(name, phase)),
                 Audience(Kind.STAFF, audience.areas),
                 Schedule(Repeat.WEEKLY, REMINDER),
                 ack=True,
                 until=_at(phase.end, time(23, 59), tz),
                 campaign_id=campaign.id,
+                campaign_phase=index,
                 first_run=opening,  # the first reminder opens the phase, then Mondays
             )
             for draft in (residents, officers):

@@ -1,24 +1,25 @@
 """What /notices shows: the plans a person manages, a page at a time with their last run's
-progress, and the notices of the last month for a resident's areas."""
+progress (a campaign's plans as one entry with its phases), and the notices of the last month
+for a resident's areas."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
-from bot.notices import audience, outbox
+from bot.notices import audience, campaign_control, outbox
 from bot.notices.audience import Audience
 from bot.places import tree
 from storage.db import Database
 from storage.models import (
+    Campaign,
     Delivery,
     DeliveryState,
     Notice,
     NoticePlan,
     Person,
-    PlanStatus,
     Role,
     Subscription,
 )
@@ -35,30 +36,45 @@ class PlanView:
     acked: int
 
 
-CURRENT = (PlanStatus.ACTIVE, PlanStatus.PAUSED)  # still to run, or running: can be stopped
+Entry = PlanView | campaign_control.CampaignView
+CURRENT = campaign_control.CURRENT  # still to run, or running: can be stopped
 PER_PAGE = 10
 
 
 async def staff_list(
-    database: Database, person: Person, *, finished: bool | None = None, page: int = 0
-) -> tuple[list[PlanView], int]:
-    """One page of the plans a person manages (admins: all), newest first, with their last
-    run's progress: all of them, or (`finished` False) the current ones (active or paused), or
-    (True) the finished ones (done or cancelled); and how many there are in all."""
-    current = NoticePlan.status.in_(CURRENT)
-    query = select(NoticePlan)
+    database: Database,
+    person: Person,
+    today: date,
+    *,
+    finished: bool | None = None,
+    page: int = 0,
+) -> tuple[list[Entry], int]:
+    """One page of what a person manages (admins: all), newest first: each plan on its own
+    with its last run's progress, and each campaign once with its phases. All of them, or
+    (`finished` False) the current ones (a plan, or a campaign's plan, active or paused), or
+    (True) the finished ones; and how many entries there are in all."""
+    # One entry per plan outside campaigns (key: its id) and per campaign (key: -its id).
+    key = case((NoticePlan.campaign_id.is_(None), NoticePlan.id), else_=-NoticePlan.campaign_id)
+    current = func.max(case((NoticePlan.status.in_(CURRENT), 1), else_=0))
+    query = select(key.label("key"), func.max(NoticePlan.id).label("newest")).group_by(key)
     if finished is not None:
-        query = query.where(~current if finished else current)
+        query = query.having(current == (0 if finished else 1))
     if person.role != Role.ADMIN:
         query = query.where(NoticePlan.author_id == person.id)
     async with database.sessions() as session:
         total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-        plans = (
-            await session.scalars(
-                query.order_by(NoticePlan.id.desc()).offset(page * PER_PAGE).limit(PER_PAGE)
-            )
-        ).all()
-    return [await plan_view(database, plan) for plan in plans], total
+        page_of = query.order_by(func.max(NoticePlan.id).desc()).offset(page * PER_PAGE)
+        keys = (await session.scalars(page_of.limit(PER_PAGE))).all()
+    return [await _entry(database, key, today) for key in keys], total
+
+
+async def _entry(database: Database, key: int, today: date) -> Entry:
+    async with database.sessions() as session:
+        found = await session.get(Campaign if key < 0 else NoticePlan, abs(key))
+    if isinstance(found, Campaign):
+        return await campaign_control.view(database, found, today)
+    assert isinstance(found, NoticePlan)  # a campaign's plans go with it
+    return await plan_view(database, found)
 
 
 async def plan_view(database: Database, plan: NoticePlan) -> PlanView:

@@ -45,6 +45,7 @@ class Draft:
     ack: bool = False
     until: datetime | None = None
     campaign_id: int | None = None
+    campaign_phase: int | None = None
     first_run: datetime | None = None  # else the schedule's first run after now
 
 
@@ -62,6 +63,7 @@ async def save_plan(
         author_id=author.id if author else None,
         author_chat_id=chat_id,
         campaign_id=draft.campaign_id,
+        campaign_phase=draft.campaign_phase,
         text=draft.text,
         media_kind=draft.media_kind,
         media_file_id=draft.media_file_id,
@@ -166,13 +168,14 @@ async def plan_for(database: Database, plan_id: int, person: Person) -> NoticePl
     """A plan the person may see and manage: admins every plan, leads their own."""
     async with database.sessions() as session:
         plan = await session.get(NoticePlan, plan_id)
-    if plan is None or not _may_manage(person, plan):
+    if plan is None or not may_manage(person, plan.author_id):
         raise PoliteError("notices.not_found")
     return plan
 
 
-def _may_manage(person: Person, plan: NoticePlan) -> bool:
-    return person.role == Role.ADMIN or (person.role == Role.LEAD and plan.author_id == person.id)
+def may_manage(person: Person, author_id: int | None) -> bool:
+    """Admins manage every plan and campaign; leads those they started."""
+    return person.role == Role.ADMIN or (person.role == Role.LEAD and author_id == person.id)
 
 
 async def set_status(database: Database, plan: NoticePlan, status: PlanStatus, tz: tzinfo) -> None:

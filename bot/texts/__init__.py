@@ -7,6 +7,7 @@ put into a text are HTML-escaped, because every message is sent with HTML parse 
 from __future__ import annotations
 
 import html
+import re
 import string
 from collections.abc import Iterable
 from functools import lru_cache
@@ -94,6 +95,13 @@ def _escape(value: object) -> object:
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
     return html.escape(value, quote=False)
+
+
+def plain(html_text: str, chars: int) -> str:
+    """A short plain-text preview of Telegram HTML (tags dropped, entities read; a value to be
+    escaped again when shown), cut at `chars` with "…"."""
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", html_text)).split())
+    return text if len(text) <= chars else text[:chars] + "…"
 
 
 def placeholders(text: str) -> set[str]:

@@ -145,6 +145,7 @@ class Step(StrEnum):
     URGENT = "u"
     SEND = "ok"
     CANCEL = "c"
+    PHASE_TEXT = "pt"  # a campaign phase's suggested text, taken (value: the phase's index)
 
 
 class Compose(CallbackData, prefix="v1nc"):
@@ -177,6 +178,20 @@ class PlanPage(CallbackData, prefix="v1pp"):
 
     which: PlanFilter
     page: Id
+
+
+class CampaignAction(StrEnum):
+    VIEW = "v"
+    STOP = "s"  # the whole campaign
+    STOP_PHASE = "p"  # the phase `phase` (its index)
+
+
+class CampaignManage(CallbackData, prefix="v1cm"):
+    """A campaign of /notices: open it, stop it, or stop one of its phases."""
+
+    campaign_id: Id
+    action: CampaignAction
+    phase: Id = 0
 
 
 class RankingPublish(CallbackData, prefix="v1rbl"):

@@ -6,8 +6,12 @@ from collections.abc import Iterable, Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.notices.campaign_control import CampaignView
+from bot.notices.listings import Entry
 from bot.texts import Translator
 from handlers.common.callbacks import (
+    CampaignAction,
+    CampaignManage,
     Compose,
     NoticeAck,
     PlanAction,
@@ -159,18 +163,21 @@ def preview(t: Translator, ack: bool, urgent: bool, toggles: bool = True) -> Inl
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+CAMPAIGN_BUTTON_CHARS = 24
+
+
 def plan_list(
-    t: Translator, plans: Iterable[NoticePlan], which: PlanFilter, page: int, pages: int
+    t: Translator, entries: Iterable[Entry], which: PlanFilter, page: int, pages: int
 ) -> InlineKeyboardMarkup:
-    """A button per plan of the page, then ◀ page/pages ▶, then the filters (the shown one
-    ticked)."""
-    buttons = [
-        Button(
-            text=f"#{plan.id}",
-            callback_data=PlanManage(plan_id=plan.id, action=PlanAction.VIEW).pack(),
-        )
-        for plan in plans
+    """A button per plan of the page and one per campaign, then ◀ page/pages ▶, then the
+    filters (the shown one ticked)."""
+    shown = list(entries)
+    campaigns = [
+        _campaign_button(entry, CampaignAction.VIEW, f"🗂 {entry.campaign.name}")
+        for entry in shown
+        if isinstance(entry, CampaignView)
     ]
+    buttons = _plan_buttons(entry.plan for entry in shown if not isinstance(entry, CampaignView))
     paging = []
     if page > 0:
         paging.append(_page_button("◀", which, page - 1))
@@ -182,8 +189,47 @@ def plan_list(
         _page_button(_ticked(t(f"notices.filter_{shown.name.lower()}"), shown is which), shown, 0)
         for shown in PlanFilter
     ]
-    rows = [*_rows(buttons, 5), *([paging] if paging else []), filters]
+    rows = [*_rows(campaigns), *_rows(buttons, 5), *([paging] if paging else []), filters]
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _plan_buttons(plans: Iterable[NoticePlan]) -> list[Button]:
+    return [
+        Button(
+            text=f"#{plan.id}",
+            callback_data=PlanManage(plan_id=plan.id, action=PlanAction.VIEW).pack(),
+        )
+        for plan in plans
+    ]
+
+
+def _campaign_button(
+    shown: CampaignView, action: CampaignAction, text: str, phase: int = 0
+) -> Button:
+    if len(text) > CAMPAIGN_BUTTON_CHARS:
+        text = text[:CAMPAIGN_BUTTON_CHARS] + "…"
+    data = CampaignManage(campaign_id=shown.campaign.id, action=action, phase=phase)
+    return Button(text=text, callback_data=data.pack())
+
+
+def campaign_actions(t: Translator, shown: CampaignView) -> InlineKeyboardMarkup:
+    """Stop a phase that is still to run, or the whole campaign; then each of its plans."""
+    rows = [
+        [
+            _campaign_button(
+                shown,
+                CampaignAction.STOP_PHASE,
+                t("notices.button_stop_phase", phase=phase.phase.name),
+                phase.index,
+            )
+        ]
+        for phase in shown.phases
+        if phase.stoppable
+    ]
+    if shown.stoppable:
+        whole = t("notices.button_stop_campaign")
+        rows.append([_campaign_button(shown, CampaignAction.STOP, whole)])
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, *_rows(_plan_buttons(shown.plans), 5)])
 
 
 def _page_button(text: str, which: PlanFilter, page: int) -> Button:

@@ -92,6 +92,9 @@ class NoticePlan(Base):
     campaign_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
     )
+    campaign_phase: Mapped[int | None] = mapped_column(
+        Integer, comment="index of its phase in the campaign's phases"
+    )
     text: Mapped[str] = mapped_column(Text, comment="Telegram HTML")
     media_kind: Mapped[str | None] = mapped_column(String(16))
     media_file_id: Mapped[str | None] = mapped_column(String(256))

@@ -51,6 +51,15 @@ def flat(message: BotMessage) -> list[str]:
     return [text for row in message.buttons for text in row]
 
 
+async def take_suggestions(author: TestUser, prompt: BotMessage, phases: int) -> BotMessage:
+    """Take the suggested notice of each of a campaign's phases; returns the preview."""
+    for _ in range(phases):
+        assert "建议文字" in (prompt.text or "")
+        await author.press(prompt, "✅ 用这段文字")
+        prompt = await author.next_message()
+    return prompt
+
+
 async def until_reported(author: TestUser) -> BotMessage:
     """The author's messages until the final report of a send (progress comes before it)."""
     for _ in range(6):
@@ -269,9 +278,10 @@ async def test_a_campaign_schedules_its_phases(emulator: TelegramEmulator, stree
     await admin.next_message()
     assert "没看懂" in ((await admin.ask("动员部署 明天")).text or "")
     assert "日期不对" in ((await admin.ask("集中整治 2099-02-01 2099-01-01")).text or "")
-    preview = await admin.ask(
+    first = await admin.ask(
         "动员部署 2099-01-01 2099-01-07\n集中整治 2099-01-08 2099-01-31\n检查验收 2099-02-01 2099-02-10"
     )
+    preview = await take_suggestions(admin, first, 3)
     assert "• 集中整治：2099-01-08 至 2099-01-31" in (preview.text or "")
     await admin.press(preview, "✅ 确认发布")
     await emulator.wait_for(lambda: "已安排" in (preview.text or ""), 5)
@@ -280,6 +290,7 @@ async def test_a_campaign_schedules_its_phases(emulator: TelegramEmulator, stree
     assert len(plans) == 6  # per phase: the residents' notice and the officers' reminders
     assert {p.audience["kind"] for p in plans} == {"residents", "staff"}
     assert all(p.campaign_id is not None for p in plans)
+    assert [p.campaign_phase for p in plans] == [0, 0, 1, 1, 2, 2]
     assert [p.ack for p in plans[:2]] == [False, True]
 
 
@@ -292,10 +303,11 @@ async def test_campaign_dates_as_clerks_write_them(emulator: TelegramEmulator, s
     await admin.press(await admin.next_message(), "犬只问题")
     await admin.next_message()
     year = utcnow().astimezone(street.settings.tz).year + 1  # the coming year: never past
-    preview = await admin.ask(
+    first = await admin.ask(
         f"动员部署 {year}年3月1日至3月7日\n集中整治 3/8-3/31\n检查验收 {year}/4/1 {year}/4/10\n"
         "巩固提高 4月11日到30日"
     )
+    preview = await take_suggestions(admin, first, 4)
     text = preview.text or ""
     assert f"• 动员部署：{year}-03-01 至 {year}-03-07" in text
     assert f"• 集中整治：{year}-03-08 至 {year}-03-31" in text

@@ -2,10 +2,14 @@
 
 from aiogram import Router
 
-from handlers.admin.notices import compose, manage
+from handlers.admin.notices import compose, manage, phase_texts
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.include_routers(compose.create_router(), manage.create_router())
+    # The phase texts' button comes before the composer's, which refuses presses outside
+    # its own step.
+    router.include_routers(
+        phase_texts.create_router(), compose.create_router(), manage.create_router()
+    )
     return router

@@ -44,6 +44,7 @@ class ComposeState(StatesGroup):
     choosing = State()  # buttons: kind, scope, areas, topic, when, preview
     when_text = State()
     phases = State()
+    phase_text = State()  # a campaign phase's notice: typed, or the suggestion taken
 
 
 async def start_notice(message: Message, state: FSMContext, t: Translator) -> None:
@@ -100,7 +101,9 @@ async def on_button(
     tz: tzinfo,
 ) -> None:
     data = await state.get_data()
-    if await state.get_state() != ComposeState.choosing.state or "purpose" not in data:
+    current = await state.get_state()
+    cancelling = callback_data.step == Step.CANCEL and current == ComposeState.phase_text.state
+    if (current != ComposeState.choosing.state and not cancelling) or "purpose" not in data:
         raise PoliteError("error.stale_button")
     message = query.message
     assert isinstance(message, Message)
@@ -137,7 +140,7 @@ async def on_button(
             raise PoliteError("error.stale_button")
         key = "ack" if step == Step.ACK else "urgent"
         await state.update_data({key: not data.get(key, False)})
-        await _preview(message, state, t, database, person, tz, edit=True)
+        await preview(message, state, t, database, person, tz, edit=True)
     elif step == Step.SEND:
         await _save(message, state, t, database, person, tz)
 
@@ -228,7 +231,7 @@ async def _when(
 ) -> None:
     if value == "now":
         await state.update_data(repeat=Repeat.ONCE.value, spec="now")
-        await _preview(message, state, t, database, person, tz)
+        await preview(message, state, t, database, person, tz)
         return
     await state.update_data(repeat=Repeat(value).value)
     await state.set_state(ComposeState.when_text)
@@ -247,28 +250,14 @@ async def got_when(
     schedule = parse(Repeat(data["repeat"]), message.text or "", utcnow(), tz)
     await state.update_data(spec=schedule.spec)
     await state.set_state(ComposeState.choosing)
-    await _preview(message, state, t, database, person, tz)
-
-
-async def got_phases(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    database: Database,
-    person: Person,
-    tz: tzinfo,
-) -> None:
-    phases = campaigns.parse_phases(message.text or "", utcnow().astimezone(tz).date())
-    await state.update_data(phases=[p.to_json() for p in phases])
-    await state.set_state(ComposeState.choosing)
-    await _preview(message, state, t, database, person, tz)
+    await preview(message, state, t, database, person, tz)
 
 
 def _audience(data: dict[str, Any]) -> Audience:
     return Audience(Kind(data["kind"]), tuple(data.get("areas") or ()), data.get("topic"))
 
 
-async def _preview(
+async def preview(
     message: Message,
     state: FSMContext,
     t: Translator,
@@ -278,6 +267,7 @@ async def _preview(
     *,
     edit: bool = False,
 ) -> None:
+    """What will be sent to whom (and when), with the Send and Cancel buttons."""
     data = await state.get_data()
     chosen = _audience(data)
     async with database.sessions() as session:
@@ -393,7 +383,6 @@ def create_router() -> Router:
     router.message.register(got_text, StateFilter(ComposeState.text), not_a_command, authors)
     router.message.register(got_name, StateFilter(ComposeState.name), not_a_command, authors)
     router.message.register(got_when, StateFilter(ComposeState.when_text), not_a_command, authors)
-    router.message.register(got_phases, StateFilter(ComposeState.phases), not_a_command, authors)
     router.message.register(wrong_input, StateFilter(ComposeState.choosing), not_a_command, authors)
     router.callback_query.register(on_button, Compose.filter(), authors)
     return router

@@ -1,12 +1,11 @@
 """/notices: residents read recent notices of their areas; staff see their plans with delivery
-progress and pause, resume or cancel them. And the "Read" button under notices."""
+progress and pause, resume or cancel them, and their campaigns as one entry each, whose phases
+they stop one by one or all at once. And the "Read" button under notices."""
 
 from __future__ import annotations
 
 import contextlib
-import html
-import re
-from datetime import tzinfo
+from datetime import date, tzinfo
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
@@ -14,16 +13,27 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.errors import PoliteError
-from bot.notices import acknowledgements, listings
+from bot.notices import acknowledgements, campaign_control, listings
 from bot.notices import plans as notices
+from bot.notices.campaign_control import CampaignView
 from bot.telegram.session import MESSAGE_LIMIT
-from bot.texts import Translator
+from bot.texts import Translator, plain
 from handlers.admin.notices.compose import describe_when
 from handlers.common import notice_keyboards
-from handlers.common.callbacks import NoticeAck, PlanAction, PlanFilter, PlanManage, PlanPage
+from handlers.common.callbacks import (
+    CampaignAction,
+    CampaignManage,
+    NoticeAck,
+    PlanAction,
+    PlanFilter,
+    PlanManage,
+    PlanPage,
+)
 from handlers.common.filters import MenuButton
+from handlers.common.long_text import chunks
 from storage.db import Database
 from storage.models import Person, PlanStatus, Role
+from storage.types import utcnow
 
 PREVIEW_CHARS = 120
 STATUS_BY_ACTION = {
@@ -46,14 +56,8 @@ async def list_notices(
     lines = [t("notices.recent_title")]
     for notice in found:
         when = notice.created_at.astimezone(tz).strftime("%m-%d")
-        lines.append(t("notices.recent_line", when=when, text=_plain(notice.text)))
+        lines.append(t("notices.recent_line", when=when, text=plain(notice.text, PREVIEW_CHARS)))
     await message.answer("\n\n".join(lines)[:MESSAGE_LIMIT])
-
-
-def _plain(html_text: str) -> str:
-    """A short plain-text preview (tags dropped; the value is escaped again when shown)."""
-    text = html.unescape(re.sub(r"<[^>]+>", "", html_text))
-    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…"
 
 
 async def _staff_list(
@@ -87,14 +91,50 @@ FINISHED = {PlanFilter.ALL: None, PlanFilter.CURRENT: False, PlanFilter.FINISHED
 async def _page(
     t: Translator, person: Person, database: Database, tz: tzinfo, which: PlanFilter, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    views, total = await listings.staff_list(database, person, finished=FINISHED[which], page=page)
-    if not views and which is PlanFilter.ALL and page == 0:
+    entries, total = await listings.staff_list(
+        database, person, _today(tz), finished=FINISHED[which], page=page
+    )
+    if not entries and which is PlanFilter.ALL and page == 0:
         return t("notices.none"), notice_keyboards.plan_list(t, [], which, 0, 1)
     pages = max(1, -(-total // listings.PER_PAGE))
     name = t(f"notices.filter_{which.name.lower()}")
-    lines = [t("notices.title", which=name, total=total)] + [_line(t, view, tz) for view in views]
-    markup = notice_keyboards.plan_list(t, (view.plan for view in views), which, page, pages)
-    return "\n".join(lines)[:MESSAGE_LIMIT], markup
+    lines = [t("notices.title", which=name, total=total)]
+    for entry in entries:
+        if isinstance(entry, CampaignView):
+            lines += _campaign_lines(t, entry, short=True)
+        else:
+            lines.append(_line(t, entry, tz))
+    markup = notice_keyboards.plan_list(t, entries, which, page, pages)
+    return chunks(lines)[0], markup  # whole lines only: a cut tag would break the message
+
+
+def _today(tz: tzinfo) -> date:
+    return utcnow().astimezone(tz).date()
+
+
+def _campaign_lines(t: Translator, shown: CampaignView, *, short: bool) -> list[str]:
+    """The campaign's title and state, then a line per phase: its dates and state."""
+    campaign = shown.campaign
+    lines = [
+        t(
+            "notices.campaign_line",
+            name=campaign.name,
+            status=t(f"plan.{shown.status.value}"),
+            phases=len(shown.phases),
+        )
+    ]
+    form = "%m-%d" if short else "%Y-%m-%d"
+    for phase in shown.phases:
+        lines.append(
+            t(
+                "notices.phase_line",
+                name=phase.phase.name,
+                start=phase.phase.start.strftime(form),
+                end=phase.phase.end.strftime(form),
+                state=t(f"phase.{phase.state.value}"),
+            )
+        )
+    return lines
 
 
 def _line(t: Translator, view: listings.PlanView, tz: tzinfo) -> str:
@@ -105,7 +145,7 @@ def _line(t: Translator, view: listings.PlanView, tz: tzinfo) -> str:
         number=plan.id,
         status=t(f"plan.{plan.status.value}"),
         when=describe_when(t, plan.repeat, plan.schedule, tz),
-        text=_plain(plan.text)[:40],
+        text=plain(plan.text, 40),
         sent=sent,
     )
 
@@ -130,6 +170,36 @@ async def on_manage(
     message = query.message
     assert isinstance(message, Message)
     if callback_data.action == PlanAction.VIEW:
+        await message.answer(text, reply_markup=markup)
+    else:
+        with contextlib.suppress(TelegramAPIError):
+            await message.edit_text(text, reply_markup=markup)
+
+
+async def on_campaign(
+    query: CallbackQuery,
+    callback_data: CampaignManage,
+    t: Translator,
+    person: Person,
+    database: Database,
+    tz: tzinfo,
+) -> None:
+    """Open a campaign, or stop it or one of its phases (author or admin: checked here)."""
+    campaign = await campaign_control.campaign_for(database, callback_data.campaign_id, person)
+    shown = await campaign_control.view(database, campaign, _today(tz))
+    action = callback_data.action
+    if action == CampaignAction.VIEW:
+        await query.answer()
+    else:
+        phase = callback_data.phase if action == CampaignAction.STOP_PHASE else None
+        count = await campaign_control.stop(database, shown, tz, phase)
+        await query.answer(t("notices.campaign_stopped", count=count))
+        shown = await campaign_control.view(database, campaign, _today(tz))
+    text = chunks(_campaign_lines(t, shown, short=False))[0]
+    markup = notice_keyboards.campaign_actions(t, shown)
+    message = query.message
+    assert isinstance(message, Message)
+    if action == CampaignAction.VIEW:
         await message.answer(text, reply_markup=markup)
     else:
         with contextlib.suppress(TelegramAPIError):
@@ -189,4 +259,5 @@ def create_router() -> Router:
     router.callback_query.register(turn_page, PlanPage.filter())
     router.callback_query.register(on_ack, NoticeAck.filter())
     router.callback_query.register(on_manage, PlanManage.filter())
+    router.callback_query.register(on_campaign, CampaignManage.filter())
     return router
