@@ -109,12 +109,15 @@ async def test_an_owner_registers_a_dog_and_the_communitys_staff_approve_it(
     done = await register_dog(owner)
     assert "已提交" in (done.text or "")
     [dog] = await dogs(street)
-    assert dog.status == DogStatus.PENDING and dog.number is None
+    assert dog.status == DogStatus.PENDING
+    assert dog.number is None
     cards = {who.id: await who.next_message() for who in (first, second, lead)}
     card = cards[8203]
     assert card.photo is not None
     caption = card.caption or ""
-    assert "旺财" in caption and "柯基" in caption and "幸福社区" in caption
+    assert "旺财" in caption
+    assert "柯基" in caption
+    assert "幸福社区" in caption
     assert "养犬人" in caption  # the community's staff see the owner
     assert card.buttons == [["✅ 通过", "↩️ 退回"]]
     await far_lead.expect_silence(0.2)
@@ -130,7 +133,8 @@ async def test_an_owner_registers_a_dog_and_the_communitys_staff_approve_it(
     told = await owner.next_message()
     assert "JN-D000001" in (told.text or "")
     [dog] = await dogs(street)
-    assert dog.status == DogStatus.APPROVED and dog.number == "JN-D000001"
+    assert dog.status == DogStatus.APPROVED
+    assert dog.number == "JN-D000001"
     late = await lead.press(card, "✅ 通过")  # a second reviewer, too late
     assert "已经有人处理" in (await lead.callback_answer(late))["text"]
 
@@ -149,7 +153,8 @@ async def test_staff_return_a_dog_with_a_reason_and_the_owner_sends_it_again(
     told = await owner.next_message()
     assert "照片看不清犬只" in (told.text or "")
     [dog] = await dogs(street)
-    assert dog.status == DogStatus.RETURNED and dog.return_reason == "photo"
+    assert dog.status == DogStatus.RETURNED
+    assert dog.return_reason == "photo"
 
     await owner.press(told, "✏️ 修改后重新提交")
     await owner.next_message()  # the intro
@@ -170,7 +175,8 @@ async def test_staff_return_a_dog_with_a_reason_and_the_owner_sends_it_again(
     summary = await owner.next_message()
     await choose(owner, summary, "✅ 提交审核")
     [dog] = await dogs(street)
-    assert dog.status == DogStatus.PENDING and not dog.restricted
+    assert dog.status == DogStatus.PENDING
+    assert not dog.restricted
     card = await lead.next_message()
     assert "限养" not in (card.caption or "")
     async with street.database.sessions() as session:
@@ -227,7 +233,8 @@ async def test_the_owner_updates_the_vaccination_and_reports_the_dog_lost(
     await owner.next_message()
     listing = await owner.ask("/mydogs")
     page = await choose(owner, listing, "🐕 旺财 · 已登记")
-    assert page.photo is not None and "JN-D000001" in (page.caption or "")
+    assert page.photo is not None
+    assert "JN-D000001" in (page.caption or "")
     assert "养犬人" not in (page.caption or "")
     assert page.buttons == [["💉 更新疫苗接种"], ["走失了"], ["已死亡"], ["已送养"]]
     ask = await choose(owner, page, "💉 更新疫苗接种")
@@ -240,7 +247,8 @@ async def test_the_owner_updates_the_vaccination_and_reports_the_dog_lost(
     done = await choose(owner, sure, "确认")
     assert "走失" in (done.text or "")
     [dog] = await dogs(street)
-    assert dog.status == DogStatus.LOST and dog.vaccinated_on == date.today()
+    assert dog.status == DogStatus.LOST
+    assert dog.vaccinated_on == date.today()
     # someone else presses the owner's buttons: refused
     neighbour = emulator.user(8302, "邻居")
     query = await neighbour.press_data(page, page.callback_data("已死亡"))
