@@ -13,13 +13,18 @@ from sqlalchemy import select
 from app.admin_cli import DEMO_FILE
 from app.wiring import App
 from bot.config import Settings
+from bot.dogs import registry
+from bot.dogs.registry import Action
+from bot.dogs.reminders import queue_reminders
 from bot.people import staff
 from bot.places.areas import import_file
-from storage.models import Dog, DogEvent, DogStatus, Role
+from storage.models import Area, Dog, DogEvent, DogStatus, Person, Role
+from storage.types import utcnow
 from tests.conftest import reset_postgres, running_bot
 from tests.emulator import TelegramEmulator
 from tests.emulator.client import BotMessage, TestUser
 from tests.emulator.files import make_image
+from tests.storage.dog_street import details
 
 IN_JN01_1 = (30.605, 104.0025)  # inside 幸福社区第一网格
 LAST_SPRING = (date.today() - timedelta(days=100)).isoformat()
@@ -281,3 +286,53 @@ async def test_the_form_survives_a_restart(
         cancelled = await choose(owner, back, "✖ 取消")
         assert "已取消" in (cancelled.text or "")
         assert await dogs(app) == []
+
+
+async def test_staff_read_and_export_their_register_and_owners_get_lapse_reminders(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    owner, lead = emulator.user(8301, "养犬人"), emulator.user(8203, "社区张")
+    officer, resident = emulator.user(8201, "李网格"), emulator.user(8302, "邻居")
+    await owner.ask("/start")
+    async with street.database.sessions() as session:
+        person = await session.scalar(select(Person).where(Person.tg_id == 8301))
+        grid = await session.scalar(select(Area).where(Area.code == "JN01-1"))
+        reviewer = await session.scalar(select(Person).where(Person.tg_id == 8203))
+    assert person is not None
+    assert grid is not None
+    assert reviewer is not None
+    given = date.today() - timedelta(days=340)  # lapses in 25 or 26 days
+    photo = emulator.files.add_photo(make_image())[-1]
+    for index in range(12):
+        form = details(grid.id, given, f"狗{index}")
+        form.photo_file_id, form.photo_unique_id = photo.file_id, photo.file_unique_id
+        outcome = await registry.register(street.database, person, form, restricted=False)
+        await registry.act(street.database, outcome.dog.id, Action.APPROVE, reviewer)
+
+    listing = await lead.ask("/dogs")
+    assert "犬只登记册（共 12 只）" in (listing.text or "")
+    assert "幸福社区：已登记 12 只，疫苗过期 0 只" in (listing.text or "")
+    assert listing.buttons[-1] == ["1/2", "▶"]
+    await lead.press(listing, "▶")
+    second = await edited(emulator, lead, listing, lambda m: m.buttons[-1] == ["◀", "2/2"])
+    await lead.press(second, second.buttons[0][0])
+    page = await lead.next_message()
+    assert "养犬人" in (page.caption or "")  # staff of the community see the owner
+    assert "没有权限" in ((await resident.ask("/dogs")).text or "")
+    assert "没有权限" in ((await officer.ask("/dogexport")).text or "")
+    sheet = await lead.ask("/dogexport")
+    assert sheet.document is not None
+    assert "共 12 只" in (sheet.caption or "")
+
+    queued = await queue_reminders(
+        street.database, street.catalogue, street.settings.tz, utcnow() + timedelta(days=20)
+    )
+    assert queued == 12
+    reminder = await owner.next_message(timeout=10)
+    assert "还有 7 天" in (reminder.text or "")
+    assert (
+        await queue_reminders(
+            street.database, street.catalogue, street.settings.tz, utcnow() + timedelta(days=20)
+        )
+        == 0
+    )
