@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.deadlines import escalation
 from bot.deadlines.digest import daily_digest
 from bot.deadlines.escalation import sla_tick
+from bot.dogs.reminders import queue_reminders
 from bot.figures.ranking import PublishButton, send_monthly
 from bot.notices.acknowledgements import remind_unacknowledged
 from bot.reports.media import MediaStore
@@ -34,6 +35,7 @@ MEDIA_RETRY_EVERY_MIN = 5
 ACK_REMINDER_EVERY_MIN = 10
 INTERRUPTED_EVERY_MIN = 5
 OWED_EVERY_MIN = 1
+DOG_REMINDERS_EVERY_MIN = 60
 
 
 async def auto_close(
@@ -141,6 +143,15 @@ def create_scheduler(
         minutes=OWED_EVERY_MIN,
         args=[database, desk],
         id="owed_messages",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        queue_reminders,  # rabies vaccinations about to lapse, and lapsed: once per stage
+        "interval",
+        minutes=DOG_REMINDERS_EVERY_MIN,
+        args=[database, desk.catalogue, settings.tz],
+        id="dog_reminders",
         max_instances=1,
         coalesce=True,
     )

@@ -104,6 +104,9 @@ class Settings(LocalSettings):
     routing_tolerance_m: float = Field(default=100, ge=0)
     verify_radius_m: float = Field(default=100, ge=0)
     invite_days: int = Field(default=7, ge=1)
+    restricted_breeds: Annotated[frozenset[str], NoDecode] = frozenset(
+        {"tibetan_mastiff", "pit_bull", "rottweiler"}
+    )
 
     @field_validator(
         "telegram_api_url",
@@ -136,6 +139,13 @@ class Settings(LocalSettings):
             if not all(p.lstrip("-").isdigit() for p in parts):
                 raise ValueError("must be Telegram user ids separated by commas")
             return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("restricted_breeds", mode="before")
+    @classmethod
+    def _restricted_breeds(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in re.split(r"[,，]", value) if part.strip())
         return value
 
     @field_validator("quiet_hours", mode="before")

@@ -21,6 +21,7 @@ from handlers.admin import areas, categories, export, failed_updates, maps, noti
 from handlers.common import membership
 from handlers.groups import binding
 from handlers.resident import (
+    dogs,
     feedback,
     language,
     mycases,
@@ -30,6 +31,7 @@ from handlers.resident import (
     withdraw,
 )
 from handlers.staff import case_buttons, find, tools
+from handlers.staff import dogs as dog_register
 
 # `fallback` answers what nobody else took, so it comes last.
 FEATURES = (
@@ -50,9 +52,11 @@ FEATURES = (
     notices,
     subscriptions,
     case_buttons,
+    dog_register,
     mycases,
     withdraw,
     feedback,
+    dogs,  # its typed answers after the menus' and commands' routers, before the report's
     report,
     fallback,
 )

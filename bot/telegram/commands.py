@@ -16,6 +16,7 @@ RESIDENT_COMMANDS = (
     "start",
     "report",
     "mycases",
+    "mydogs",
     "notices",
     "subscribe",
     "unsubscribe",
@@ -23,7 +24,7 @@ RESIDENT_COMMANDS = (
     "help",
     "language",
 )
-STAFF_COMMANDS = ("queue", "case", *RESIDENT_COMMANDS)
+STAFF_COMMANDS = ("queue", "case", "dogs", *RESIDENT_COMMANDS)
 AUTHOR_COMMANDS = ("notice", "campaign", "audit", "invite")
 # Leads use these for their community, admins for the whole street.
 OVERSIGHT_COMMANDS = (
@@ -35,11 +36,12 @@ OVERSIGHT_COMMANDS = (
     "people",
     "areas",
     "categories",
+    "dogexport",
 )
 ADMIN_COMMANDS = ("revoke", "ban", "unban", "failed")
 COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.RESIDENT: RESIDENT_COMMANDS,
-    Role.OFFICER: ("queue", "case", "patrol", "onduty", "offduty", *RESIDENT_COMMANDS),
+    Role.OFFICER: ("queue", "case", "dogs", "patrol", "onduty", "offduty", *RESIDENT_COMMANDS),
     Role.LEAD: (*STAFF_COMMANDS, *OVERSIGHT_COMMANDS, *AUTHOR_COMMANDS),
     Role.ADMIN: (*STAFF_COMMANDS, *OVERSIGHT_COMMANDS, *AUTHOR_COMMANDS, *ADMIN_COMMANDS),
 }

@@ -20,6 +20,7 @@ USAGE = frozenset(
         "revoke",
         "ban",
         "unban",
+        "dogs",
     }
 )
 

@@ -199,3 +199,63 @@ class RankingPublish(CallbackData, prefix="v1rbl"):
 
     year: Id
     month: Id
+
+
+class DogStep(StrEnum):
+    """A button of the dog registration form."""
+
+    START = "st"
+    BREED = "br"
+    SIZE = "sz"
+    SEX = "sx"
+    COMMUNITY = "cm"
+    GRID = "gr"
+    SUBMIT = "ok"
+    BACK = "b"
+    CANCEL = "c"
+
+
+class DogForm(CallbackData, prefix="v1df"):
+    step: DogStep
+    value: str = ""
+
+
+class DogOpen(CallbackData, prefix="v1do"):
+    dog_id: Id
+
+
+class DogDo(StrEnum):
+    """What an owner's button on their dog's page does."""
+
+    VACCINATE = "v"
+    LOST = "l"
+    FOUND = "f"
+    DEAD = "d"
+    REHOMED = "r"
+    RESUBMIT = "rs"
+    KEEP = "k"  # changed their mind
+
+
+class DogOwner(CallbackData, prefix="v1dw"):
+    dog_id: Id
+    action: DogDo
+    confirmed: bool = False
+
+
+class DogVerdict(StrEnum):
+    APPROVE = "a"
+    RETURN = "r"  # shows the reasons
+    REASON = "rr"
+
+
+class DogReview(CallbackData, prefix="v1dr"):
+    dog_id: Id
+    verdict: DogVerdict
+    reason: Id = 0
+
+
+class DogPage(CallbackData, prefix="v1dp"):
+    """A page of the staff's register (`lapsed`: only dogs whose vaccination lapsed)."""
+
+    page: Id
+    lapsed: bool = False

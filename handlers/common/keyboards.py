@@ -26,7 +26,11 @@ from storage.models import Area, Case, CaseStatus, Role
 
 # Each role's menu under the input field, as text keys by row.
 MENUS: dict[Role, tuple[tuple[str, ...], ...]] = {
-    Role.RESIDENT: (("menu.report", "menu.mycases"), ("menu.help", "menu.language")),
+    Role.RESIDENT: (
+        ("menu.report", "menu.mycases"),
+        ("menu.mydogs", "menu.help"),
+        ("menu.language",),
+    ),
     Role.OFFICER: (
         ("menu.queue", "menu.patrol"),
         ("menu.onduty", "menu.offduty"),

@@ -20,6 +20,7 @@ from storage.models.cases import (
     Person,
     Role,
 )
+from storage.models.dogs import Dog, DogEvent, DogReminder, DogStatus
 from storage.models.notices import (
     Campaign,
     Delivery,
@@ -55,6 +56,10 @@ __all__ = [
     "Delivery",
     "DeliveryState",
     "DepartmentGroup",
+    "Dog",
+    "DogEvent",
+    "DogReminder",
+    "DogStatus",
     "Invite",
     "JobRun",
     "MediaKind",

@@ -66,6 +66,10 @@ async def test_a_lead_and_an_admin_have_theirs(emulator: TelegramEmulator, stree
 async def test_a_resident_keeps_the_residents_menu(emulator: TelegramEmulator, street: App) -> None:
     resident = emulator.user(8733, "民")
     menu = await resident.ask("/start")
-    assert menu.keyboard == [["📝 我要报事", "📋 我的案件"], ["❓ 帮助", "🌐 语言 / Language"]]
+    assert menu.keyboard == [
+        ["📝 我要报事", "📋 我的案件"],
+        ["🐕 我的犬只", "❓ 帮助"],
+        ["🌐 语言 / Language"],
+    ]
     answer = await resident.ask("📊 统计")
     assert "立案" not in (answer.text or "")

@@ -25,7 +25,11 @@ async def test_start_greets_in_chinese_with_a_menu(
     assert reply.text is not None
     assert "您好，李四" in reply.text
     assert "119" in reply.text
-    assert reply.keyboard == [["📝 我要报事", "📋 我的案件"], ["❓ 帮助", "🌐 语言 / Language"]]
+    assert reply.keyboard == [
+        ["📝 我要报事", "📋 我的案件"],
+        ["🐕 我的犬只", "❓ 帮助"],
+        ["🌐 语言 / Language"],
+    ]
     person = await _person(bot_app, 1001)
     assert person.role == Role.RESIDENT
     assert person.tg_language == "zh-hans"
@@ -38,7 +42,7 @@ async def test_start_greets_in_english_for_english_users(
     reply = await bob.ask("/start")
     assert reply.text is not None
     assert reply.text.startswith("Hello, Bob!")
-    assert ["❓ Help", "🌐 语言 / Language"] in reply.keyboard
+    assert ["🐕 My dogs", "❓ Help"] in reply.keyboard
 
 
 async def test_help_shows_each_role_what_it_may_use(
@@ -78,7 +82,7 @@ async def test_language_switch_is_remembered(emulator: TelegramEmulator, bot_app
     assert (await carol.callback_answer(query))["show_alert"] is False
     confirmation = await carol.next_message()
     assert confirmation.text == "Done, I will speak English with you from now on."
-    assert confirmation.keyboard[1][0] == "❓ Help"
+    assert confirmation.keyboard[1][1] == "❓ Help"
     assert choose.buttons == [["简体中文", "✓ English"]]  # the buttons were edited
     assert (await _person(bot_app, 1004)).language == "en"
     assert (await carol.ask("/start")).text.startswith("Hello, Carol!")  # type: ignore[union-attr]

@@ -8,15 +8,25 @@ else is refused with "case.not_allowed", whatever entry point (button, command, 
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 from sqlalchemy import update
 
 from bot.cases import lifecycle as cases
 from bot.cases.lifecycle import RULES, Action, CaseError
+from bot.dogs import access as dog_access
+from bot.dogs import registry as dog_registry
+from bot.dogs.registry import RULES as DOG_RULES
+from bot.dogs.registry import Action as DogAction
+from bot.dogs.rules import DogError
 from bot.reports import drafts
 from storage.db import Database
 from storage.models import Case
+from tests.storage.dog_street import a_dog
 from tests.storage.test_access import ACTORS, Street, _file, _street
+
+NOW = datetime(2026, 6, 1, 4, tzinfo=UTC)
 
 STAFF_OF_THE_CASE = frozenset({"officer", "lead", "admin"})
 REPORTER = frozenset({"reporter"})
@@ -88,3 +98,58 @@ async def test_who_may_do_each_action(database: Database, action: Action) -> Non
                 outcomes[who] = refused.key
     expected = {who: "done" if who in EXPECTED[action] else "case.not_allowed" for who in ACTORS}
     assert outcomes == expected
+
+
+# --- the dog register: the same matrix for every change of a dog ------------------------------
+
+OWNER = frozenset({"reporter"})  # the street's reporter owns the dog
+STAFF_OF_THE_COMMUNITY = frozenset({"officer", "sibling_officer", "lead", "admin"})
+DOG_EXPECTED: dict[DogAction, frozenset[str]] = {
+    DogAction.RESUBMIT: OWNER,
+    DogAction.APPROVE: STAFF_OF_THE_COMMUNITY,
+    DogAction.RETURN: STAFF_OF_THE_COMMUNITY,
+    DogAction.VACCINATE: OWNER,
+    DogAction.LOST: OWNER,
+    DogAction.FOUND: OWNER,
+    DogAction.DEAD: OWNER,
+    DogAction.REHOMED: OWNER,
+}
+
+
+def test_every_dog_action_has_its_expected_row() -> None:
+    assert set(DOG_EXPECTED) == set(DogAction) - {DogAction.REGISTER}
+    assert set(DOG_RULES) == set(DOG_EXPECTED)
+
+
+@pytest.mark.parametrize("action", list(DOG_EXPECTED))
+async def test_who_may_change_a_dog(database: Database, action: DogAction) -> None:
+    street = await _street(database)
+    outcomes = {}
+    for who in ACTORS:
+        status = sorted(DOG_RULES[action].sources)[0]
+        dog = await a_dog(database, street.people["reporter"], street.grid.id, status)
+        details = {
+            DogAction.RETURN: {"note": "photo"},
+            DogAction.VACCINATE: {"vaccination": (date(2026, 3, 1), "CD-2026-002")},
+        }.get(action, {})
+        try:
+            await dog_registry.act(database, dog.id, action, street.people[who], now=NOW, **details)
+            outcomes[who] = "done"
+        except DogError as refused:
+            outcomes[who] = refused.key
+    expected = {
+        who: "done" if who in DOG_EXPECTED[action] else "dogs.not_allowed" for who in ACTORS
+    }
+    assert outcomes == expected
+
+
+async def test_who_sees_a_dogs_owner(database: Database) -> None:
+    """The owner, the staff of the dog's community and admins; nobody else (one function,
+    which the cards, the register and the export all ask)."""
+    street = await _street(database)
+    dog = await a_dog(database, street.people["reporter"], street.grid.id)
+    async with database.sessions() as session:
+        seen = {
+            who: await dog_access.sees_owner(session, street.people[who], dog) for who in ACTORS
+        }
+    assert {who for who, sees in seen.items() if sees} == OWNER | STAFF_OF_THE_COMMUNITY
