@@ -31,6 +31,7 @@ OVERSIGHT_COMMANDS = (
     "stats",
     "ranking",
     "map",
+    "poster",
     "export",
     "people",
     "areas",
