@@ -21,7 +21,7 @@ from bot.reports import posters
 from handlers.common.callbacks import CaseFollow, PosterMake
 from storage.models import Area, CaseFollower, CaseStatus, Category, Person, Role
 from tests.conftest import _check_invariants, running_bot
-from tests.e2e.flows import FIRE_EXIT, all_cases, choose, file_report
+from tests.e2e.flows import FIRE, FIRE_EXIT, all_cases, choose, file_report, step
 from tests.emulator import TelegramEmulator
 from tests.emulator.client import BotMessage, TestUser
 from tests.emulator.files import make_image
@@ -198,39 +198,28 @@ def _qr_link(emulator: TelegramEmulator, message: BotMessage) -> str:
     return code.text
 
 
-async def _count_until_summary(
-    user: TestUser, first: BotMessage, *, poster: bool
-) -> tuple[int, BotMessage]:
-    """Answer each step of a report until its summary; returns the questions asked and it."""
-    message, questions = first, 0
-    while "请核对" not in (message.text or ""):
-        text = message.text or ""
-        questions += 1
-        if "📮" in text:  # the poster's line is a greeting, not a question
-            questions -= 1
-            message = await user.next_message()
-        elif message.buttons and any("火灾隐患" in b for row in message.buttons for b in row):
-            message = await choose(user, message, "🔥 火灾隐患")
-        elif message.buttons and any(FIRE_EXIT in row for row in message.buttons):
-            message = await choose(user, message, FIRE_EXIT)
-        elif "描述" in text or "说说" in text:
-            message = await user.ask("楼道里堆满了纸箱，消防通道被堵住了")
-        elif "照片" in text:
-            await user.send_photo(make_image(color=(9, 9, 9)))
-            message = await user.next_message()
-            await user.press(message, "✅ 完成")
-            message = await user.next_message()
-        elif "在哪里" in text:
-            if poster:
-                assert ["⏭ 就在海报所在网格"] in message.keyboard
-                await user.send("⏭ 就在海报所在网格")
-            else:
-                await user.send_location(*IN_JN01_1)
-            await user.next_message()  # noted
-            message = await user.next_message()
-        else:
-            raise AssertionError(f"unexpected step: {text!r}")
-    return questions, message
+DESCRIPTION = "楼道里堆满了纸箱，消防通道被堵住了"
+
+
+async def _photo_then_place(user: TestUser) -> BotMessage:
+    """One photo, "done"; returns the place question."""
+    await user.send_photo(make_image(color=(9, 9, 9)))
+    await user.press(await user.next_message(), "✅ 完成")
+    return await user.next_message()
+
+
+async def _usual_report(user: TestUser) -> list[str]:
+    """/report up to its summary, as every resident files it; returns the questions asked."""
+    message = await user.ask("/report")
+    asked = [message.text or ""]
+    for button in (FIRE, FIRE_EXIT):
+        await step(user, message, button)
+        asked.append(message.text or "")
+    asked.append((await user.ask(DESCRIPTION)).text or "")
+    asked.append((await _photo_then_place(user)).text or "")
+    await user.send_location(*IN_JN01_1)
+    assert "请核对" in ((await user.next_message()).text or "")
+    return asked
 
 
 async def test_an_admins_poster_starts_a_report_with_its_grid_and_category(
@@ -245,13 +234,25 @@ async def test_an_admins_poster_starts_a_report_with_its_grid_and_category(
 
     usual, scanner = emulator.user(8721, "常规"), emulator.user(8722, "扫码")
     officer = emulator.user(8601, "网格员")
-    asked_usually, _ = await _count_until_summary(usual, await usual.ask("/report"), poster=False)
-    payload = link.split("start=", 1)[1]
-    first = await scanner.ask(f"/start {payload}")
-    assert "幸福社区第一网格" in (first.text or "")
-    asked_by_poster, summary = await _count_until_summary(scanner, first, poster=True)
-    assert (asked_usually, asked_by_poster) == (5, 4)  # no category question
+    asked_usually = await _usual_report(usual)
+    question = await scanner.ask(f"/start {link.split('start=', 1)[1]}")
+    asked = [question.text or ""]
+    assert "火灾隐患" in asked[0]  # the category is known: its quick question comes first
+    await step(scanner, question, FIRE_EXIT)
+    asked.append(question.text or "")
+    asked.append((await scanner.ask(DESCRIPTION)).text or "")
+    where = await _photo_then_place(scanner)
+    asked.append(where.text or "")
+    assert "幸福社区第一网格" in (where.text or "")
+    assert ["⏭ 就在海报所在网格"] in where.keyboard
+    await scanner.send("⏭ 就在海报所在网格")  # no location, no community question
+    summary = await scanner.next_message()
+    assert "请核对" in (summary.text or "")
     assert "幸福社区第一网格" in (summary.text or "")
+    assert "请选择问题类型" in asked_usually[0]
+    assert not any("请选择问题类型" in text or "所在的社区" in text for text in asked)
+    assert len(asked) == len(asked_usually) - 1
+    assert len(scanner.chat.sent) <= len(usual.chat.sent)  # and no more messages
     done = await choose(scanner, summary, "✅ 提交")
     assert "JN-" in (done.text or "")
     case = (await all_cases(street))[-1]
@@ -267,14 +268,13 @@ async def test_a_poster_report_sent_from_outside_the_street_keeps_the_posters_gr
     grid = await _area(street, "JN01-1")
     resident = emulator.user(8731, "戊")
     first = await resident.ask(f"/start {posters.payload(grid.id)}")
-    assert "幸福社区第一网格" in (first.text or "")
-    category = await resident.next_message()
-    assert category.buttons  # no category on this poster: it is asked
-    question = await choose(resident, category, "🔥 火灾隐患")
-    described = await choose(resident, question, FIRE_EXIT)
+    assert "请选择问题类型" in (first.text or "")  # no category on this poster: it is asked
+    await step(resident, first, "🔥 火灾隐患")
+    await step(resident, first, FIRE_EXIT)
     photos = await resident.ask("纸箱堵住了楼道")
     assert "照片" in (photos.text or "")
-    where = await choose(resident, photos, "跳过，没有照片")
+    await resident.press(photos, "跳过，没有照片")
+    where = await resident.next_message()
     assert "幸福社区第一网格" in (where.text or "")
     await resident.send_location(39.9, 116.4)  # Beijing: outside the street
     told = await resident.next_message()
@@ -285,4 +285,4 @@ async def test_a_poster_report_sent_from_outside_the_street_keeps_the_posters_gr
     await choose(resident, summary, "✅ 提交")
     case = (await all_cases(street))[-1]
     assert (case.area_id, case.latitude) == (grid.id, None)
-    assert described.text  # the quick question was asked and answered
+    assert case.answers  # the quick question was asked and answered

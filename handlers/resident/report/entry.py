@@ -43,13 +43,12 @@ async def start_from_poster(message: Message, command: CommandObject, flow: Flow
     if place is None:
         raise PoliteError("poster.unknown")
     await _may_report(flow)
+    if flow.draft is not None:
+        await flow.say("report.resume")
+    # No greeting of its own (a message fewer): the question shows the category, the place
+    # step and the summary name the poster's grid.
     draft = await posters.start_report(flow.database, flow.person.id, place)
     await flow.state.update_data(case_id=draft.id, poster_grid=place.grid.id)
-    if place.category is not None:
-        category = place.category.name(flow.language)
-        await flow.say("poster.report_started_category", grid=place.grid.name, category=category)
-    else:
-        await flow.say("poster.report_started", grid=place.grid.name)
     await steps.advance(flow, draft)
 
 
