@@ -1,8 +1,9 @@
 """aiogram routers by audience, assembled in the order they must be tried.
 
-    resident/   /start and /help, language, the report flow, /mycases, feedback, subscriptions
+    resident/   /start and /help, case links, language, the report flow, /mycases, feedback,
+                subscriptions
     staff/      the case card's buttons, /queue, /case, duty, /invite, /find
-    admin/      /failed, /stats, /export, /map, people, areas, categories, notices
+    admin/      /failed, /stats, /export, /map, /poster, people, areas, categories, notices
     groups/     department group chats
     common/     callback data, keyboards, filters, middlewares, long answers, membership
     errors, fallback
@@ -17,11 +18,22 @@ Dispatcher (one per test, or per process) gets routers of its own.
 from aiogram import Router
 
 from handlers import errors, fallback
-from handlers.admin import areas, categories, export, failed_updates, maps, notices, people, stats
+from handlers.admin import (
+    areas,
+    categories,
+    export,
+    failed_updates,
+    maps,
+    notices,
+    people,
+    posters,
+    stats,
+)
 from handlers.common import membership
 from handlers.groups import binding
 from handlers.resident import (
     dogs,
+    doors,
     feedback,
     language,
     mycases,
@@ -37,12 +49,14 @@ from handlers.staff import dogs as dog_register
 FEATURES = (
     errors,
     membership,
+    doors,  # before start: `/start c_…` is a case's link
     start,
     language,
     failed_updates,
     stats,
     export,
     maps,
+    posters,
     binding,
     tools,
     people,

@@ -38,6 +38,21 @@ def cjk_family() -> str | None:
     return None
 
 
+@functools.cache
+def cjk_font_file() -> Path | None:
+    """The file of that CJK font, for drawing text without matplotlib (posters)."""
+    family = cjk_family()
+    if family is None:
+        return None
+    try:
+        found = font_manager.findfont(
+            font_manager.FontProperties(family=family), fallback_to_default=False
+        )
+    except ValueError:
+        return None
+    return Path(found)
+
+
 def use_cjk_font() -> None:
     """Make the CJK font the default for the figures drawn next."""
     family = cjk_family()

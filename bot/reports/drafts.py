@@ -198,10 +198,20 @@ async def place(
 async def choose_community(database: Database, case_id: int, area_id: int) -> Case:
     """The community the resident picks; a shared point that lies in no area of the street is
     dropped then, so the case is not shown (or routed) by a place it is not at."""
+    return await _choose_area(database, case_id, area_id, AreaLevel.COMMUNITY)
+
+
+async def choose_grid(database: Database, case_id: int, grid_id: int) -> Case:
+    """The grid a poster names, when the resident sends no point inside the street (the same
+    rule as a chosen community: a point outside every area is dropped)."""
+    return await _choose_area(database, case_id, grid_id, AreaLevel.GRID)
+
+
+async def _choose_area(database: Database, case_id: int, area_id: int, level: AreaLevel) -> Case:
     async with database.sessions() as session:
         area = await session.get(Area, area_id)
         draft = await session.get(Case, case_id)
-    if area is None or area.level != AreaLevel.COMMUNITY:
+    if area is None or area.level != level:
         raise ReportError("report.bad_choice")
     outside = draft is not None and draft.area_id is None and draft.latitude is not None
     if outside:

@@ -32,6 +32,7 @@ OVERSIGHT_COMMANDS = (
     "stats",
     "ranking",
     "map",
+    "poster",
     "export",
     "people",
     "areas",

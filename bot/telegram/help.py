@@ -14,6 +14,7 @@ USAGE = frozenset(
         "stats",
         "ranking",
         "map",
+        "poster",
         "export",
         "people",
         "categories",

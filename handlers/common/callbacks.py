@@ -59,6 +59,19 @@ class CaseOpen(CallbackData, prefix="v1co"):
     case_id: Id
 
 
+class CaseFollow(CallbackData, prefix="v1cf"):
+    """Follow a case opened from its link (bot.cases.links)."""
+
+    case_id: Id
+
+
+class PosterMake(CallbackData, prefix="v1pst"):
+    """A grid's poster for one category (0: none)."""
+
+    grid_id: Id
+    category_id: Id = 0
+
+
 class CasePage(CallbackData, prefix="v1cl"):
     page: Id
 

@@ -167,11 +167,19 @@ def case_list(
 
 
 def case_details(
-    t: Translator, case_id: int, page: int, can_confirm: bool, can_withdraw: bool = False
+    t: Translator,
+    case_id: int,
+    page: int,
+    can_confirm: bool,
+    can_withdraw: bool = False,
+    share: str | None = None,
 ) -> InlineKeyboardMarkup:
+    """A case of /mycases: fixed or not, withdraw, share its link (`share`), back to the list."""
     rows = feedback_buttons(t, case_id).inline_keyboard if can_confirm else []
     if can_withdraw:
         rows = [*rows, [_withdraw(t, "mycases.button_withdraw", case_id, WithdrawStep.ASK)]]
+    if share:
+        rows = [*rows, [InlineKeyboardButton(text=t("doors.button_share"), url=share)]]
     back = InlineKeyboardButton(
         text=t("mycases.button_back"), callback_data=CasePage(page=page).pack()
     )

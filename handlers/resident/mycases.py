@@ -10,7 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot.cases import access
+from bot.cases import access, links
 from bot.cases import views as case_views
 from bot.cases.lifecycle import Action, allowed
 from bot.errors import PoliteError
@@ -92,8 +92,17 @@ async def open_case(
     mine = case.reporter_id == person.id
     can_confirm = mine and case.status == CaseStatus.RESOLVED
     can_withdraw = mine and may_withdraw(case, person)
-    markup = case_details(t, case.id, 0, can_confirm, can_withdraw)
+    share = await _share_url(bot, t, case)
+    markup = case_details(t, case.id, 0, can_confirm, can_withdraw, share)
     await bot.send_message(query.from_user.id, text, reply_markup=markup)
+
+
+async def _share_url(bot: Bot, t: Translator, case: Case) -> str | None:
+    """Where "share this case" leads: Telegram's share page with the case's public link."""
+    if not case.number:
+        return None
+    link = links.case_link((await bot.me()).username or "", case.number)
+    return links.share_url(link, t("doors.share_text", number=case.number))
 
 
 STAFF_ONLY_EVENTS = frozenset({"note", "escalate"})

@@ -7,6 +7,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.people import staff
+from bot.reports import posters
 from bot.telegram import commands
 from bot.telegram.help import help_text
 from bot.texts import Catalogue, Translator
@@ -17,8 +18,16 @@ from storage.db import Database
 from storage.models import Person, Role
 
 
-async def start(message: Message, t: Translator, person: Person, database: Database) -> None:
+async def start(
+    message: Message,
+    t: Translator,
+    person: Person,
+    database: Database,
+    command: CommandObject | None = None,
+) -> None:
     parts = [t("start.greeting", name=person.name or "")]
+    if command is not None and command.args:  # a link whose door is gone, or never was
+        parts.insert(0, t("doors.unknown_link"))
     if person.role != Role.RESIDENT:
         parts.append(t("start.role", role=t(f"role.{person.role.value}")))
     parts.append(t("start.menu_hint"))
@@ -59,7 +68,8 @@ def create_router() -> Router:
     router.message.filter(F.chat.type == "private")
     invite = CommandStart(deep_link=True, magic=F.args.startswith(staff.INVITE_PREFIX))
     router.message.register(start_with_invite, invite)
-    router.message.register(start, CommandStart())
+    # A poster's link starts a report: the report flow takes it (handlers.resident.report).
+    router.message.register(start, CommandStart(magic=~F.args.func(posters.is_poster)))
     router.message.register(help_, Command("help"))
     router.message.register(help_, MenuButton("menu.help"))
     return router

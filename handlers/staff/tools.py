@@ -8,7 +8,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot.cases import access, work_queue
+from bot.cases import access, links, work_queue
 from bot.cases.desk import Desk
 from bot.config import Settings
 from bot.deadlines.escalation import escalation_text_key
@@ -53,11 +53,14 @@ async def show_case(
     database: Database,
     desk: Desk,
     tz: tzinfo,
+    bot: Bot,
 ) -> None:
     found = await _readable(database, person, command.args)
     text = await desk.card_text(found, t, person.role == Role.ADMIN)
     history = await _history_lines(database, found.id, t, tz, person)
-    text = "\n".join([text, "", t("mycases.history"), *history])[:MESSAGE_LIMIT]
+    link = links.case_link((await bot.me()).username or "", found.number or "")
+    shared = t("doors.staff_link", link=link)  # to post where residents may follow it
+    text = "\n".join([text, shared, "", t("mycases.history"), *history])[:MESSAGE_LIMIT]
     sent = await message.answer(text, reply_markup=card_buttons(t, found))
     await desk.remember_card(found.id, message.chat.id, sent.message_id)
 

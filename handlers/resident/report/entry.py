@@ -4,12 +4,13 @@ category and quick-question buttons."""
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.types import CallbackQuery, Message
 
+from bot.errors import PoliteError
 from bot.places.geo import Located
 from bot.places.index import area_index
-from bot.reports import drafts, limits
+from bot.reports import drafts, limits, posters
 from handlers.common.callbacks import ReportAnswer, ReportCategory
 from handlers.common.filters import HasRole, MenuButton
 from handlers.common.images import incoming_image, store_image
@@ -32,6 +33,22 @@ async def start_report(message: Message, flow: Flow) -> None:
         return
     draft = await drafts.start(flow.database, flow.person.id)
     await flow.state.set_data({"case_id": draft.id})
+    await steps.advance(flow, draft)
+
+
+async def start_from_poster(message: Message, command: CommandObject, flow: Flow) -> None:
+    """A poster's QR code (`/start p_…`): a report whose grid, and category if the poster names
+    one, are known already, so neither is asked."""
+    place = await posters.place_of(flow.database, command.args or "")
+    if place is None:
+        raise PoliteError("poster.unknown")
+    await _may_report(flow)
+    if flow.draft is not None:
+        await flow.say("report.resume")
+    # No greeting of its own (a message fewer): the question shows the category, the place
+    # step and the summary name the poster's grid.
+    draft = await posters.start_report(flow.database, flow.person.id, place)
+    await flow.state.update_data(case_id=draft.id, poster_grid=place.grid.id)
     await steps.advance(flow, draft)
 
 
@@ -129,6 +146,8 @@ def create_router() -> Router:
     router.message.filter(F.chat.type == "private")
     router.message.register(cancel, Command("cancel"))
     router.message.register(start_report, Command("report"))
+    poster = CommandStart(deep_link=True, magic=F.args.func(posters.is_poster))
+    router.message.register(start_from_poster, poster)
     router.message.register(start_report, MenuButton("menu.report"))
     patrollers = HasRole(Role.OFFICER, Role.LEAD)
     router.message.register(start_patrol, Command("patrol"), patrollers)

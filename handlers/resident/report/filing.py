@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.cases import lifecycle, owed
+from bot.cases import lifecycle, links, owed
 from bot.reports import drafts
 from handlers.common.durations import moment_text
 from handlers.common.keyboards import main_menu
@@ -45,6 +45,9 @@ async def announce(flow: Flow, outcome: lifecycle.Outcome, danger: bool = False)
         key = "report.submitted_urgent" if case.urgent else "report.submitted"
     due = case.accept_due_at or utcnow()
     text = t(key, number=case.number or "", by=moment_text(t, due, utcnow(), flow.settings.tz))
+    if not case.officer_found and case.number:  # "share this case": one line, no new message
+        username = (await flow.bot.me()).username or ""
+        text += "\n" + t("doors.share_line", link=links.case_link(username, case.number))
     if offer := await offer_after_first_report(t, flow.database, flow.person, case):
         text += "\n\n" + offer
     await flow.bot.send_message(flow.chat_id, text, reply_markup=main_menu(t, flow.person.role))

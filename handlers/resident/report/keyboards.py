@@ -75,12 +75,14 @@ def photos(t: Translator, case_id: int, count: int) -> InlineKeyboardMarkup:
     )
 
 
-def place(t: Translator) -> ReplyKeyboardMarkup:
-    """Under the input field: share the location, say "not there now", go back or cancel."""
+def place(t: Translator, at_poster: bool = False) -> ReplyKeyboardMarkup:
+    """Under the input field: share the location, say "not there now" (or, from a poster, "at
+    the poster's grid"), go back or cancel."""
+    other = "report.button_poster_grid" if at_poster else "report.button_not_there"
     return ReplyKeyboardMarkup(
         keyboard=[
             [KeyboardButton(text=t("report.button_send_location"), request_location=True)],
-            [KeyboardButton(text=t("report.button_not_there"))],
+            [KeyboardButton(text=t(other))],
             [
                 KeyboardButton(text=t("report.button_back")),
                 KeyboardButton(text=t("report.button_cancel")),

@@ -29,6 +29,12 @@ async def shared_place(message: Message, flow: Flow) -> None:
         address=message.venue.address if message.venue else draft.address,
         located=located,
     )
+    if not inside and (
+        grid := await drafts.area_name(flow.database, await steps.poster_grid(flow))
+    ):
+        await message.answer(flow.t("report.outside_poster_grid", grid=grid))
+        await steps.ask_community(flow, draft)  # the poster's grid, not a question
+        return
     if not inside:
         # The location button stays: the resident may send another point, or pick a community.
         await message.answer(flow.t("report.outside_area"), reply_markup=keyboards.place(flow.t))
@@ -50,6 +56,16 @@ async def typed_address(message: Message, flow: Flow) -> None:
 async def not_there(message: Message, flow: Flow) -> None:
     draft = await drafts.place(flow.database, flow.require_draft().id)
     await steps.ask_community(flow, draft, "report.ask_community_not_there")
+
+
+async def at_poster_grid(message: Message, flow: Flow) -> None:
+    """From a poster: the problem is in the poster's grid, no location sent."""
+    grid_id = await steps.poster_grid(flow)
+    if grid_id is None:  # the button's words typed without a poster: an address like any
+        await typed_address(message, flow)
+        return
+    draft = await drafts.choose_grid(flow.database, flow.require_draft().id, grid_id)
+    await steps.finish_place(flow, draft)
 
 
 async def place_back(message: Message, flow: Flow) -> None:
@@ -80,6 +96,7 @@ def create_router() -> Router:
     router.message.register(cancel, keyboard, MenuButton("report.button_cancel"))
     router.message.register(place_back, keyboard, MenuButton("report.button_back"))
     router.message.register(not_there, keyboard, MenuButton("report.button_not_there"))
+    router.message.register(at_poster_grid, keyboard, MenuButton("report.button_poster_grid"))
     router.message.register(typed_address, StateFilter(ReportState.place), F.text)
     router.callback_query.register(choose_community, ReportNav.filter(F.action == Nav.COMMUNITY))
     return router

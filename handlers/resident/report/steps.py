@@ -185,12 +185,30 @@ async def ask_photos(flow: Flow, draft: Case) -> None:
 async def ask_place(flow: Flow, draft: Case) -> None:
     await flow.state.set_state(ReportState.place)
     await flow.state.update_data(place_done=False)
-    danger = (await flow.state.get_data()).get("danger")
-    key = "report.ask_place_danger" if danger else "report.ask_place"
-    await flow.bot.send_message(flow.chat_id, flow.t(key), reply_markup=keyboards.place(flow.t))
+    data = await flow.state.get_data()
+    grid = await drafts.area_name(flow.database, data.get("poster_grid"))
+    if data.get("danger"):
+        text = flow.t("report.ask_place_danger")
+    elif grid:
+        text = flow.t("report.ask_place_grid", grid=grid)
+    else:
+        text = flow.t("report.ask_place")
+    markup = keyboards.place(flow.t, at_poster=grid is not None)
+    await flow.bot.send_message(flow.chat_id, text, reply_markup=markup)
+
+
+async def poster_grid(flow: Flow) -> int | None:
+    """The grid of the poster the report was started from, if it was."""
+    return (await flow.state.get_data()).get("poster_grid")
 
 
 async def ask_community(flow: Flow, draft: Case, key: str = "report.ask_community") -> None:
+    grid_id = await poster_grid(flow)
+    if grid_id is not None:  # the poster's grid: the community is known
+        draft = await drafts.choose_grid(flow.database, draft.id, grid_id)
+        await flow.state.update_data(place_done=True)
+        await advance(flow, draft)
+        return
     choices = await drafts.communities(flow.database)
     if not choices:  # no areas configured: the case waits in the triage queue
         await flow.state.update_data(place_done=True)
