@@ -16,11 +16,11 @@ from sqlalchemy import select
 from app.runner import run_polling
 from app.wiring import App, create_app
 from bot.config import Settings
+from sandbox.emulator import TelegramEmulator
 from storage import migrate
 from storage.db import Database
 from storage.models import Person, Role
 from tests import invariants
-from tests.emulator import TelegramEmulator
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.emulator import TelegramEmulator
+from sandbox.emulator import TelegramEmulator
 
 pytestmark = pytest.mark.slow
 START_TIMEOUT = 30

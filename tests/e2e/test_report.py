@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.wiring import App
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.client import BotMessage, TestUser
+from sandbox.emulator.files import make_image
 from storage.models import CaseEvent, CaseMedia, CaseStatus
 from tests.e2e.flows import FIRE, FIRE_EXIT, HERE, all_cases, choose, file_report
-from tests.emulator import TelegramEmulator
-from tests.emulator.client import BotMessage, TestUser
-from tests.emulator.files import make_image
 
 
 async def test_full_report_with_an_album_and_a_location(

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 from aiohttp import web
 
-from tests.emulator.files import FileStore
+from sandbox.emulator.files import FileStore
 
 if TYPE_CHECKING:
-    from tests.emulator.client import TestGroup, TestUser
-from tests.emulator.limits import Limits, RateLimiter
+    from sandbox.emulator.client import TestGroup, TestUser
+from sandbox.emulator.limits import Limits, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +174,7 @@ class TelegramEmulator:
     # --- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> TelegramEmulator:
-        from tests.emulator.methods import METHODS
+        from sandbox.emulator.methods import METHODS
 
         self._methods = METHODS
         app = web.Application(client_max_size=60 * 1024 * 1024)
@@ -228,12 +228,12 @@ class TelegramEmulator:
         **kwargs: Any,
     ) -> TestUser:
         """A person who talks to the bot in a private chat."""
-        from tests.emulator.client import TestUser
+        from sandbox.emulator.client import TestUser
 
         return TestUser(self, user_id, first_name, language_code, **kwargs)
 
     def group(self, chat_id: int, title: str) -> TestGroup:
-        from tests.emulator.client import TestGroup
+        from sandbox.emulator.client import TestGroup
 
         return TestGroup(self, chat_id, title)
 

@@ -6,10 +6,10 @@ import itertools
 import time
 from typing import TYPE_CHECKING, Any
 
-from tests.emulator.files import make_image
+from sandbox.emulator.files import make_image
 
 if TYPE_CHECKING:
-    from tests.emulator.server import Chat, TelegramEmulator
+    from sandbox.emulator.server import Chat, TelegramEmulator
 
 _callback_ids = itertools.count(1)
 _media_groups = itertools.count(1)

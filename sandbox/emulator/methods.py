@@ -6,11 +6,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from tests.emulator.markup import ParseError, render
-from tests.emulator.server import ApiError, Chat
+from sandbox.emulator.markup import ParseError, render
+from sandbox.emulator.server import ApiError, Chat
 
 if TYPE_CHECKING:
-    from tests.emulator.server import TelegramEmulator
+    from sandbox.emulator.server import TelegramEmulator
 
 Method = Callable[["TelegramEmulator", dict[str, Any]], Awaitable[Any]]
 METHODS: dict[str, Method] = {}
