@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from sandbox.emulator import TelegramEmulator
 from storage import migrate
 from storage.db import Database
 from storage.models import Person, Role
+from storage.types import move_clock, reset_clock
 from tests import invariants
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -162,3 +164,11 @@ async def _check_invariants(
         logged = [*caplog.get_records("setup"), *caplog.get_records("call"), *caplog.records]
         broken += [f"traceback in the log: {t}" for t in invariants.tracebacks(logged)]
     assert not broken, "invariants broken:\n" + "\n".join(broken)
+
+
+@pytest.fixture
+def clock() -> Iterator[Callable[[timedelta], datetime]]:
+    """Moves the clock the code reads (storage.types.utcnow) forward; back to the wall clock
+    after the test."""
+    yield move_clock
+    reset_clock()
