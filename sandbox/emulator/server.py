@@ -12,6 +12,7 @@ import json
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +92,11 @@ class Chat:
         return message_id
 
 
+# Told of every message in a chat as it happens: (what, chat, record), what being "sent",
+# "edited" or "deleted" (the bot's messages), "posted" (a person's) or "answered" (a button).
+Listener = Callable[[str, "Chat", dict[str, Any]], None]
+
+
 @dataclass
 class Webhook:
     url: str
@@ -129,8 +135,11 @@ class TelegramEmulator:
         seed: int = 0,
         webhook_retry_delay: float = 0.2,
         webhook_max_attempts: int = 5,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.token = token
+        self.clock = clock  # the dates of messages (the sandbox's moves forward with the bot's)
+        self.listeners: list[Listener] = []
         self.bot_user = {
             "id": int(token.split(":")[0]),
             "is_bot": True,
@@ -250,6 +259,13 @@ class TelegramEmulator:
         if chat is None:
             chat = self.chats[info["id"]] = Chat(info=dict(info))
         return chat
+
+    def record(self, what: str, chat: Chat, record: dict[str, Any]) -> None:
+        """Keep an event of the chat and tell the listeners (the sandbox's page) at once."""
+        if what in ("sent", "edited", "deleted"):
+            chat.events.append((what, record))
+        for listener in self.listeners:
+            listener(what, chat, record)
 
     async def notify(self) -> None:
         async with self._changed:
