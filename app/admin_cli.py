@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from pathlib import Path
 
@@ -36,20 +37,37 @@ async def list_areas(database: Database) -> None:
     print("\n".join(lines) if lines else empty)
 
 
-async def demo_data(database: Database, cases: int = 0, tz: tzinfo = UTC) -> None:
+@dataclass(frozen=True)
+class DemoStreet:
+    """What `load_demo` put in: area codes in the file's order, whose staff are numbered."""
+
+    communities: list[str]  # the lead of the n-th (from 1) is DEMO_LEAD_IDS + n
+    grids: list[str]  # the officer of the n-th (from 1) is DEMO_OFFICER_IDS + n
+    added: int
+    filed: int
+
+
+async def load_demo(database: Database, cases: int = 0, tz: tzinfo = UTC) -> DemoStreet:
     """The demo street, its demo staff, and (`cases`) a month of demo cases."""
     features = await areas.read_file(DEMO_FILE)
     summary = await areas.import_features(database, features)
-    grids = [f for f in features if f.level == AreaLevel.GRID]
-    communities = [f for f in features if f.level == AreaLevel.COMMUNITY]
+    grids = [f.code for f in features if f.level == AreaLevel.GRID]
+    communities = [f.code for f in features if f.level == AreaLevel.COMMUNITY]
     for number, grid in enumerate(grids, start=1):
-        await staff.appoint(database, DEMO_OFFICER_IDS + number, Role.OFFICER, grid.code)
+        await staff.appoint(database, DEMO_OFFICER_IDS + number, Role.OFFICER, grid)
     for number, community in enumerate(communities, start=1):
-        await staff.appoint(database, DEMO_LEAD_IDS + number, Role.LEAD, community.code)
+        await staff.appoint(database, DEMO_LEAD_IDS + number, Role.LEAD, community)
     filed = await file_demo_cases(database, cases, tz) if cases else 0
+    return DemoStreet(communities, grids, len(summary.added), filed)
+
+
+async def demo_data(database: Database, cases: int = 0, tz: tzinfo = UTC) -> None:
+    """The demo street, its demo staff, and (`cases`) a month of demo cases; says what it did."""
+    street = await load_demo(database, cases, tz)
+    filed = street.filed
     print(
-        f"demo street 江南街道 (JN): {len(communities)} communities, {len(grids)} grids "
-        f"({len(summary.added)} areas added); demo officers and leads appointed"
+        f"demo street 江南街道 (JN): {len(street.communities)} communities, "
+        f"{len(street.grids)} grids ({street.added} areas added); demo officers and leads appointed"
         + (f"; {filed} demo cases of the last 30 days filed" if filed else "")
         + ".\n"
         "To act as an officer yourself: python -m bot people add --tg-id YOUR_ID "

@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m bot", description="The street office's resident reporting and notice bot."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _sandbox_parser(sub)
     run = sub.add_parser("run", help="start the bot (long polling), applying migrations first")
     run.add_argument(
         "--webhook", action="store_true", help="serve WEBHOOK_URL on WEBHOOK_HOST:WEBHOOK_PORT"
@@ -63,6 +64,30 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--area", help="area code: a grid for officers, a community for leads")
     _export_parser(sub)
     return parser
+
+
+def _sandbox_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sandbox = sub.add_parser(
+        "sandbox",
+        help="try the bot in a browser: the built-in emulator and the demo street, no token",
+    )
+    sandbox.add_argument(
+        "--port", type=int, default=8080, help="the page's port on 127.0.0.1 (default 8080)"
+    )
+    sandbox.add_argument(
+        "--token",
+        help="the token the bot uses against the emulator when BOT_TOKEN is set ('demo': a "
+        "made-up one); it never reaches Telegram",
+    )
+    sandbox.add_argument(
+        "--data",
+        type=Path,
+        default=Path("data") / "sandbox",
+        help="the sandbox's folder, emptied at each start (default data/sandbox)",
+    )
+    sandbox.add_argument(
+        "--cases", type=int, default=60, help="demo cases of the last 30 days (default 60)"
+    )
 
 
 def _day(text: str) -> date:
@@ -232,6 +257,13 @@ def main(argv: list[str] | None = None) -> int:
             local = load_settings(LocalSettings)
             _configure_logging(local.log_level)
             asyncio.run(serve_api(local))
+            return 0
+        if args.command == "sandbox":
+            from app.sandbox import run_sandbox, token_to_use
+
+            token = token_to_use(args.token)
+            _configure_logging("WARNING")
+            asyncio.run(run_sandbox(args.data, args.port, token, max(args.cases, 0)))
             return 0
         settings = load_settings(Settings)
         _configure_logging(settings.log_level)

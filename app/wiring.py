@@ -12,6 +12,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from aiogram.utils.token import extract_bot_id
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.asyncio import Redis
 
 from app.clock import create_scheduler, keep_interrupted
@@ -68,6 +69,7 @@ class App:
     desk: Desk
     sending: SenderTask
     metrics: Metrics
+    scheduler: AsyncIOScheduler  # the clock's jobs (app/clock.py)
     # Webhook calls beyond UPDATE_CONCURRENCY wait here (polling waits in aiogram, see runner).
     update_slots: asyncio.Semaphore = field(init=False)
 
@@ -224,4 +226,5 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
         desk,
         sending,
         metrics,
+        scheduler,
     )

@@ -24,6 +24,8 @@ BENCHMARKS = {
     " on PostgreSQL and Redis behind a proxy (default 100)",
     "trust": "the README's promises probed through the real process: leaks across N report pairs"
     " (default 50), forged buttons, a 20 s database lock, floods at 15 and 3 messages/s",
+    "sandbox": "python -m bot sandbox: seconds to ready (3 runs), and ms from the bot's send to"
+    " the browser's server-sent event over N answers (default 30)",
     "stats": "/stats, the red/black list and the register over N cases (default 1,000,000)"
     " on PostgreSQL",
 }

@@ -38,11 +38,11 @@ from bot.notices.audience import Audience, Kind
 from bot.notices.sender import Sender
 from bot.telegram.throttle import Throttle
 from handlers.common.notice_keyboards import ack_button
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.limits import Limits
 from storage import migrate
 from storage.db import Database
 from storage.models import Area, AreaLevel, Person, Role, Subscription
-from tests.emulator import TelegramEmulator
-from tests.emulator.limits import Limits
 
 ROOT = str(Path(__file__).resolve().parents[1])
 FIRST_ID = 20_000_000

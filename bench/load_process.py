@@ -23,9 +23,9 @@ from typing import Any
 from app import admin_cli
 from bench.mixed_load import CASE_NUMBER, PatientUser, assign_places, demo_grids
 from bot.places import areas
+from sandbox.emulator import BotMessage, TelegramEmulator
 from storage.models import AreaLevel
 from tests.e2e.flows import file_report
-from tests.emulator import BotMessage, TelegramEmulator
 
 RESIDENT_IDS = 700_000
 ECHO_IDS = 800_000

@@ -15,10 +15,10 @@ from shapely.geometry import Point, shape
 
 from app import admin_cli
 from bot.places import areas
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.client import BotMessage, TestUser
 from storage.models import AreaLevel
 from tests.e2e.flows import file_report
-from tests.emulator import TelegramEmulator
-from tests.emulator.client import BotMessage, TestUser
 
 STEP_TIMEOUT_S = 60.0
 PLACE_SPACING = (0.0008, 0.001)  # degrees of latitude and longitude: about 90 m, past the

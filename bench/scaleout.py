@@ -42,6 +42,8 @@ from bench.stats_seed import scratch_database
 from bot.notices import plans
 from bot.notices.audience import Audience, Kind
 from bot.people import staff
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.limits import Limits
 from storage import migrate
 from storage.db import Database
 from storage.models import (
@@ -56,8 +58,6 @@ from storage.models import (
     UpdateRecord,
     UpdateState,
 )
-from tests.emulator import TelegramEmulator
-from tests.emulator.limits import Limits
 
 ROOT = str(Path(__file__).resolve().parents[1])
 # The run flushes this database first: on a machine shared with other runs, give each its own.

@@ -29,12 +29,12 @@ from app.admin_cli import DEMO_FILE, DEMO_LEAD_IDS, demo_data
 from bench.common import Stopwatch, report
 from bench.mixed_load import PatientUser, assign_places, demo_grids
 from bot.places.areas import import_file
+from sandbox.emulator import BotMessage, TelegramEmulator
+from sandbox.emulator.limits import Limits
 from storage import migrate
 from storage.db import Database
 from tests.e2e.flows import fill_report
 from tests.e2e.test_process import bot_env, bot_process
-from tests.emulator import BotMessage, TelegramEmulator
-from tests.emulator.limits import Limits
 from tests.helpers import sqlite_locked
 from tests.invariants import leaked_numbers
 

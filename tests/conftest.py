@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,12 @@ from sqlalchemy import select
 from app.runner import run_polling
 from app.wiring import App, create_app
 from bot.config import Settings
+from sandbox.emulator import TelegramEmulator
 from storage import migrate
 from storage.db import Database
 from storage.models import Person, Role
+from storage.types import move_clock, reset_clock
 from tests import invariants
-from tests.emulator import TelegramEmulator
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
@@ -162,3 +164,11 @@ async def _check_invariants(
         logged = [*caplog.get_records("setup"), *caplog.get_records("call"), *caplog.records]
         broken += [f"traceback in the log: {t}" for t in invariants.tracebacks(logged)]
     assert not broken, "invariants broken:\n" + "\n".join(broken)
+
+
+@pytest.fixture
+def clock() -> Iterator[Callable[[timedelta], datetime]]:
+    """Moves the clock the code reads (storage.types.utcnow) forward; back to the wall clock
+    after the test."""
+    yield move_clock
+    reset_clock()

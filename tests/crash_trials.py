@@ -25,13 +25,13 @@ from sqlalchemy import func, select
 from app.admin_cli import DEMO_FILE
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import BotMessage, TelegramEmulator, TestUser
 from storage import migrate
 from storage.db import Database
 from storage.models import Case, CaseOwed, CaseStatus, Role, UpdateRecord, UpdateState
 from tests.e2e.flows import fill_report
 from tests.e2e.test_desk import IN_JN01_1
 from tests.e2e.test_process import bot_env
-from tests.emulator import BotMessage, TelegramEmulator, TestUser
 
 OFFICER, RESIDENT = 8901, 8902
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from bot.texts import Catalogue
-from tests.emulator import TelegramEmulator
+from sandbox.emulator import TelegramEmulator
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_CARD = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")

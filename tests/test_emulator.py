@@ -31,8 +31,8 @@ from aiogram.types import (
 )
 from aiohttp import web
 
-from tests.emulator import Limits, TelegramEmulator
-from tests.emulator.files import make_image
+from sandbox.emulator import Limits, TelegramEmulator
+from sandbox.emulator.files import make_image
 
 
 def plain_bot(emu: TelegramEmulator, token: str | None = None) -> Bot:

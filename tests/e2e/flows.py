@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from app.wiring import App
 from bot.cases import lifecycle as cases
+from sandbox.emulator.client import BotMessage, TestUser
+from sandbox.emulator.files import make_image
 from storage.models import Case, Person, Role
-from tests.emulator.client import BotMessage, TestUser
-from tests.emulator.files import make_image
 
 FIRE = "🔥 火灾隐患"
 FIRE_EXIT = "消防通道、楼道被堵"

@@ -29,9 +29,9 @@ from app.admin_cli import DEMO_FILE
 from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.files import make_image
 from storage.models import Area, Case, CaseStatus, Category, Person, Role
-from tests.emulator import TelegramEmulator
-from tests.emulator.files import make_image
 
 ADMIN, LEAD, OFFICER, RESIDENT = 900001, 8703, 8701, 8710
 NOT_ALLOWED = "抱歉，您没有权限进行这个操作。"

@@ -16,9 +16,9 @@ from app.cli import main
 from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import TelegramEmulator
 from storage.models import Case, CaseOwed, CaseStatus, Person, Role
 from storage.types import utcnow
-from tests.emulator import TelegramEmulator
 
 
 async def run_cli(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:

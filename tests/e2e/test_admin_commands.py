@@ -12,10 +12,10 @@ from bot.cases.lifecycle import Action
 from bot.people import staff
 from bot.places.areas import import_file
 from bot.telegram.commands import ADMIN_COMMANDS, COMMANDS, OVERSIGHT_COMMANDS
+from sandbox.emulator import TelegramEmulator
 from storage.models import CaseStatus, Person, Role
 from tests.e2e.flows import FIRE, all_cases, file_report, fill_report, officer_does
 from tests.e2e.test_desk import IN_JN01_1, card_of
-from tests.emulator import TelegramEmulator
 
 NOT_ALLOWED = "抱歉，您没有权限进行这个操作。"
 ADMIN, SECOND_ADMIN, LEAD, OFFICER, BACKUP, FAR_OFFICER = 900001, 8605, 8603, 8601, 8602, 8604

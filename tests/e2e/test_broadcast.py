@@ -17,9 +17,9 @@ from bot.notices.audience import Audience, Kind
 from bot.notices.sender import Sender
 from bot.places.areas import import_file
 from handlers.common.notice_keyboards import ack_button
+from sandbox.emulator import Limits, TelegramEmulator
 from storage.models import Area, Delivery, DeliveryState, Notice, Person, Subscription
 from tests.conftest import running_bot
-from tests.emulator import Limits, TelegramEmulator
 
 AUDIENCE = 120
 

@@ -17,11 +17,11 @@ from bot.notices.campaigns import Phase
 from bot.people import staff
 from bot.places.areas import import_file
 from handlers.common.callbacks import CampaignAction, CampaignManage, Compose, Step
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.client import BotMessage, TestUser
 from storage.models import Campaign, NoticePlan, Person, PlanStatus, Role
 from storage.types import utcnow
 from tests.e2e.test_notices import ADMIN, STALE, flat
-from tests.emulator import TelegramEmulator
-from tests.emulator.client import BotMessage, TestUser
 
 LEAD, OTHER_LEAD, RESIDENT = 7401, 7402, 7403
 STAGES = ("动员部署", "排查摸底", "集中整治", "检查验收", "巩固提高")

@@ -10,11 +10,11 @@ from app.admin_cli import DEMO_FILE
 from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.files import make_image
 from storage.models import Role
 from tests.e2e.flows import choose, file_report, fill_report, step
 from tests.e2e.test_desk import IN_JN01_1, card_of
-from tests.emulator import TelegramEmulator
-from tests.emulator.files import make_image
 
 OFFICER = 8721
 NEARBY = (30.60501, 104.00251)

@@ -14,10 +14,10 @@ from app.admin_cli import DEMO_FILE
 from app.wiring import App
 from bot.figures.colours import category_colour
 from bot.places.areas import import_file
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.client import BotMessage, TestUser
 from storage.models import Area, Case, CaseStatus, Category, Person
 from storage.types import utcnow
-from tests.emulator import TelegramEmulator
-from tests.emulator.client import BotMessage, TestUser
 
 ADMIN = 900001
 

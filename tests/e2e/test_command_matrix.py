@@ -13,8 +13,8 @@ from aiogram.filters import Command
 from app.wiring import App
 from handlers import get_routers
 from handlers.common.filters import HasRole
+from sandbox.emulator import TelegramEmulator
 from storage.models import Area, AreaLevel, Person, Role
-from tests.emulator import TelegramEmulator
 
 NOT_ALLOWED = "抱歉，您没有权限进行这个操作。"
 

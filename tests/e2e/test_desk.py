@@ -13,12 +13,12 @@ from app.wiring import App
 from bot.config import Settings
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.client import BotMessage, TestUser
+from sandbox.emulator.files import make_image
 from storage.models import CaseStatus, Role
 from tests.conftest import reset_postgres, running_bot
 from tests.e2e.flows import all_cases, choose, file_report, fill_report, report_danger, step
-from tests.emulator import TelegramEmulator
-from tests.emulator.client import BotMessage, TestUser
-from tests.emulator.files import make_image
 
 IN_JN01_1 = (30.605, 104.0025)  # inside 幸福社区第一网格
 

@@ -18,12 +18,12 @@ from bot.dogs.registry import Action
 from bot.dogs.reminders import queue_reminders
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.client import BotMessage, TestUser
+from sandbox.emulator.files import make_image
 from storage.models import Area, Dog, DogEvent, DogStatus, Person, Role
 from storage.types import utcnow
 from tests.conftest import reset_postgres, running_bot
-from tests.emulator import TelegramEmulator
-from tests.emulator.client import BotMessage, TestUser
-from tests.emulator.files import make_image
 from tests.storage.dog_street import details
 
 IN_JN01_1 = (30.605, 104.0025)  # inside 幸福社区第一网格

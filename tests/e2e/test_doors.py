@@ -19,12 +19,12 @@ from bot.people import staff
 from bot.places.areas import import_file
 from bot.reports import posters
 from handlers.common.callbacks import CaseFollow, PosterMake
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.client import BotMessage, TestUser
+from sandbox.emulator.files import make_image
 from storage.models import Area, CaseFollower, CaseStatus, Category, Person, Role
 from tests.conftest import _check_invariants, running_bot
 from tests.e2e.flows import FIRE, FIRE_EXIT, all_cases, choose, file_report, step
-from tests.emulator import TelegramEmulator
-from tests.emulator.client import BotMessage, TestUser
-from tests.emulator.files import make_image
 
 IN_JN01_1 = (30.605, 104.0025)  # inside 幸福社区第一网格
 BOT = "test_minqing_bot"

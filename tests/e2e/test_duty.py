@@ -8,8 +8,8 @@ from app.admin_cli import DEMO_FILE
 from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import TelegramEmulator
 from storage.models import Role
-from tests.emulator import TelegramEmulator
 
 
 async def test_off_duty_names_who_takes_the_grids_cases(

@@ -15,10 +15,10 @@ from bot.deadlines.digest import daily_digest
 from bot.deadlines.escalation import sla_tick
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import TelegramEmulator
 from storage.models import CaseEvent, Role
 from tests.e2e.flows import all_cases, file_report, report_danger
 from tests.e2e.test_desk import IN_JN01_1, card_of
-from tests.emulator import TelegramEmulator
 
 
 @pytest.fixture

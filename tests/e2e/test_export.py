@@ -23,12 +23,12 @@ from app.cli import main
 from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.client import BotMessage
 from storage import migrate
 from storage.db import Database
 from storage.models import Area, Case, CaseStatus, Category, Person, Role
 from storage.types import utcnow
-from tests.emulator import TelegramEmulator
-from tests.emulator.client import BotMessage
 from tests.storage.test_export import (
     FIRST_ZH,
     HEADERS_ZH,

@@ -17,13 +17,13 @@ from app.runner import replay_failed
 from app.wiring import App
 from bot.config import Settings
 from handlers.common.middlewares import journal as journal_middleware
+from sandbox.emulator import Limits, TelegramEmulator
 from storage import migrate
 from storage import updates as journal
 from storage.db import Database
 from storage.models import Person, UpdateState
 from storage.updates import Claim
 from tests.conftest import REDIS_URL, running_bot
-from tests.emulator import Limits, TelegramEmulator
 from tests.helpers import TcpGate, eventually, sqlite_locked
 
 

@@ -12,6 +12,8 @@ from app.clock import auto_close
 from app.wiring import App
 from bot.cases import lifecycle as cases
 from bot.cases.lifecycle import Action
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.files import make_image
 from storage.models import Case, CaseEvent, CaseFollower, CaseStatus, Role
 from storage.types import utcnow
 from tests.e2e.flows import (
@@ -23,8 +25,6 @@ from tests.e2e.flows import (
     officer_does,
     step,
 )
-from tests.emulator import TelegramEmulator
-from tests.emulator.files import make_image
 
 
 async def test_a_nearby_duplicate_is_followed_not_filed_again(

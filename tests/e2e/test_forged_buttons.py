@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from app.wiring import App
+from sandbox.emulator import TelegramEmulator
 from storage import updates as journal
-from tests.emulator import TelegramEmulator
 
 STALE = "这个按钮已经失效"
 

@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 from app.wiring import App
 from bot.reports import drafts
 from handlers.common.callbacks import CaseDuty, CaseOpen, Duty, Feedback, Verdict
+from sandbox.emulator import TelegramEmulator
 from storage.models import Area, AreaLevel, Case, CaseStatus, Person, Role
-from tests.emulator import TelegramEmulator
 
 SECRET = "王五 电话 13812345678"
 

@@ -11,12 +11,12 @@ from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
 from handlers.common.callbacks import Compose, PlanAction, PlanManage, Step
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.client import BotMessage, TestUser
+from sandbox.emulator.files import make_image
 from storage.models import NoticePlan, Person, PlanStatus, Role
 from storage.types import utcnow
 from tests.e2e.test_desk import IN_JN01_1
-from tests.emulator import TelegramEmulator
-from tests.emulator.client import BotMessage, TestUser
-from tests.emulator.files import make_image
 
 ADMIN = 900001
 STALE = "这个按钮已经失效，请重新打开菜单。"

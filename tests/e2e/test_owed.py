@@ -19,11 +19,11 @@ from bot.cases.owed import LEASE
 from bot.deadlines.escalation import sla_tick
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import TelegramEmulator
 from storage import updates as journal
 from storage.models import CaseOwed, Role
 from tests.e2e.flows import all_cases, file_report, fill_report
 from tests.e2e.test_desk import IN_JN01_1, card_of
-from tests.emulator import TelegramEmulator
 from tests.helpers import eventually
 
 OFFICER, LEAD = 8801, 8802

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from sandbox.emulator import TelegramEmulator
 from tests.e2e.flows import step
-from tests.emulator import TelegramEmulator
 
 pytestmark = pytest.mark.slow
 START_TIMEOUT = 30

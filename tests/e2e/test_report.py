@@ -6,13 +6,13 @@ from sqlalchemy import select
 
 from app.wiring import App
 from bot.people import staff
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.client import BotMessage, TestUser
+from sandbox.emulator.files import make_image
 from storage.models import CaseEvent, CaseMedia, CaseStatus, Role
 from tests.e2e.flows import FIRE, FIRE_EXIT, HERE, all_cases, choose, step
 from tests.e2e.test_desk import card_of
 from tests.e2e.test_report_bad_input import add_areas
-from tests.emulator import TelegramEmulator
-from tests.emulator.client import BotMessage, TestUser
-from tests.emulator.files import make_image
 
 
 async def test_full_report_with_an_album_and_a_location(

@@ -9,12 +9,12 @@ from sqlalchemy import func, select, update
 
 from app.wiring import App
 from bot.config import Settings
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.client import BotMessage, TestUser
+from sandbox.emulator.files import make_image
 from storage.models import Area, AreaLevel, CaseMedia, CaseStatus, Person
 from tests.conftest import running_bot
 from tests.e2e.flows import FIRE, FIRE_EXIT, all_cases, choose, file_report, fill_report, step
-from tests.emulator import TelegramEmulator
-from tests.emulator.client import BotMessage, TestUser
-from tests.emulator.files import make_image
 from tests.helpers import sqlite_locked
 
 

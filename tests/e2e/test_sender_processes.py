@@ -13,13 +13,13 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.notices import outbox
+from sandbox.emulator import Limits, TelegramEmulator
 from storage import migrate
 from storage.db import Database
 from storage.models import Person
 from tests.conftest import reset_postgres
 from tests.e2e.test_broadcast import sent_to
 from tests.e2e.test_process import START_TIMEOUT, bot_env, bot_process
-from tests.emulator import Limits, TelegramEmulator
 
 pytestmark = pytest.mark.slow
 

@@ -10,9 +10,9 @@ from app.admin_cli import DEMO_FILE
 from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import TelegramEmulator
 from storage.models import Role
 from tests.e2e.flows import choose
-from tests.emulator import TelegramEmulator
 
 OFFICER, LEAD, ADMIN = 8731, 8732, 900001
 

@@ -8,10 +8,10 @@ from app.admin_cli import DEMO_FILE
 from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import TelegramEmulator
 from storage.models import Role
 from tests.e2e.flows import file_report
 from tests.e2e.test_desk import IN_JN01_1, card_of
-from tests.emulator import TelegramEmulator
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from app.wiring import App
 from bot.telegram.commands import COMMANDS
+from sandbox.emulator import TelegramEmulator
 from storage.models import Person, Role
-from tests.emulator import TelegramEmulator
 
 
 async def _person(app: App, tg_id: int) -> Person:

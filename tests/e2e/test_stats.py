@@ -21,9 +21,9 @@ from bot.people import staff
 from bot.people.registration import set_language
 from handlers.admin.stats import publish_button
 from handlers.common.callbacks import RankingPublish
+from sandbox.emulator import TelegramEmulator
+from sandbox.emulator.client import BotMessage, TestUser
 from storage.models import Area, NoticePlan, Person, Role
-from tests.emulator import TelegramEmulator
-from tests.emulator.client import BotMessage, TestUser
 from tests.stats_seed import at, seed_october
 
 ADMIN, LEAD, OFFICER, RESIDENT = 900001, 8601, 8602, 8603

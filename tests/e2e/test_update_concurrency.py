@@ -12,8 +12,8 @@ import pytest
 from app.runner import start_webhook, stop_webhook
 from app.wiring import App, create_app
 from bot.config import Settings
+from sandbox.emulator import TelegramEmulator
 from tests.conftest import running_bot
-from tests.emulator import TelegramEmulator
 
 USERS = 6
 SEND_S = 0.2  # every message the bot sends takes this long: updates overlap

@@ -10,10 +10,10 @@ from app.admin_cli import DEMO_FILE
 from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import BotMessage, TelegramEmulator, TestUser
 from storage.models import Role
 from tests.e2e.flows import choose, file_report
 from tests.e2e.test_desk import IN_JN01_1, card_of
-from tests.emulator import BotMessage, TelegramEmulator, TestUser
 
 OFFICER = 8741
 FAR_AWAY = (IN_JN01_1[0] + 0.03, IN_JN01_1[1])  # about 3.3 km north

@@ -16,10 +16,10 @@ from app.clock import keep_interrupted
 from app.runner import replay_failed, start_webhook, stop_webhook
 from app.wiring import App, create_app
 from bot.config import Settings
+from sandbox.emulator import TelegramEmulator
 from storage import updates as journal
 from storage.models import Case, CaseStatus, Person, UpdateRecord, UpdateState
 from storage.types import utcnow
-from tests.emulator import TelegramEmulator
 
 SECRET = "webhook-secret_123"
 

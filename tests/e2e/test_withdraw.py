@@ -11,10 +11,10 @@ from app.admin_cli import DEMO_FILE
 from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
+from sandbox.emulator import BotMessage, TelegramEmulator, TestUser
 from storage.models import CaseEvent, CaseStatus, Role
 from tests.e2e.flows import all_cases, choose, file_report, fill_report, step
 from tests.e2e.test_desk import IN_JN01_1, card_of
-from tests.emulator import BotMessage, TelegramEmulator, TestUser
 
 OFFICER, ADMIN = 8701, 900001
 NEARBY = (30.60501, 104.00251)

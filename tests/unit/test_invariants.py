@@ -7,8 +7,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from bot.texts import Catalogue
+from sandbox.emulator.server import Chat
 from tests import invariants
-from tests.emulator.server import Chat
 
 BOT = {"id": 1, "is_bot": True}
 PERSON = {"id": 42, "is_bot": False}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.emulator.limits import Limits, RateLimiter
+from sandbox.emulator.limits import Limits, RateLimiter
 
 
 class Clock:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import time
 from typing import TYPE_CHECKING, Any
 
-from tests.emulator.files import make_image
+from sandbox.emulator.files import make_image
 
 if TYPE_CHECKING:
-    from tests.emulator.server import Chat, TelegramEmulator
+    from sandbox.emulator.server import Chat, TelegramEmulator
 
 _callback_ids = itertools.count(1)
 _media_groups = itertools.count(1)
@@ -105,12 +104,13 @@ class _Speaker:
     def _user_message(self, sender: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
         message = {
             "message_id": self.chat.new_message_id(),
-            "date": int(time.time()),
+            "date": int(self.emu.clock()),
             "chat": self.chat.info,
             "from": sender,
             **content,
         }
         self.chat.messages[message["message_id"]] = message
+        self.emu.record("posted", self.chat, message)
         return message
 
     async def next_message(self, timeout: float = 5.0) -> BotMessage:
@@ -138,13 +138,29 @@ class _Speaker:
             return
         raise AssertionError(f"the bot sent {message!r} unexpectedly")
 
-    async def _post(self, sender: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
+    async def post(self, sender: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
+        """A message from `sender` into this chat, delivered to the bot as an update."""
         message = self._user_message(sender, content)
         self.last_update_id = (await self.emu.push_update({"message": message}))["update_id"]
         return message
 
+    async def press_as(self, sender: dict[str, Any], record: dict[str, Any], data: str) -> str:
+        """`sender` presses a button with `data` under the message `record` of this chat;
+        returns the callback query id."""
+        query_id = f"cq{next(_callback_ids)}"
+        query = {
+            "id": query_id,
+            "from": sender,
+            "message": {k: v for k, v in record.items() if not k.startswith("_")},
+            "chat_instance": f"ci{self.chat.id}",
+            "data": data,
+        }
+        self.emu.callback_queries[query_id] = query
+        await self.emu.push_update({"callback_query": query})
+        return query_id
 
-def _text_content(text: str) -> dict[str, Any]:
+
+def text_content(text: str) -> dict[str, Any]:
     content: dict[str, Any] = {"text": text}
     if text.startswith("/"):
         command = text.split()[0]
@@ -186,14 +202,14 @@ class TestUser(_Speaker):
 
     async def send(self, text: str, forwarded_from: TestUser | None = None) -> dict[str, Any]:
         """A text message; `/command` texts carry the bot_command entity."""
-        content = _text_content(text)
+        content = text_content(text)
         if forwarded_from is not None:
             content["forward_origin"] = {
                 "type": "user",
-                "date": int(time.time()) - 60,
+                "date": int(self.emu.clock()) - 60,
                 "sender_user": forwarded_from.user,
             }
-        return await self._post(self.user, content)
+        return await self.post(self.user, content)
 
     async def send_sticker(self) -> dict[str, Any]:
         stored = self.emu.files.add(b"RIFF\x00WEBP", "sticker", mime_type="image/webp")
@@ -206,7 +222,7 @@ class TestUser(_Speaker):
             "is_video": False,
             "emoji": "👍",
         }
-        return await self._post(self.user, {"sticker": sticker})
+        return await self.post(self.user, {"sticker": sticker})
 
     async def send_photo(
         self,
@@ -220,7 +236,7 @@ class TestUser(_Speaker):
             content["caption"] = caption
         if media_group_id:
             content["media_group_id"] = media_group_id
-        return await self._post(self.user, content)
+        return await self.post(self.user, content)
 
     async def send_album(
         self, images: list[bytes], caption: str | None = None
@@ -240,19 +256,19 @@ class TestUser(_Speaker):
         content: dict[str, Any] = {"document": document}
         if caption:
             content["caption"] = caption
-        return await self._post(self.user, content)
+        return await self.post(self.user, content)
 
     async def send_video(self, data: bytes = b"\x00\x00\x00\x18ftypmp42") -> dict[str, Any]:
         stored = self.emu.files.add(data, "video", mime_type="video/mp4")
         video = {**stored.as_file(), "width": 640, "height": 480, "duration": 3}
-        return await self._post(self.user, {"video": video})
+        return await self.post(self.user, {"video": video})
 
     async def send_voice(self, data: bytes = b"OggS\x00voice") -> dict[str, Any]:
         stored = self.emu.files.add(data, "voice", mime_type="audio/ogg")
-        return await self._post(self.user, {"voice": {**stored.as_file(), "duration": 2}})
+        return await self.post(self.user, {"voice": {**stored.as_file(), "duration": 2}})
 
     async def send_location(self, latitude: float, longitude: float) -> dict[str, Any]:
-        return await self._post(
+        return await self.post(
             self.user, {"location": {"latitude": latitude, "longitude": longitude}}
         )
 
@@ -261,7 +277,7 @@ class TestUser(_Speaker):
     ) -> dict[str, Any]:
         location = {"latitude": latitude, "longitude": longitude}
         venue = {"location": location, "title": title, "address": address}
-        return await self._post(self.user, {"venue": venue, "location": location})
+        return await self.post(self.user, {"venue": venue, "location": location})
 
     async def send_contact(
         self, phone_number: str, first_name: str | None = None
@@ -271,7 +287,7 @@ class TestUser(_Speaker):
             "first_name": first_name or self.user["first_name"],
             "user_id": self.id,
         }
-        return await self._post(self.user, {"contact": contact})
+        return await self.post(self.user, {"contact": contact})
 
     async def press(self, message: BotMessage, text: str) -> str:
         """Press the inline button `text` of `message`; returns the callback query id."""
@@ -287,17 +303,7 @@ class TestUser(_Speaker):
                 or {"message_id": message, "date": 0, "chat": self.chat.info}
             )
         )
-        query_id = f"cq{next(_callback_ids)}"
-        query = {
-            "id": query_id,
-            "from": self.user,
-            "message": {k: v for k, v in record.items() if not k.startswith("_")},
-            "chat_instance": f"ci{self.id}",
-            "data": data,
-        }
-        self.emu.callback_queries[query_id] = query
-        await self.emu.push_update({"callback_query": query})
-        return query_id
+        return await self.press_as(self.user, record, data)
 
     async def block(self) -> None:
         """Block the bot: Telegram then sends my_chat_member and refuses messages with 403."""
@@ -315,7 +321,7 @@ class TestUser(_Speaker):
                 "my_chat_member": {
                     "chat": self.chat.info,
                     "from": self.user,
-                    "date": int(time.time()),
+                    "date": int(self.emu.clock()),
                     "old_chat_member": {
                         "status": old,
                         "user": bot,
@@ -365,4 +371,4 @@ class TestGroup(_Speaker):
         self.chat = emu.ensure_chat({"id": chat_id, "type": "supergroup", "title": title})
 
     async def send(self, user: TestUser, text: str) -> dict[str, Any]:
-        return await self._post(user.user, _text_content(text))
+        return await self.post(user.user, text_content(text))

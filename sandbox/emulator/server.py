@@ -12,17 +12,18 @@ import json
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
 
-from tests.emulator.files import FileStore
+from sandbox.emulator.files import FileStore
 
 if TYPE_CHECKING:
-    from tests.emulator.client import TestGroup, TestUser
-from tests.emulator.limits import Limits, RateLimiter
+    from sandbox.emulator.client import TestGroup, TestUser
+from sandbox.emulator.limits import Limits, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,11 @@ class Chat:
         return message_id
 
 
+# Told of every message in a chat as it happens: (what, chat, record), what being "sent",
+# "edited" or "deleted" (the bot's messages), "posted" (a person's) or "answered" (a button).
+Listener = Callable[[str, "Chat", dict[str, Any]], None]
+
+
 @dataclass
 class Webhook:
     url: str
@@ -129,8 +135,11 @@ class TelegramEmulator:
         seed: int = 0,
         webhook_retry_delay: float = 0.2,
         webhook_max_attempts: int = 5,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.token = token
+        self.clock = clock  # the dates of messages (the sandbox's moves forward with the bot's)
+        self.listeners: list[Listener] = []
         self.bot_user = {
             "id": int(token.split(":")[0]),
             "is_bot": True,
@@ -174,7 +183,7 @@ class TelegramEmulator:
     # --- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> TelegramEmulator:
-        from tests.emulator.methods import METHODS
+        from sandbox.emulator.methods import METHODS
 
         self._methods = METHODS
         app = web.Application(client_max_size=60 * 1024 * 1024)
@@ -228,12 +237,12 @@ class TelegramEmulator:
         **kwargs: Any,
     ) -> TestUser:
         """A person who talks to the bot in a private chat."""
-        from tests.emulator.client import TestUser
+        from sandbox.emulator.client import TestUser
 
         return TestUser(self, user_id, first_name, language_code, **kwargs)
 
     def group(self, chat_id: int, title: str) -> TestGroup:
-        from tests.emulator.client import TestGroup
+        from sandbox.emulator.client import TestGroup
 
         return TestGroup(self, chat_id, title)
 
@@ -250,6 +259,13 @@ class TelegramEmulator:
         if chat is None:
             chat = self.chats[info["id"]] = Chat(info=dict(info))
         return chat
+
+    def record(self, what: str, chat: Chat, record: dict[str, Any]) -> None:
+        """Keep an event of the chat and tell the listeners (the sandbox's page) at once."""
+        if what in ("sent", "edited", "deleted"):
+            chat.events.append((what, record))
+        for listener in self.listeners:
+            listener(what, chat, record)
 
     async def notify(self) -> None:
         async with self._changed:

@@ -6,11 +6,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from tests.emulator.markup import ParseError, render
-from tests.emulator.server import ApiError, Chat
+from sandbox.emulator.markup import ParseError, render
+from sandbox.emulator.server import ApiError, Chat
 
 if TYPE_CHECKING:
-    from tests.emulator.server import TelegramEmulator
+    from sandbox.emulator.server import TelegramEmulator
 
 Method = Callable[["TelegramEmulator", dict[str, Any]], Awaitable[Any]]
 METHODS: dict[str, Method] = {}
@@ -82,7 +82,7 @@ def _new_message(
     _check_markup(markup)
     message: dict[str, Any] = {
         "message_id": chat.new_message_id(),
-        "date": int(time.time()),
+        "date": int(emu.clock()),
         "chat": chat.info,
         "from": emu.bot_user,
         **content,
@@ -92,7 +92,7 @@ def _new_message(
     record = {**message, "_markup": markup, "_params": params}
     chat.messages[message["message_id"]] = record
     chat.sent.append(record)
-    chat.events.append(("sent", record))
+    emu.record("sent", chat, record)
     return message
 
 
@@ -176,8 +176,8 @@ def _edit(emu: TelegramEmulator, params: dict[str, Any], changes: dict[str, Any]
     record.update(changes)
     if record.get("reply_markup") is None:
         record.pop("reply_markup", None)
-    record["edit_date"] = int(time.time())
-    chat.events.append(("edited", record))
+    record["edit_date"] = int(emu.clock())
+    emu.record("edited", chat, record)
     return _public(record)
 
 
@@ -316,7 +316,7 @@ async def delete_message(emu: TelegramEmulator, params: dict[str, Any]) -> Any:
     chat, record = _find_message(emu, params, "delete")
     del chat.messages[record["message_id"]]
     record["_deleted"] = True
-    chat.events.append(("deleted", record))
+    emu.record("deleted", chat, record)
     return True
 
 
@@ -330,7 +330,11 @@ async def answer_callback_query(emu: TelegramEmulator, params: dict[str, Any]) -
     text = params.get("text") or ""
     if len(text) > 200:
         raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
-    emu.callback_answers[query_id] = {"text": text, "show_alert": bool(params.get("show_alert"))}
+    answer = {"text": text, "show_alert": bool(params.get("show_alert"))}
+    emu.callback_answers[query_id] = answer
+    chat = emu.chats.get(int(emu.callback_queries[query_id]["message"]["chat"]["id"]))
+    if chat is not None:
+        emu.record("answered", chat, {"callback_query_id": query_id, **answer})
     return True
 
 
