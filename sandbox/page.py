@@ -149,7 +149,7 @@ class Page:
     def application(self) -> web.Application:
         app = web.Application(client_max_size=BODY_LIMIT, middlewares=[_same_origin, _bad_input])
         app.router.add_get("/", self.index)
-        app.router.add_get("/favicon.ico", lambda _: _async_response(web.Response(status=204)))
+        app.router.add_get("/favicon.ico", _no_icon)
         app.router.add_static("/static/", STATIC)
         app.router.add_get("/api/events", self.events)
         app.router.add_get("/api/street", self.street)
@@ -329,8 +329,8 @@ async def _async(work: Callable[[], None]) -> None:
     work()
 
 
-async def _async_response(response: web.Response) -> web.Response:
-    return response
+async def _no_icon(_: web.Request) -> web.Response:
+    return web.Response(status=204)
 
 
 @web.middleware
