@@ -138,16 +138,30 @@ async def _add_info(
     desk: Desk,
     media: MediaStore,
 ) -> None:
+    await add_to_case(message, case, stage, person, database, desk, media)
+    await message.answer(
+        t("feedback.details_saved", number=case.number or ""),
+        reply_markup=main_menu(t, person.role),
+    )
+
+
+async def add_to_case(
+    message: Message,
+    case: Case,
+    stage: str,
+    person: Person,
+    database: Database,
+    desk: Desk,
+    media: MediaStore,
+) -> None:
+    """The reporter's words or photo (or both, as a caption) added to their case; the cards
+    are told."""
     note = drafts.check_length(message.text or message.caption, drafts.MAX_DESCRIPTION)
     if message.photo or message.document:
         await store_image(media, database, case.id, incoming_image(message), stage=stage)
     elif not note:
         raise drafts.ReportError("report.text_please")
     await desk.act(case.id, lifecycle.Action.ADD_INFO, person, note=note or None)
-    await message.answer(
-        t("feedback.details_saved", number=case.number or ""),
-        reply_markup=main_menu(t, person.role),
-    )
 
 
 def create_router() -> Router:

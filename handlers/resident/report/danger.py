@@ -18,13 +18,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
-from bot.cases import access, lifecycle
+from bot.cases import access
 from bot.cases.desk import Desk
-from bot.reports import drafts
 from bot.reports.media import MediaStore
 from bot.texts import Translator
 from handlers.common.filters import NotAMenuOrCommand
-from handlers.common.images import incoming_image, store_image
+from handlers.resident.feedback import add_to_case
 from handlers.resident.report import filing
 from storage.db import Database
 from storage.models import Case, Person
@@ -62,12 +61,7 @@ async def add_more(
     """Words or a photo after a danger-now filing: added to the case, its cards told."""
     data = await state.get_data()
     case = await access.reporters_case(database, person, int(data.get("case_id") or 0))
-    note = drafts.check_length(message.text or message.caption, drafts.MAX_DESCRIPTION)
-    if message.photo or message.document:
-        await store_image(media, database, case.id, incoming_image(message), stage="info")
-    elif not note:
-        raise drafts.ReportError("report.text_please")
-    await desk.act(case.id, lifecycle.Action.ADD_INFO, person, note=note or None)
+    await add_to_case(message, case, "info", person, database, desk, media)
     album = message.media_group_id
     if album is not None and data.get("album") == album:
         return  # one answer per album
