@@ -63,8 +63,9 @@ class FireResponse(Base):
 
 
 class StationAlert(Base):
-    """A station alerted to a response: its own (backup False) or as a backup; `sent_at` once
-    its on-duty members were sent the alert."""
+    """A station alerted to a response: its own (backup False) or as a backup. Sending it is
+    claimed (`claimed_at`, one conditional update) and stamped `sent_at` once done; a claim
+    older than a lease is a stopped process's, and the clock sends it again."""
 
     __tablename__ = "fire_station_alerts"
     __table_args__ = (UniqueConstraint("response_id", "station_id"),)
@@ -78,4 +79,5 @@ class StationAlert(Base):
     )
     backup: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]

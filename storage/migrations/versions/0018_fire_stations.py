@@ -54,9 +54,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("station_id", "person_id", name="pk_fire_station_members"),
     )
-    op.create_index(
-        "ix_fire_station_members_person_id", "fire_station_members", ["person_id"]
-    )
+    op.create_index("ix_fire_station_members_person_id", "fire_station_members", ["person_id"])
     op.create_table(
         "fire_responses",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -98,6 +96,7 @@ def upgrade() -> None:
         sa.Column("station_id", sa.Integer(), nullable=False),
         sa.Column("backup", sa.Boolean(), nullable=False),
         sa.Column("created_at", WHEN, nullable=False),
+        sa.Column("claimed_at", WHEN, nullable=True),
         sa.Column("sent_at", WHEN, nullable=True),
         sa.ForeignKeyConstraint(
             ["response_id"],
@@ -112,9 +111,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_fire_station_alerts"),
-        sa.UniqueConstraint(
-            "response_id", "station_id", name="uq_fire_station_alerts_response_id"
-        ),
+        sa.UniqueConstraint("response_id", "station_id", name="uq_fire_station_alerts_response_id"),
     )
     op.create_index("ix_fire_station_alerts_response_id", "fire_station_alerts", ["response_id"])
     op.create_index("ix_fire_station_alerts_station_id", "fire_station_alerts", ["station_id"])
