@@ -36,6 +36,7 @@ MEDIA_RETRY_EVERY_MIN = 5
 ACK_REMINDER_EVERY_MIN = 10
 INTERRUPTED_EVERY_MIN = 5
 OWED_EVERY_MIN = 1
+FIRE_ALERTS_EVERY_S = 10  # a fire's backup is due 60 s after its alert
 DOG_REMINDERS_EVERY_MIN = 60
 
 
@@ -138,6 +139,15 @@ def create_scheduler(
         max_instances=1,
         coalesce=True,
     )
+    if desk.stations is not None:
+        scheduler.add_job(
+            desk.stations.tick,  # fires nobody set off for in 60 s: backups and the lead
+            "interval",
+            seconds=FIRE_ALERTS_EVERY_S,
+            id="fire_alerts",
+            max_instances=1,
+            coalesce=True,
+        )
     scheduler.add_job(
         deliver_owed,
         "interval",

@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.notices.sender import Sender, SenderTask
 from bot.people.registration import mark_unreachable
 from bot.reports.media import MediaStore
+from bot.stations.alerts import Alerter
 from bot.telegram import commands
 from bot.telegram.session import RetryMiddleware, create_bot
 from bot.telegram.shared_budget import SharedBudget
@@ -31,7 +32,7 @@ from bot.telegram.throttle import Throttle
 from bot.texts import Catalogue
 from handlers import get_routers
 from handlers.admin.stats import publish_button
-from handlers.common.keyboards import card_buttons, notice_buttons
+from handlers.common.keyboards import card_buttons, fire_go_button, notice_buttons
 from handlers.common.middlewares import (
     PersonMiddleware,
     UnitOfWorkMiddleware,
@@ -181,8 +182,16 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
     bot.session.middleware(journal.receive)  # polled updates are claimed on arrival
     media = MediaStore(bot, database, settings.media_dir)
     notifier = Notifier(bot, database, catalogue, notice_buttons)
+    stations = Alerter(bot, database, catalogue, fire_go_button, settings.tz)
     desk = Desk(
-        bot, database, catalogue, notifier, card_buttons, settings.tz, settings.routing_tolerance_m
+        bot,
+        database,
+        catalogue,
+        notifier,
+        card_buttons,
+        settings.tz,
+        settings.routing_tolerance_m,
+        stations=stations,
     )
     dispatcher = build_dispatcher(
         settings, database, catalogue, journal, redis, media=media, notifier=notifier, desk=desk

@@ -2,8 +2,10 @@
 
     resident/   /start and /help, case links, language, the report flow, /mycases, feedback,
                 subscriptions
-    staff/      the case card's buttons, /queue, /case, duty, /invite, /find
-    admin/      /failed, /stats, /export, /map, /poster, people, areas, categories, notices
+    staff/      the case card's buttons, /queue, /case, duty, /invite, /find, fire stations'
+                members (出发, arrival)
+    admin/      /failed, /stats, /export, /map, /poster, people, areas, categories, notices,
+                fire stations
     groups/     department group chats
     common/     callback data, keyboards, filters, middlewares, long answers, membership
     errors, fallback
@@ -27,6 +29,7 @@ from handlers.admin import (
     notices,
     people,
     posters,
+    stations,
     stats,
 )
 from handlers.common import membership
@@ -42,7 +45,7 @@ from handlers.resident import (
     subscriptions,
     withdraw,
 )
-from handlers.staff import case_buttons, find, tools
+from handlers.staff import case_buttons, find, fire, tools
 from handlers.staff import dogs as dog_register
 
 # `fallback` answers what nobody else took, so it comes last.
@@ -58,7 +61,9 @@ FEATURES = (
     maps,
     posters,
     binding,
+    fire,  # before tools: a station member's /onduty, an arrival's location
     tools,
+    stations,
     people,
     areas,
     categories,

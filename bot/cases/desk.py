@@ -22,6 +22,8 @@ from bot.cases.lifecycle import Action, Outcome
 from bot.cases.news import Notifier
 from bot.categories import departments, table
 from bot.places import routing
+from bot.stations import response as fire_response
+from bot.stations.alerts import Alerter
 from bot.texts import Catalogue, Translator
 from storage.db import Database
 from storage.models import (
@@ -51,6 +53,7 @@ class Desk:
         buttons: CardButtons,
         tz: tzinfo,
         tolerance_m: float,
+        stations: Alerter | None = None,
     ) -> None:
         self.bot = bot
         self.database = database
@@ -59,12 +62,15 @@ class Desk:
         self.buttons = buttons
         self.tz = tz
         self.tolerance_m = tolerance_m
+        self.stations = stations
 
     def for_update(self, database: Database) -> Desk:
         """This desk doing one update's work, in that update's unit of work."""
         desk = copy.copy(self)
         desk.database = database
         desk.notifier = self.notifier.for_update(database)
+        if self.stations is not None:
+            desk.stations = self.stations.for_update(database)
         return desk
 
     async def act(
@@ -86,6 +92,8 @@ class Desk:
         # A case just submitted has none: it was a draft, and drafts are shown to no one.
         if outcome.action is not Action.SUBMIT:
             await self.refresh_cards(outcome.case.id)
+        if outcome.action is Action.SUBMIT and self.stations is not None:
+            await self.stations.alert(outcome.case.id)  # a fire now: its station first
         if outcome.action in (Action.SUBMIT, Action.TRANSFER):
             await self.dispatch(outcome.case, skip_carded=late)
         if outcome.action in (Action.ADD_INFO, Action.REOPEN):
@@ -290,6 +298,7 @@ class Desk:
         ]
         if officer is not None:
             lines.append(t("desk.card_officer", name=officer.name or str(officer.tg_id)))
+        lines += await fire_response.timeline(self.database, case.id, t, self.tz)
         return "\n".join(lines)
 
     def _reporter_line(

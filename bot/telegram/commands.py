@@ -38,8 +38,9 @@ OVERSIGHT_COMMANDS = (
     "areas",
     "categories",
     "dogexport",
+    "stations",
 )
-ADMIN_COMMANDS = ("revoke", "ban", "unban", "failed")
+ADMIN_COMMANDS = ("station", "revoke", "ban", "unban", "failed")
 COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.RESIDENT: RESIDENT_COMMANDS,
     Role.OFFICER: ("queue", "case", "dogs", "patrol", "onduty", "offduty", *RESIDENT_COMMANDS),

@@ -22,6 +22,8 @@ USAGE = frozenset(
         "ban",
         "unban",
         "dogs",
+        "station",
+        "stations",
     }
 )
 

@@ -272,3 +272,9 @@ class DogPage(CallbackData, prefix="v1dp"):
 
     page: Id
     lapsed: bool = False
+
+
+class FireGo(CallbackData, prefix="v1fg"):
+    """出发 on a fire's alert: the response's id (the press is checked against the station)."""
+
+    response_id: Id

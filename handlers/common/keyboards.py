@@ -17,6 +17,7 @@ from handlers.common.callbacks import (
     CasePage,
     Duty,
     Feedback,
+    FireGo,
     LanguageChoice,
     Verdict,
     Withdraw,
@@ -284,3 +285,17 @@ def verify_place(t: Translator) -> ReplyKeyboardMarkup:
         resize_keyboard=True,
         one_time_keyboard=True,
     )
+
+
+def fire_go_button(t: Translator, response_id: int) -> InlineKeyboardMarkup:
+    """出发 / On my way, under a fire's alert."""
+    data = FireGo(response_id=response_id).pack()
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=t("stations.button_go"), callback_data=data)]]
+    )
+
+
+def arrival_keyboard(t: Translator) -> ReplyKeyboardMarkup:
+    """One tap to share the location on arrival."""
+    button = KeyboardButton(text=t("stations.button_arrived"), request_location=True)
+    return ReplyKeyboardMarkup(keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True)

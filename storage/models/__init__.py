@@ -31,6 +31,7 @@ from storage.models.notices import (
     Subscription,
     SubscriptionTopic,
 )
+from storage.models.stations import FireResponse, Station, StationAlert, StationMember
 from storage.models.system import (
     ConversationState,
     JobRun,
@@ -60,6 +61,7 @@ __all__ = [
     "DogEvent",
     "DogReminder",
     "DogStatus",
+    "FireResponse",
     "Invite",
     "JobRun",
     "MediaKind",
@@ -68,6 +70,9 @@ __all__ = [
     "Person",
     "PlanStatus",
     "Role",
+    "Station",
+    "StationAlert",
+    "StationMember",
     "Subscription",
     "SubscriptionTopic",
     "UpdateRecord",

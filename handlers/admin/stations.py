@@ -1,0 +1,118 @@
+"""Micro fire stations: /station add|member|remove for admins (the register), and /stations
+[period] [area] for leads and admins (the stations, their members and the figures of three
+minutes)."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot.errors import PoliteError
+from bot.people import scope
+from bot.stations import figures, register
+from bot.texts import Translator
+from handlers.common.filters import HasRole
+from handlers.common.long_text import answer_lines
+from storage.db import Database
+from storage.models import AreaLevel, Person, Role
+
+INDENT = "    "
+
+
+async def edit_station(
+    message: Message, command: CommandObject, t: Translator, database: Database
+) -> None:
+    """/station add NAME COMMUNITY LAT LON · /station member NAME TG_ID · /station remove …"""
+    words = (command.args or "").split()
+    try:
+        if len(words) == 5 and words[0] == "add":
+            lat, lon = float(words[3]), float(words[4])
+            station = await register.save_station(database, words[1], words[2], lat, lon)
+            await message.answer(t("stations.saved", name=station.name))
+            return
+        if len(words) == 3 and words[0] in ("member", "remove"):
+            tg_id = int(words[2])
+            if words[0] == "member":
+                await register.add_member(database, words[1], tg_id)
+                await message.answer(t("stations.member_added", tg_id=tg_id, name=words[1]))
+            else:
+                await register.remove_member(database, words[1], tg_id)
+                await message.answer(t("stations.member_removed", tg_id=tg_id, name=words[1]))
+            return
+    except ValueError:
+        pass  # not numbers where numbers go
+    raise PoliteError("stations.usage")
+
+
+async def show_stations(
+    message: Message,
+    command: CommandObject,
+    person: Person,
+    t: Translator,
+    database: Database,
+    tz: tzinfo,
+) -> None:
+    period, area = await scope.period_and_area(database, person, command.args, tz)
+    community_id = None
+    if area is not None and area.level == AreaLevel.COMMUNITY:
+        community_id = area.id
+    elif area is not None and area.level == AreaLevel.GRID:
+        community_id = area.parent_id
+    listed = await register.listing(database, community_id)
+    if not listed:
+        await message.answer(t("stations.none"))
+        return
+    figures_of = {
+        station.id: f
+        for station, f in await figures.by_station(database, period.start, period.end, community_id)
+    }
+    lines = [t("stations.title", period=period.label)]
+    for entry in listed:
+        lines += ["", *_station_lines(t, entry, figures_of.get(entry.station.id))]
+    await answer_lines(message, lines)
+
+
+def _station_lines(t: Translator, entry: register.Listed, f: figures.Figures | None) -> list[str]:
+    station = entry.station
+    lines = [t("stations.station", name=station.name, community=entry.community)]
+    for member, on_duty in entry.members:
+        duty = t("people.on_duty" if on_duty else "people.off_duty")
+        lines.append(
+            INDENT + t("stations.member", name=member.name or "—", tg_id=member.tg_id) + duty
+        )
+    if not entry.members:
+        lines.append(INDENT + t("stations.no_members"))
+    if f is None or not f.alerts:
+        lines.append(INDENT + t("stations.no_alerts"))
+        return lines
+    lines.append(
+        INDENT
+        + t(
+            "stations.figures",
+            alerts=f.alerts,
+            start_median=_seconds(t, f.start_median_s),
+            start_p90=_seconds(t, f.start_p90_s),
+            arrival_median=_seconds(t, f.arrival_median_s),
+            arrival_p90=_seconds(t, f.arrival_p90_s),
+            on_time=f"{(f.on_time_share or 0) * 100:.0f}",
+        )
+    )
+    return lines
+
+
+def _seconds(t: Translator, seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    whole = round(seconds)
+    return t("stations.took", minutes=whole // 60, seconds=f"{whole % 60:02d}")
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(edit_station, Command("station"), HasRole(Role.ADMIN))
+    router.message.register(show_stations, Command("stations"), HasRole(Role.LEAD, Role.ADMIN))
+    return router
