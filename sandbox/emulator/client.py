@@ -113,7 +113,7 @@ class _Speaker:
         self.emu.record("posted", self.chat, message)
         return message
 
-    async def next_message(self, timeout: float = 5.0) -> BotMessage:
+    async def next_message(self, timeout: float = 15.0) -> BotMessage:
         """The next message the bot sent into this chat (waiting up to `timeout`)."""
         try:
             record = await self.emu.wait_for(
@@ -127,7 +127,7 @@ class _Speaker:
         self._read += 1
         return BotMessage(record)
 
-    async def next_messages(self, count: int, timeout: float = 5.0) -> list[BotMessage]:
+    async def next_messages(self, count: int, timeout: float = 15.0) -> list[BotMessage]:
         return [await self.next_message(timeout) for _ in range(count)]
 
     async def expect_silence(self, within: float = 0.5) -> None:
@@ -338,7 +338,7 @@ class TestUser(_Speaker):
 
     # --- reading -----------------------------------------------------------------------------
 
-    async def next_event(self, timeout: float = 5.0) -> tuple[str, BotMessage]:
+    async def next_event(self, timeout: float = 15.0) -> tuple[str, BotMessage]:
         """The next sent, edited or deleted event in this chat."""
         record = await self.emu.wait_for(
             lambda: (
@@ -351,11 +351,11 @@ class TestUser(_Speaker):
         self._events_read += 1
         return record[0], BotMessage(record[1])
 
-    async def callback_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    async def callback_answer(self, query_id: str, timeout: float = 15.0) -> dict[str, Any]:
         """What the bot answered to a button press (text and show_alert)."""
         return await self.emu.wait_for(lambda: self.emu.callback_answers.get(query_id), timeout)
 
-    async def ask(self, text: str, timeout: float = 5.0) -> BotMessage:
+    async def ask(self, text: str, timeout: float = 15.0) -> BotMessage:
         """Send `text` and return the bot's next message."""
         await self.send(text)
         return await self.next_message(timeout)

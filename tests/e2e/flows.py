@@ -25,7 +25,7 @@ async def step(user: TestUser, message: BotMessage, button: str) -> BotMessage:
     in place); returns it, as it reads now."""
     before = edits(user, message)
     await user.press(message, button)
-    await user.emu.wait_for(lambda: edits(user, message) > before or None, 10)
+    await user.emu.wait_for(lambda: edits(user, message) > before or None, 20)
     return message
 
 

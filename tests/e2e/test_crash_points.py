@@ -13,6 +13,7 @@ from tests.crash_trials import trial
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.timeout(400)  # four trials of a real process each, on a busy 2-core machine
 @pytest.mark.parametrize("action", ["submit", "accept"])
 async def test_killed_at_any_step_a_restart_delivers_what_was_owed(
     action: str, tmp_path: Path
