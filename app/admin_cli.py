@@ -37,15 +37,20 @@ async def import_categories(database: Database, path: Path) -> None:
         print(f"categories from {path.name}: nothing changed ({len(summary.unchanged)} unchanged)")
         return
     print(
-        f"categories imported from {path.name}: {len(summary.added)} added "
-        f"{_codes(summary.added)}, {len(summary.changed)} changed {_codes(summary.changed)}, "
-        f"{len(summary.deactivated)} deactivated {_codes(summary.deactivated)} (not in the file; "
-        f"kept with their cases), {len(summary.unchanged)} unchanged"
+        f"categories imported from {path.name}: {len(summary.added)} added"
+        f"{_codes(summary.added)}, {len(summary.changed)} changed{_codes(summary.changed)}, "
+        f"{len(summary.deactivated)} deactivated{_codes(summary.deactivated)}, "
+        f"{len(summary.unchanged)} unchanged"
+        + (
+            "\n(deactivated: not in the file; kept, with their cases)"
+            if summary.deactivated
+            else ""
+        )
     )
 
 
 def _codes(codes: list[str]) -> str:
-    return f"({', '.join(codes)})" if codes else ""
+    return f" ({', '.join(codes)})" if codes else ""
 
 
 async def export_categories(database: Database, path: Path | None, as_json: bool) -> None:

@@ -11,9 +11,9 @@ from storage.db import Database
 from storage.models import Case, DepartmentGroup
 from storage.upsert import upsert
 
-# The seeded categories' department codes, said by name (`department.<code>` in the catalogues);
+# The seeded and demo categories' department codes, said by name (`department.<code>` in the catalogues);
 # a department an admin typed in their own words is shown as typed.
-NAMED = frozenset({"emergency", "land", "police", "urban"})
+NAMED = frozenset({"emergency", "labour", "land", "mediation", "police", "urban"})
 
 
 def department_name(t: Translator, code: str | None) -> str:
