@@ -11,8 +11,8 @@ from storage.db import Database
 from storage.models import Case, DepartmentGroup
 from storage.upsert import upsert
 
-# The seeded and demo categories' department codes, said by name (`department.<code>` in the catalogues);
-# a department an admin typed in their own words is shown as typed.
+# The seeded and demo categories' department codes, said by name (`department.<code>` in the
+# catalogues); a department an admin typed in their own words is shown as typed.
 NAMED = frozenset({"emergency", "labour", "land", "mediation", "police", "urban"})
 
 
