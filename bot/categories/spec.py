@@ -155,12 +155,7 @@ class _Reader:
         names = names if isinstance(names, dict) else {}
         row: dict[str, Any] = {
             "code": code,
-            "service_code": self._code(
-                "service_code",
-                self.item.get("service_code") or code,
-                SERVICE_CODE,
-                "catfile.bad_service_code",
-            ),
+            "service_code": self._service_code(code),
             "name_zh": self._text("name.zh", names.get("zh"), NAME_LIMIT),
             "name_en": self._text("name.en", names.get("en"), NAME_LIMIT),
             "icon": self._optional("icon", self.item.get("icon"), ICON_LIMIT),
@@ -198,6 +193,12 @@ class _Reader:
             self._problem(where, key, given=str(value))
             return value if isinstance(value, str) else f"#{self.number}"
         return value
+
+    def _service_code(self, code: str) -> str:
+        given = self.item.get("service_code")
+        if given is None:
+            return code
+        return self._code("service_code", given, SERVICE_CODE, "catfile.bad_service_code")
 
     def _text(self, where: str, value: Any, limit: int) -> str:
         if not isinstance(value, str | int | float) or not str(value).strip():
