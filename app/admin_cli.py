@@ -1,12 +1,15 @@
-"""The command line's admin work: areas, demo data, people and invites (prints for operators)."""
+"""The command line's admin work: areas, categories, demo data, people and invites (prints for
+operators)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from pathlib import Path
 
 from app.demo_cases import file_demo_cases
+from bot.categories import importing
 from bot.config import Settings
 from bot.people import staff
 from bot.places import areas
@@ -26,6 +29,37 @@ async def import_areas(database: Database, path: Path) -> None:
         f"areas imported from {path.name}: {len(summary.added)} added, "
         f"{len(summary.updated)} updated, {summary.unchanged} unchanged"
     )
+
+
+async def import_categories(database: Database, path: Path) -> None:
+    summary = await importing.import_file(database, path)
+    if summary.nothing_changed:
+        print(f"categories from {path.name}: nothing changed ({len(summary.unchanged)} unchanged)")
+        return
+    print(
+        f"categories imported from {path.name}: {len(summary.added)} added"
+        f"{_codes(summary.added)}, {len(summary.changed)} changed{_codes(summary.changed)}, "
+        f"{len(summary.deactivated)} deactivated{_codes(summary.deactivated)}, "
+        f"{len(summary.unchanged)} unchanged"
+        + (
+            "\n(deactivated: not in the file; kept, with their cases)"
+            if summary.deactivated
+            else ""
+        )
+    )
+
+
+def _codes(codes: list[str]) -> str:
+    return f" ({', '.join(codes)})" if codes else ""
+
+
+async def export_categories(database: Database, path: Path | None, as_json: bool) -> None:
+    text = await importing.export(database, as_json)
+    if path is None:
+        print(text, end="")
+        return
+    await asyncio.to_thread(path.write_text, text, encoding="utf-8")
+    print(f"categories written to {path}")
 
 
 async def list_areas(database: Database) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from app.lean_aiogram import defer_aiogram_types
 from app.telegram_check import TelegramUnavailable, check_telegram
+from bot.categories.spec import CategoryFileError
 from bot.config import ConfigError, DatabaseSettings, LocalSettings, Settings, load_settings
 from bot.errors import PoliteError
 from storage.db import Database
@@ -42,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     load = areas_sub.add_parser("import", help="load areas from a GeoJSON file (idempotent)")
     load.add_argument("file", type=Path, help="a FeatureCollection with code, name, level, parent")
     areas_sub.add_parser("list", help="print the area tree")
+    _categories_parser(sub)
     demo = sub.add_parser(
         "demo-data", help="load a sample street (江南街道) with demo officers and demo cases"
     )
@@ -64,6 +66,20 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--area", help="area code: a grid for officers, a community for leads")
     _export_parser(sub)
     return parser
+
+
+def _categories_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    categories = sub.add_parser("categories", help="the street's categories and quick questions")
+    actions = categories.add_subparsers(dest="categories_command", required=True, metavar="ACTION")
+    load = actions.add_parser(
+        "import",
+        help="load categories from a YAML or JSON file (checked, all or nothing, idempotent; "
+        "categories the file leaves out are deactivated, never deleted)",
+    )
+    load.add_argument("file", type=Path, help="e.g. app/demo/categories.yaml")
+    dump = actions.add_parser("export", help="write the categories as a file import takes back")
+    dump.add_argument("file", type=Path, nargs="?", help="the file (default: print YAML)")
+    dump.add_argument("--json", action="store_true", help="JSON instead of YAML")
 
 
 def _sandbox_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -202,6 +218,10 @@ def _database_command(args: argparse.Namespace) -> Callable[[Database], Awaitabl
         if args.areas_command == "import":
             return lambda db: admin_cli.import_areas(db, args.file)
         return admin_cli.list_areas
+    if args.command == "categories":
+        if args.categories_command == "import":
+            return lambda db: admin_cli.import_categories(db, args.file)
+        return lambda db: admin_cli.export_categories(db, args.file, args.json)
     if args.command == "demo-data":
         local = load_settings(LocalSettings)
         return lambda db: admin_cli.demo_data(db, max(args.cases, 0), local.tz)
@@ -281,6 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     except TelegramUnavailable as error:
         print(error, file=sys.stderr)
         return 3
+    except CategoryFileError as error:
+        from bot.texts import Catalogue
+
+        print(error.text(Catalogue.load("en").translator("en")), file=sys.stderr)
+        return 1
     except PoliteError as error:
         from bot.texts import Catalogue
 

@@ -112,11 +112,11 @@ class Desk:
         for person in route.people:
             if person.tg_id in carded or (person.reachable and await self._send_card(person, case)):
                 sent += 1
-        group = await departments.group_of(self.database, case)
-        if group is not None and (
-            group in carded or await self._send_card_to(group, self._translator(None), case, False)
-        ):
-            sent += 1
+        for group in await departments.groups_of(self.database, case):
+            if group in carded or await self._send_card_to(
+                group, self._translator(None), case, False
+            ):
+                sent += 1
         if not sent:
             log.warning("case %s reached nobody: no staff for its area", case.number)
         return sent
@@ -203,17 +203,17 @@ class Desk:
         return told
 
     async def tell_group(self, case: Case, key: str) -> bool:
-        """Tell the department group of the case's category (if bound) about it."""
-        group = await departments.group_of(self.database, case)
-        if group is None:
-            return False
+        """Tell the department groups of the case (if bound) about it; whether one was told."""
         t = self._translator(None)
-        try:
-            await self.bot.send_message(group, t(key, number=case.number or ""))
-        except TelegramAPIError as error:
-            log.warning("department group %s not told about %s: %s", group, case.number, error)
-            return False
-        return True
+        told = False
+        for group in await departments.groups_of(self.database, case):
+            try:
+                await self.bot.send_message(group, t(key, number=case.number or ""))
+            except TelegramAPIError as error:
+                log.warning("department group %s not told about %s: %s", group, case.number, error)
+                continue
+            told = True
+        return told
 
     async def refresh_cards(self, case_id: int) -> None:
         """Edit every card of the case to show its current state and buttons."""

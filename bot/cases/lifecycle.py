@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import access
+from bot.categories import answers
 from bot.errors import PoliteError
 from bot.timing import working_time
 from storage.models import (
@@ -225,7 +226,7 @@ async def _submit(
     category = await session.get(Category, case.category_id)
     assert category is not None
     case.submitted_at = now
-    case.urgent = case.urgent or urgent_answer(category, case.answers)
+    case.urgent = case.urgent or answers.urgent(category, case.answers)
     # Urgent categories and cases count clock time; the others working time (without a time
     # zone, e.g. in lifecycle tests, clock time too).
     clock = tz is None or category.urgent or case.urgent
@@ -236,7 +237,7 @@ async def _submit(
     case.number = f"{await case_prefix(session, prefix)}-{case.id:06d}"
 
 
-# What "urgent" means for a case whose answer is danger now (a bite, smoke or fire): whatever
+# What "urgent" means for a case whose answer is urgent or danger now (a bite, smoke): whatever
 # its category, it is accepted within 30 minutes and resolved within a day, in clock time.
 URGENT_ACCEPT_MINUTES = 30
 URGENT_RESOLVE_MINUTES = 24 * 60
@@ -249,15 +250,6 @@ def deadlines_of(category: Category, urgent: bool) -> tuple[int, int]:
     return (
         min(category.accept_minutes, URGENT_ACCEPT_MINUTES),
         min(category.resolve_minutes, URGENT_RESOLVE_MINUTES),
-    )
-
-
-def urgent_answer(category: Category, answers: dict[str, str]) -> bool:
-    """Whether an answer to the quick questions means danger now (fire, a bite)."""
-    return any(
-        option.get("urgent") and answers.get(question["key"]) == option["key"]
-        for question in category.questions
-        for option in question["options"]
     )
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.categories import table
+from bot.categories import answers, table
 from bot.errors import PoliteError
 from bot.texts import Translator
 from storage.db import Database
-from storage.models import Case, Category, DepartmentGroup
+from storage.models import Case, DepartmentGroup
 from storage.upsert import upsert
 
-# The seeded categories' department codes, said by name (`department.<code>` in the catalogues);
-# a department an admin typed in their own words is shown as typed.
-NAMED = frozenset({"emergency", "land", "police", "urban"})
+# The seeded and demo categories' department codes, said by name (`department.<code>` in the
+# catalogues); a department an admin typed in their own words is shown as typed.
+NAMED = frozenset({"emergency", "labour", "land", "mediation", "police", "urban"})
 
 
 def department_name(t: Translator, code: str | None) -> str:
@@ -30,12 +30,11 @@ def with_name(t: Translator, code: str) -> str:
 
 
 async def departments(database: Database) -> list[str]:
-    """The department codes the categories name."""
-    async with database.sessions() as session:
-        rows = await session.scalars(
-            select(Category.department).where(Category.department.is_not(None)).distinct()
-        )
-        return sorted(code for code in rows if code)
+    """The department codes the categories and their answers name."""
+    codes: set[str] = set()
+    for category in await table.every(database):
+        codes.update(answers.named_departments(category))
+    return sorted(codes)
 
 
 async def bind(
@@ -58,11 +57,18 @@ async def bind(
         )
 
 
-async def group_of(database: Database, case: Case) -> int | None:
-    """The chat of the department of the case's category, if bound."""
+async def groups_of(database: Database, case: Case) -> list[int]:
+    """The chats of the departments of the case: its category's, then those its answers add
+    (those bound to a group)."""
     category = await table.category(database, case.category_id)
-    if category is None or not category.department:
-        return None
+    if category is None:
+        return []
+    codes = answers.departments(category, case.answers or {})
+    if not codes:
+        return []
     async with database.sessions() as session:
-        group = await session.get(DepartmentGroup, category.department)
-        return group.chat_id if group else None
+        groups = await session.scalars(
+            select(DepartmentGroup).where(DepartmentGroup.department.in_(codes))
+        )
+        chats = {group.department: group.chat_id for group in groups}
+    return list(dict.fromkeys(chats[code] for code in codes if code in chats))

@@ -58,6 +58,11 @@ async def by_id(database: Database) -> dict[int, Category]:
     return cached.by_id
 
 
+def forget(database: Database) -> None:
+    """Drop this process's cached categories (after a change here)."""
+    _CACHE.pop(root_of(database), None)
+
+
 async def change(database: Database, code: str, field: str, value: str, by: Person) -> Category:
     """Set one field of the category `code`: accept/resolve (30m, 4h, 3d), urgent/active
     (on/off), department (a name, or - for none)."""
@@ -72,7 +77,7 @@ async def change(database: Database, code: str, field: str, value: str, by: Pers
         before = getattr(category, _column(field))
         _apply(category, field, value.strip())
         after = getattr(category, _column(field))
-    _CACHE.pop(root_of(database), None)
+    forget(root_of(database))
     log.info("category %s: %s %r -> %r by person %s", category.code, field, before, after, by.id)
     return category
 

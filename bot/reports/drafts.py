@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import lifecycle
+from bot.categories import answers as meaning
 from bot.categories import table as all_categories
 from bot.errors import PoliteError
 from bot.places.geo import Located, degrees_around, distance_m, valid_point
@@ -92,16 +93,17 @@ async def choose_category(database: Database, draft: Case, category_id: int) -> 
 
 
 async def answer(database: Database, draft: Case, key: str, option: str) -> tuple[Case, bool]:
-    """Record an answer to a quick question; True when it means danger now."""
+    """Record an answer to a quick question; True when it has just made the case danger now."""
     chosen = await all_categories.category(database, draft.category_id)
     if chosen is None:
         raise ReportError("report.gone")
     question = next((q for q in chosen.questions if q["key"] == key), None)
     if question is None or option not in {o["key"] for o in question["options"]}:
         raise ReportError("report.bad_choice")
-    answers = {**draft.answers, key: option}
-    urgent = lifecycle.urgent_answer(chosen, answers)
-    return await _update(database, draft.id, answers=answers, urgent=urgent), urgent
+    given = {**draft.answers, key: option}
+    danger = meaning.danger_now(chosen, given) and not meaning.danger_now(chosen, draft.answers)
+    urgent = meaning.urgent(chosen, given)
+    return await _update(database, draft.id, answers=given, urgent=urgent), danger
 
 
 def next_question(chosen: Category | None, answers: dict[str, str]) -> int | None:

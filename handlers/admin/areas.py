@@ -1,5 +1,6 @@
 """Areas: /areas shows the tree (leads: their community); an admin sends a .geojson file to
-import areas with the same checks as `python -m bot areas import`."""
+import areas with the same checks as `python -m bot areas import` (a .yaml file, or a .json one
+that holds categories, goes to `handlers.admin.categories`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.errors import PoliteError
 from bot.people import organisation, scope
 from bot.places import areas
 from bot.texts import Translator
+from handlers.admin import categories
 from handlers.common.filters import HasRole
 from handlers.common.long_text import answer_lines
 from storage.db import Database
@@ -44,10 +46,17 @@ async def show_areas(message: Message, person: Person, t: Translator, database: 
 
 
 async def import_upload(message: Message, t: Translator, database: Database, bot: Bot) -> None:
-    """A document from an admin outside any conversation: a GeoJSON file of areas."""
+    """A document from an admin outside any conversation: a GeoJSON file of areas, or a file
+    of categories (`handlers.admin.categories`)."""
     document = message.document
     assert document is not None
+    if categories.is_category_file_name(document):
+        await categories.import_upload(message, t, database, bot)
+        return
     data = await _read(bot, document)
+    if categories.holds_categories(data):
+        await categories.import_data(message, t, database, data)
+        return
     summary = await areas.import_features(database, areas.parse_upload(data))
     await message.answer(
         t(

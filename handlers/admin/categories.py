@@ -1,14 +1,19 @@
 """/categories: deadlines, urgency, department and whether residents see each category (leads
-and admins); admins change one field at a time: `/categories CODE accept 30m`."""
+and admins); admins change one field at a time: `/categories CODE accept 30m`, or send a whole
+categories file (.yaml, or .json with a `categories` list), checked as
+`python -m bot categories import` checks it."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+import io
+import json
+
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import Message
+from aiogram.types import Document, Message
 
 from bot.cases import lifecycle
-from bot.categories import departments
+from bot.categories import answers, departments, importing, spec
 from bot.categories import table as categories
 from bot.errors import PoliteError
 from bot.texts import Translator
@@ -45,12 +50,7 @@ async def _show(message: Message, person: Person, t: Translator, database: Datab
 
 def _line(t: Translator, category: Category) -> str:
     line = _fields(t, category)
-    danger = [
-        option.get(t.language) or option["zh"]
-        for question in category.questions
-        for option in question["options"]
-        if option.get("urgent")
-    ]
+    danger = [option.get(t.language) or option["zh"] for option in answers.danger_options(category)]
     if not danger:
         return line
     accept, resolve = lifecycle.deadlines_of(category, urgent=True)
@@ -73,6 +73,44 @@ def _fields(t: Translator, category: Category) -> str:
         department=departments.department_name(t, category.department),
         active="" if category.active else t("categories.inactive"),
     )
+
+
+YAML_EXTENSIONS = (".yaml", ".yml")
+
+
+def is_category_file_name(document: Document) -> bool:
+    """Whether a document is named as a categories file (JSON ones are told by their content)."""
+    return (document.file_name or "").lower().endswith(YAML_EXTENSIONS)
+
+
+def holds_categories(data: bytes) -> bool:
+    """Whether JSON bytes are a categories file rather than areas."""
+    try:
+        return spec.is_categories_file(json.loads(data.decode("utf-8-sig")))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+
+
+async def import_upload(message: Message, t: Translator, database: Database, bot: Bot) -> None:
+    """A .yaml categories file from an idle admin (routed here by `handlers.admin.areas`)."""
+    document = message.document
+    assert document is not None
+    if (document.file_size or 0) > spec.FILE_LIMIT:
+        await message.answer(spec.too_big().text(t))
+        return
+    buffer = io.BytesIO()
+    await bot.download(document, destination=buffer)
+    await import_data(message, t, database, buffer.getvalue())
+
+
+async def import_data(message: Message, t: Translator, database: Database, data: bytes) -> None:
+    """Import a categories file's bytes and say what was added, changed and left alone."""
+    try:
+        summary = await importing.import_data(database, data)
+    except spec.CategoryFileError as error:
+        await answer_lines(message, error.text(t).split("\n"))
+        return
+    await message.answer(importing.summary_text(t, summary))
 
 
 def create_router() -> Router:

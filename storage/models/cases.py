@@ -99,6 +99,9 @@ class Area(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+QUESTIONS_COMMENT = "quick questions: [{key, zh, en, options: [{key, zh, en, flags}]}]"
+
+
 class Category(Base):
     """A kind of problem with its deadlines, urgency and the department that gets a copy."""
 
@@ -117,15 +120,14 @@ class Category(Base):
     national_subclass_name: Mapped[str | None] = mapped_column(String(32))
     name_zh: Mapped[str] = mapped_column(String(64))
     name_en: Mapped[str] = mapped_column(String(64))
+    icon: Mapped[str | None] = mapped_column(String(8))  # before the name on residents' buttons
     accept_minutes: Mapped[int] = mapped_column(Integer)
     resolve_minutes: Mapped[int] = mapped_column(Integer)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     department: Mapped[str | None] = mapped_column(String(32))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    questions: Mapped[list[dict[str, Any]]] = mapped_column(
-        default=list, comment="quick questions: [{key, zh, en, options: [{key, zh, en, urgent}]}]"
-    )
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(default=list, comment=QUESTIONS_COMMENT)
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_zh

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from datetime import timedelta
@@ -20,9 +21,17 @@ from sandbox.emulator import TelegramEmulator
 from storage.models import Case, CaseOwed, CaseStatus, Person, Role
 from storage.types import utcnow
 
+ROOT = Path(__file__).parents[2]
+
 
 async def run_cli(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:
-    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", **env}
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        # This checkout's code, not whichever the virtualenv installed (the run is in tmp_path).
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        **env,
+    }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -166,3 +175,49 @@ async def test_demo_data_files_a_month_of_cases_that_figures_show(
     assert "没有" not in figures.split("\n")[0]
     assert (await admin.next_message(timeout=30)).photo is not None  # the chart
     assert (await admin.ask("/map", timeout=30)).photo is not None
+
+
+CATEGORIES_FILE = ROOT / "app" / "demo" / "categories.yaml"
+
+
+async def test_categories_import_is_idempotent_and_export_reads_back(tmp_path: Path) -> None:
+    code, out, err = await run_cli(tmp_path, "categories", "import", str(CATEGORIES_FILE))
+    assert (code, err) == (0, "")
+    assert out == (
+        "categories imported from categories.yaml: 4 added (safety, dispute, scrap, living), "
+        "1 changed (other), 0 deactivated, 4 unchanged\n"
+    )
+    code, out, _ = await run_cli(tmp_path, "categories", "import", str(CATEGORIES_FILE))
+    assert (code, out) == (0, "categories from categories.yaml: nothing changed (9 unchanged)\n")
+    exported = tmp_path / "out.json"
+    code, out, _ = await run_cli(tmp_path, "categories", "export", str(exported), "--json")
+    assert (code, out) == (0, f"categories written to {exported}\n")
+    assert [c["code"] for c in json.loads(exported.read_text("utf-8"))["categories"]][-1] == "other"
+    code, out, _ = await run_cli(tmp_path, "categories", "import", str(exported))
+    assert out == "categories from out.json: nothing changed (9 unchanged)\n"
+
+
+async def test_a_bad_categories_file_ends_in_clear_lines(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("categories:\n- code: fire\n  name: {zh: 火}\n  accept: 1d\n  resolve: 1h\n")
+    code, out, err = await run_cli(tmp_path, "categories", "import", str(bad))
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "The categories file has 2 problem(s) and was not imported; the categories are unchanged:",
+        "• category fire · name.en: must not be empty",
+        "• category fire · accept: the accept deadline cannot be longer than the resolve deadline",
+    ]
+    code, _, err = await run_cli(tmp_path, "categories", "import", str(tmp_path / "none.yaml"))
+    assert code == 1
+    assert "cannot open the file" in err
+    assert "Traceback" not in err
+
+
+def test_categories_export_prints_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'export.db'}")
+    assert main(["categories", "export"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("categories:\n- code: fire\n  name:\n    zh: 火灾隐患\n")
+    assert "danger_now: true" in printed

@@ -129,12 +129,11 @@ async def choose_category(query: CallbackQuery, callback_data: ReportCategory, f
 
 async def answer_question(query: CallbackQuery, callback_data: ReportAnswer, flow: Flow) -> None:
     draft = await flow.own_draft(callback_data.case_id)
-    already_urgent = draft.urgent
-    draft, urgent = await drafts.answer(
+    draft, danger = await drafts.answer(
         flow.database, draft, callback_data.key, callback_data.option
     )
     await query.answer()
-    if urgent and not already_urgent:  # danger now: the warning in place, then the place first
+    if danger:  # danger now: the warning in place, then the place first
         await flow.state.update_data(danger=True)
         await flow.show(flow.t("report.urgent_warning"), None)
         flow.message_id = None

@@ -15,7 +15,7 @@ from bot.texts import Translator
 from handlers.common.callbacks import Nav, ReportAnswer, ReportCategory, ReportNav
 from storage.models import Area, Case, Category
 
-CATEGORY_ICONS = {"fire": "🔥", "dog": "🐕", "land": "🏗", "sanitation": "🧹"}
+DEFAULT_ICON = "📌"  # a category without an icon of its own
 EDIT_PARTS = ("category", "description", "photos", "place")
 
 
@@ -31,7 +31,7 @@ def _nav_row(t: Translator, case_id: int, back: bool = True) -> list[InlineKeybo
 
 
 def category_label(category: Category, language: str) -> str:
-    return f"{CATEGORY_ICONS.get(category.code, '📌')} {category.name(language)}"
+    return f"{category.icon or DEFAULT_ICON} {category.name(language)}"
 
 
 def categories(
