@@ -16,7 +16,7 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.categories import table
+from bot.categories import answers, table
 from bot.places import routing
 from bot.stations import register
 from bot.stations.nearest import backups, nearest
@@ -292,7 +292,11 @@ async def fire_now(database: Database, case: Case) -> bool:
     if not case.urgent:
         return False
     category = await table.category(database, case.category_id)
-    return category is not None and category.code == FIRE_CATEGORY
+    return (
+        category is not None
+        and category.code == FIRE_CATEGORY
+        and answers.danger_now(category, case.answers)
+    )
 
 
 async def _case(database: Database, case_id: int) -> Case | None:

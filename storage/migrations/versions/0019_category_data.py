@@ -4,8 +4,8 @@ An answer marked `urgent` meant danger now (filed and alerted at once); it is no
 and `urgent` means urgent deadlines only. The icons the residents' buttons showed from code
 (fire, dog, land, sanitation) move into the table.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-12
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018"
-down_revision: str | None = "0017"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
