@@ -61,7 +61,7 @@ async def import_rows(database: Database, rows: list[dict[str, Any]]) -> ImportS
                 summary.changed.append(row["code"])
             else:
                 summary.unchanged.append(row["code"])
-        for code, category in existing.items():
+        for code, category in sorted(existing.items()):
             if code not in named and category.active:
                 category.active = False
                 summary.deactivated.append(code)

@@ -33,6 +33,7 @@ async def _fire(database: Database) -> int:
             reporter_id=reporter.id,
             area_id=community.id,
             urgent=True,
+            answers={"kind": "smoke_fire"},  # danger now: the station is alerted
             latitude=30.6,
             longitude=104.0,
             submitted_at=utcnow(),
