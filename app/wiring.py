@@ -21,6 +21,7 @@ from app.metrics import Metrics
 from bot.cases.desk import Desk
 from bot.cases.news import Notifier
 from bot.config import Settings
+from bot.notices.paid import paid_broadcast
 from bot.notices.sender import Sender, SenderTask
 from bot.people.registration import mark_unreachable
 from bot.reports.media import MediaStore
@@ -114,11 +115,12 @@ def conversation_storage(
 
 def outgoing_throttle(settings: Settings, redis: Redis | None) -> Throttle:
     """The outgoing throttle; with Redis, its budget is shared by every process of the bot."""
+    paid_rate = settings.paid_broadcast_rate
     if redis is None:
-        return Throttle(settings.broadcast_rate)
+        return Throttle(settings.broadcast_rate, paid_rate=paid_rate)
     bot_id = extract_bot_id(settings.bot_token.get_secret_value())
     budget = SharedBudget(redis, bot_id, broadcast_rate=settings.broadcast_rate)
-    return Throttle(settings.broadcast_rate, budget=budget)
+    return Throttle(settings.broadcast_rate, paid_rate=paid_rate, budget=budget)
 
 
 def build_dispatcher(
@@ -218,6 +220,7 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
         tz=settings.tz,
         quiet=settings.quiet_hours,
         on_delivery=metrics.count_delivery,
+        paid=paid_broadcast(settings),
     )
     sending = SenderTask(sender)
     dispatcher.startup.register(sending.start)

@@ -6,12 +6,19 @@ runs here. Three runs, each on a fresh copy of one seeded SQLite database:
 1. Telegram's limits enforced (30 messages/s, 1/s per chat), BROADCAST_RATE=30, for a bounded
    window after the first message: `sent_per_s`, `limit_fraction` of 30/s, 429s, duplicates.
 2. The same with the default BROADCAST_RATE=25: `default_rate_sent_per_s`.
-3. Limits off in the emulator and in the bot's throttle (what paid broadcasts could use), every
-   recipient, the sender run in this process: its raw rate (`raw_sent_per_s`), and `missing`
-   and `duplicates` over the whole audience.
+3. Limits off in the emulator and in the bot's throttle, every recipient, the sender run in this
+   process: its raw rate (`raw_sent_per_s`), and `missing` and `duplicates` over the whole
+   audience. Interleaved with it (before and after, on an emulator of its own each time), a
+   bare aiogram loop sends the same message to the same chats with as many at once as the
+   sender (`bare_sent_per_s`, their mean; `raw_to_bare` the ratio): the ceiling of one Python
+   process with the emulator in it.
+4. Paid broadcasting (PAID_BROADCAST=true) in the real process: an urgent notice to everyone,
+   the emulator enforcing 1000/s for paid messages (30/s for the rest): `paid_sent_per_s`,
+   `paid_retry_after_429`, `paid_flagged` (messages that carried allow_paid_broadcast) and the
+   process's `paid_peak_rss_mb`.
 
 Sending 100,000 messages at 30/s takes 56 minutes; the limited runs stop after `WINDOW_S`
-seconds of sending (the rate is steady by then), and the raw run sends them all.
+seconds of sending (the rate is steady by then), the raw and paid runs send them all.
 """
 
 from __future__ import annotations
@@ -28,6 +35,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.enums import ParseMode
 from sqlalchemy import insert, literal, select
 
 from app.wiring import create_app
@@ -35,14 +46,16 @@ from bench.common import peak_rss_mb, report
 from bot.config import Settings
 from bot.notices import plans
 from bot.notices.audience import Audience, Kind
-from bot.notices.sender import Sender
+from bot.notices.sender import WINDOW, Sender, render
+from bot.telegram.session import api_server
 from bot.telegram.throttle import Throttle
+from bot.texts import Catalogue
 from handlers.common.notice_keyboards import ack_button
 from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.limits import Limits
 from storage import migrate
 from storage.db import Database
-from storage.models import Area, AreaLevel, Person, Role, Subscription
+from storage.models import Area, AreaLevel, Notice, Person, Role, Subscription
 
 ROOT = str(Path(__file__).resolve().parents[1])
 FIRST_ID = 20_000_000
@@ -51,6 +64,7 @@ WINDOW_S = 60.0
 CHUNK = 5_000
 TELEGRAM_LIMIT_PER_S = 30
 UNLIMITED = 1_000_000
+RAW_BATCH = 500  # as a paid sender claims: half a second at 1000/s
 TEXT = "【江南街道】本周六 9:00–12:00 在社区广场开展犬只免疫登记，请携带犬只和证件。"
 
 
@@ -79,9 +93,9 @@ async def _seed(path: Path, recipients: int) -> None:
     await database.dispose()
 
 
-async def _plan_now(path: Path) -> None:
+async def _plan_now(path: Path, urgent: bool = False) -> None:
     database = Database(f"sqlite+aiosqlite:///{path}")
-    draft = plans.Draft(TEXT, Audience(Kind.RESIDENTS), plans.NOW)
+    draft = plans.Draft(TEXT, Audience(Kind.RESIDENTS), plans.NOW, urgent=urgent)
     async with database.transaction() as session:
         await plans.save_plan(session, draft, None, AUTHOR_ID, tz=time_zone())
     await database.dispose()
@@ -94,7 +108,12 @@ def time_zone() -> Any:
 
 
 async def _run_bot(
-    emu: TelegramEmulator, database: Path, rate: float, window_s: float
+    emu: TelegramEmulator,
+    database: Path,
+    rate: float,
+    window_s: float,
+    until_sent: int | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK_"))},
@@ -107,6 +126,7 @@ async def _run_bot(
         "ADMIN_IDS": str(AUTHOR_ID),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": ROOT,
+        **(extra_env or {}),
     }
     started = time.monotonic()
     process = await asyncio.create_subprocess_exec(
@@ -120,7 +140,9 @@ async def _run_bot(
         peak = max(peak, peak_rss_mb(process.pid))
         if time.monotonic() >= deadline or process.returncode is not None:
             break
-        await asyncio.sleep(0.5)
+        if until_sent is not None and emu.paid_sent >= until_sent:  # a cheap count
+            break
+        await asyncio.sleep(0.1 if until_sent else 0.5)
     ended = time.monotonic()
     counts = Counter(_sent(emu))
     peak = max(peak, peak_rss_mb(process.pid))
@@ -163,17 +185,22 @@ async def _one_run(
     recipients: int,
     rate: float,
     window: float,
+    *,
+    paid: bool = False,
 ) -> dict[str, Any]:
     run_dir = Path(tempfile.mkdtemp(dir=folder))
     database = run_dir / "bot.db"
     shutil.copy(seeded, database)
-    await _plan_now(database)
+    await _plan_now(database, urgent=paid)
     async with TelegramEmulator(limits=Limits()) as emu:
         emu.user(AUTHOR_ID, "admin")
         for n in range(recipients):
             emu.user(FIRST_ID + n, f"r{n}")
-        figures = await _run_bot(emu, database, rate, window)
+        env = {"PAID_BROADCAST": "true"} if paid else None
+        until = recipients if paid else None
+        figures = await _run_bot(emu, database, rate, window, until, env)
         figures["retry_after_429"] = emu.retry_after_sent
+        figures["paid_flagged"] = emu.paid_sent
     shutil.rmtree(run_dir, ignore_errors=True)
     return figures
 
@@ -195,11 +222,11 @@ async def _raw_run(seeded: Path, folder: Path, recipients: int) -> dict[str, Any
         )
         app = await create_app(settings)
         app.retry.throttle = Throttle(UNLIMITED, global_per_s=UNLIMITED, chat_interval_s=0)
-        sender = Sender(app.bot, app.database, app.catalogue, ack_button, batch=500)
-        started = time.monotonic()
+        sender = Sender(app.bot, app.database, app.catalogue, ack_button, batch=RAW_BATCH)
+        started, cpu = time.monotonic(), time.process_time()
         while await sender.run_once():
             pass
-        seconds = time.monotonic() - started
+        seconds, cpu = time.monotonic() - started, time.process_time() - cpu
         await app.close()
         counts = Counter(_sent(emu))
     sent = sum(counts.values())
@@ -208,7 +235,39 @@ async def _raw_run(seeded: Path, folder: Path, recipients: int) -> dict[str, Any
         "unique": len(counts),
         "duplicates": sent - len(counts),
         "per_s": sent / seconds,
+        "per_cpu_s": sent / cpu,
     }
+
+
+async def _bare_loop(recipients: int) -> tuple[float, float]:
+    """A bare aiogram bot sending the sender's message to the same chats, `WINDOW` at once, on
+    an emulator of its own: messages a second, and a second of this process's CPU time."""
+    async with TelegramEmulator() as emu:
+        for n in range(recipients):
+            emu.user(FIRST_ID + n, f"r{n}")
+        bot = Bot(
+            emu.token,
+            session=AiohttpSession(api=api_server(emu.url)),
+            default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+        )
+        text = render(Notice(text=TEXT, urgent=False), Catalogue.load("zh").translator("zh"))
+        chats = iter(range(FIRST_ID, FIRST_ID + recipients))
+
+        async def worker() -> None:
+            for chat in chats:
+                await bot.send_message(chat, text)
+
+        started, cpu = time.monotonic(), time.process_time()
+        await asyncio.gather(*(worker() for _ in range(WINDOW)))
+        seconds, cpu = time.monotonic() - started, time.process_time() - cpu
+        await bot.session.close()
+        assert len(_sent(emu)) == recipients
+    return recipients / seconds, recipients / cpu
+
+
+def _mean(values: Any) -> float:
+    values = list(values)
+    return sum(values) / len(values)
 
 
 BARE_BOT = """
@@ -245,7 +304,10 @@ async def run(size: int | None) -> None:
         await _seed(seeded, recipients)
         limited = await _one_run(seeded, folder, recipients, 30, window)
         default = await _one_run(seeded, folder, recipients, 25, window)
+        bare = [await _bare_loop(recipients)]
         raw = await _raw_run(seeded, folder, recipients)
+        bare.append(await _bare_loop(recipients))
+        paid = await _one_run(seeded, folder, recipients, 25, window * 10, paid=True)
     report(
         "broadcast",
         {
@@ -259,8 +321,22 @@ async def run(size: int | None) -> None:
             "retry_after_429": limited["retry_after_429"] + default["retry_after_429"],
             "raw_sent_per_s": round(raw["per_s"], 1),
             "raw_sent": raw["sent"],
-            "duplicates": limited["duplicates"] + default["duplicates"] + raw["duplicates"],
+            "raw_sent_per_cpu_s": round(raw["per_cpu_s"], 1),
+            "bare_sent_per_s": [round(wall, 1) for wall, _ in bare],
+            "bare_sent_per_cpu_s": [round(cpu, 1) for _, cpu in bare],
+            "raw_to_bare": round(raw["per_s"] / _mean(wall for wall, _ in bare), 3),
+            "raw_to_bare_cpu": round(raw["per_cpu_s"] / _mean(cpu for _, cpu in bare), 3),
+            "paid_sent_per_s": round(paid["per_s"], 1),
+            "paid_sent": paid["sent"],
+            "paid_flagged": paid["paid_flagged"],
+            "paid_retry_after_429": paid["retry_after_429"],
+            "paid_peak_rss_mb": paid["peak_rss_mb"],
+            "duplicates": limited["duplicates"]
+            + default["duplicates"]
+            + raw["duplicates"]
+            + paid["duplicates"],
             "missing": recipients - raw["unique"],
+            "paid_missing": recipients - paid["unique"],
             "peak_rss_mb": max(limited["peak_rss_mb"], default["peak_rss_mb"]),
             "bare_aiogram_rss_mb": await _bare_aiogram_rss_mb(),
             "first_message_s": limited["first_message_s"],

@@ -93,6 +93,12 @@ class Settings(LocalSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     open311_enabled: bool = True
     broadcast_rate: float = Field(default=25.0, gt=0, le=30)
+    # Paid broadcasting (Bot API 7.11's allow_paid_broadcast): up to 1000 messages a second for
+    # a fee in Stars, for urgent notices only unless PAID_BROADCAST_FOR=all.
+    paid_broadcast: bool = False
+    paid_broadcast_rate: float = Field(default=1000.0, gt=30, le=1000)
+    paid_broadcast_for: Literal["urgent", "all"] = "urgent"
+    paid_broadcast_stars_per_message: float = Field(default=0.1, ge=0)
     update_concurrency: int = Field(default=256, ge=1, le=1000)
     outbox_claim_seconds: int = Field(default=120, ge=1)
     quiet_hours: Annotated[tuple[time, time] | None, NoDecode] = None

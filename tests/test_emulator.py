@@ -345,3 +345,23 @@ async def test_files_over_twenty_megabytes_cannot_be_downloaded(
     sent = await user.send_document(b"\0" * (20 * 1024 * 1024 + 1), "big.bin", "application/zip")
     with pytest.raises(TelegramBadRequest, match="file is too big"):
         await bot.get_file(sent["document"]["file_id"])
+
+
+async def test_paid_broadcasts_have_their_own_limit_and_are_recorded() -> None:
+    """1000 a second with allow_paid_broadcast (outside the free 30), 30 a second without."""
+    async with TelegramEmulator(limits=Limits(global_per_s=3, paid_per_s=5)) as emu:
+        client = plain_bot(emu)
+        for chat in range(20, 30):
+            emu.user(chat, "癸")
+        for chat in range(20, 25):  # the paid window's 5, the free window untouched
+            await client.send_message(chat, "台风预警", allow_paid_broadcast=True)
+        with pytest.raises(TelegramRetryAfter):
+            await client.send_message(25, "台风预警", allow_paid_broadcast=True)
+        for chat in range(26, 29):  # the free window's 3
+            await client.send_message(chat, "通知")
+        with pytest.raises(TelegramRetryAfter):
+            await client.send_message(29, "通知")
+        assert emu.paid_sent == 5
+        paid = [c.params.get("allow_paid_broadcast") for c in emu.calls_of("sendMessage")]
+        assert paid == [True] * 6 + [None] * 4
+        await client.session.close()

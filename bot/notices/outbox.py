@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Select, case, exists, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,15 @@ from storage.types import utcnow
 STALE_CLAIM = timedelta(minutes=2)
 D = DeliveryState
 SENDING, PAUSED, CANCELLED, DONE = "sending", "paused", "cancelled", "done"
+
+
+class Claimed(NamedTuple):
+    """A delivery claimed to be sent (a plain row: a batch of them costs no ORM objects)."""
+
+    id: int
+    notice_id: int
+    person_id: int
+    chat_id: int
 
 
 @dataclass(frozen=True)
@@ -79,7 +89,7 @@ async def claim(
     *,
     stale_after: timedelta = STALE_CLAIM,
     urgent_only: bool = False,
-) -> list[Delivery]:
+) -> list[Claimed]:
     """Take up to `limit` deliveries to send (pending, or claimed by a sender that died), those
     of urgent notices first; paused and cancelled notices wait; `urgent_only` during quiet
     hours."""
@@ -111,10 +121,12 @@ async def claim(
             .where(Delivery.id.in_(ids))
             .values(state=D.SENDING, claimed_at=now, attempts=Delivery.attempts + 1)
         )
-        rows = await session.scalars(
-            select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)
+        rows = await session.execute(
+            select(Delivery.id, Delivery.notice_id, Delivery.person_id, Delivery.chat_id)
+            .where(Delivery.id.in_(ids))
+            .order_by(Delivery.id)
         )
-        return list(rows.all())
+        return [Claimed(*row) for row in rows.all()]
 
 
 async def finish(
@@ -126,6 +138,27 @@ async def finish(
             .where(Delivery.id == delivery_id)
             .values(state=state, error=error, sent_at=utcnow() if state == D.SENT else None)
         )
+
+
+Outcome = tuple[int, DeliveryState, str | None]  # a delivery's id, its new state, the error
+
+
+async def finish_many(database: Database, outcomes: Sequence[Outcome]) -> None:
+    """Mark many deliveries at once, in one transaction: one statement for each outcome (sent
+    is one, whatever the count), rather than a transaction a message."""
+    groups: dict[tuple[DeliveryState, str | None], list[int]] = {}
+    for delivery_id, state, error in outcomes:
+        groups.setdefault((state, error), []).append(delivery_id)
+    if not groups:
+        return
+    now = utcnow()
+    async with database.transaction() as session:
+        for (state, error), ids in groups.items():
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(ids))
+                .values(state=state, error=error, sent_at=now if state == D.SENT else None)
+            )
 
 
 async def progress(database: Database, notice_id: int) -> Progress:

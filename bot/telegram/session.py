@@ -126,7 +126,10 @@ class RetryMiddleware(BaseRequestMiddleware):
         if not isinstance(chat_id, int) or not method.__api_method__.startswith(SENDING):
             return await make_request(bot, method)
         interactive = not broadcasting.get()
-        async with self.throttle.sending(chat_id, is_group=chat_id < 0, interactive=interactive):
+        paid = getattr(method, "allow_paid_broadcast", None) is True
+        async with self.throttle.sending(
+            chat_id, is_group=chat_id < 0, interactive=interactive, paid=paid
+        ):
             return await make_request(bot, method)
 
     async def _report_blocked(self, method: TelegramMethod[TelegramType]) -> None:

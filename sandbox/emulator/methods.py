@@ -46,10 +46,13 @@ def _target_chat(emu: TelegramEmulator, params: dict[str, Any], count: int = 1) 
         raise ApiError(400, "Bad Request: chat not found")
     if chat_id in emu.blocked:
         raise ApiError(403, "Forbidden: bot was blocked by the user")
+    paid = params.get("allow_paid_broadcast") is True
     if emu.limiter is not None:
-        wait = emu.limiter.acquire(chat_id, chat.is_group, count)
+        wait = emu.limiter.acquire(chat_id, chat.is_group, count, paid=paid)
         if wait is not None:
             raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+    if paid:
+        emu.paid_sent += count  # billed or not, as Telegram would: the flag was used
     return chat
 
 

@@ -169,6 +169,7 @@ class TelegramEmulator:
         self.webhook_log: list[tuple[int, int]] = []  # (update_id, HTTP status or 0)
         self.timeline: list[str] = []  # API calls and webhook answers, in the order they happened
         self.retry_after_sent = 0
+        self.paid_sent = 0  # messages sent with allow_paid_broadcast (their calls keep the flag)
         self._pending: list[dict[str, Any]] = []
         self._next_update_id = 1
         self._changed = asyncio.Condition()

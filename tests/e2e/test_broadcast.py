@@ -104,7 +104,9 @@ async def test_a_sender_killed_mid_way_resumes_without_skipping(
             pass
         counts = sent_to(emulator)
         assert len(counts) == 60  # nobody skipped
-        assert sum(counts.values()) - 60 <= 1  # at most the one message in flight repeats
+        # At most the messages in flight repeat: the batch of 10 is sent at once, and the
+        # killed sender may not have written their marks yet.
+        assert sum(counts.values()) - 60 <= 10
         assert (await outbox.progress(app.database, notice.id)).sent == 60
 
 

@@ -70,7 +70,9 @@ async def test_killed_mid_broadcast_it_resumes_without_skipping(tmp_path: Path) 
                 await asyncio.sleep(0.2)
         counts = sent_to(emu)
         assert len(counts) == count  # nobody skipped
-        assert sum(counts.values()) - count <= 1  # at most the one message in flight repeated
+        # At most the messages in flight repeated: at ~25/s, the one being sent and the one
+        # whose mark was being written.
+        assert sum(counts.values()) - count <= 2
         progress = await progress_of(url, notice_id)
         assert (progress.sent, progress.remaining) == (count, 0)
 

@@ -118,3 +118,27 @@ async def test_a_429_pauses_everyone() -> None:
     assert clock.now == pytest.approx(5.0)
     await limiter.wait(2)
     assert clock.now == pytest.approx(5.0)
+
+
+async def test_paid_broadcasts_keep_to_the_paid_rate_outside_the_free_one() -> None:
+    clock = Clock()
+    limiter = Throttle(25, paid_rate=1000, clock=clock, sleep=clock.sleep)
+    for chat in range(3000):
+        await limiter.wait(chat, paid=True)
+    assert 2.0 <= clock.now <= 3.2  # 3,000 at 1000 a second, not at 25
+    assert limiter.line_delay(interactive=False) == 0  # the free share is untouched
+    assert limiter.line_delay(interactive=True) == 0
+    await limiter.wait(5, paid=True)  # one a second into a chat still holds
+    assert clock.now >= 3.0
+
+
+async def test_a_paid_message_answered_late_is_counted_from_its_answer() -> None:
+    clock = Clock()
+    limiter = Throttle(25, paid_rate=2, clock=clock, sleep=clock.sleep)
+    async with limiter.sending(1, paid=True):
+        clock.now += 0.5  # Telegram answers late
+    async with limiter.sending(2, paid=True):
+        pass
+    started = clock.now
+    await limiter.wait(3, paid=True)  # the first now counts from 0.5: free again at 1.53
+    assert clock.now - started == pytest.approx(SECOND_S, abs=0.01)

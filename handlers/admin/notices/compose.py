@@ -7,6 +7,7 @@ The choice is checked again on the server when the plan is saved (`audience.chec
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -18,9 +19,11 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.errors import PoliteError
 from bot.notices import audience, campaigns, plans, subscriptions
 from bot.notices.audience import Audience, Kind
+from bot.notices.paid import paid_broadcast
 from bot.notices.schedules import Repeat, Schedule, parse
 from bot.notices.sender import render
 from bot.places import routing
@@ -99,6 +102,7 @@ async def on_button(
     person: Person,
     database: Database,
     tz: tzinfo,
+    settings: Settings,
 ) -> None:
     data = await state.get_data()
     current = await state.get_state()
@@ -134,13 +138,13 @@ async def on_button(
         await state.update_data(topic=value or None)
         await _after_topic(message, state, t)
     elif step == Step.WHEN:
-        await _when(message, state, t, database, person, tz, value)
+        await _when(message, state, t, database, person, tz, settings, value)
     elif step in (Step.ACK, Step.URGENT):
         if data.get("purpose") == "campaign":  # a campaign's preview has no such toggles
             raise PoliteError("error.stale_button")
         key = "ack" if step == Step.ACK else "urgent"
         await state.update_data({key: not data.get(key, False)})
-        await preview(message, state, t, database, person, tz, edit=True)
+        await preview(message, state, t, database, person, tz, settings, edit=True)
     elif step == Step.SEND:
         await _save(message, state, t, database, person, tz)
 
@@ -227,11 +231,12 @@ async def _when(
     database: Database,
     person: Person,
     tz: tzinfo,
+    settings: Settings,
     value: str,
 ) -> None:
     if value == "now":
         await state.update_data(repeat=Repeat.ONCE.value, spec="now")
-        await preview(message, state, t, database, person, tz)
+        await preview(message, state, t, database, person, tz, settings)
         return
     await state.update_data(repeat=Repeat(value).value)
     await state.set_state(ComposeState.when_text)
@@ -245,12 +250,13 @@ async def got_when(
     database: Database,
     person: Person,
     tz: tzinfo,
+    settings: Settings,
 ) -> None:
     data = await state.get_data()
     schedule = parse(Repeat(data["repeat"]), message.text or "", utcnow(), tz)
     await state.update_data(spec=schedule.spec)
     await state.set_state(ComposeState.choosing)
-    await preview(message, state, t, database, person, tz)
+    await preview(message, state, t, database, person, tz, settings)
 
 
 def _audience(data: dict[str, Any]) -> Audience:
@@ -264,10 +270,12 @@ async def preview(
     database: Database,
     person: Person,
     tz: tzinfo,
+    settings: Settings | None = None,  # a campaign's preview has no paid estimate
     *,
     edit: bool = False,
 ) -> None:
-    """What will be sent to whom (and when), with the Send and Cancel buttons."""
+    """What will be sent to whom (and when), with the Send and Cancel buttons; for a notice
+    sent with paid broadcasting, how long it takes and what it costs."""
     data = await state.get_data()
     chosen = _audience(data)
     async with database.sessions() as session:
@@ -294,6 +302,9 @@ async def preview(
         ]
         if data.get("media_kind"):
             lines.append(t(f"compose.with_{data['media_kind']}"))
+        urgent = data.get("urgent", False)
+        if settings is not None and (paid := paid_estimate(t, settings, count, urgent)):
+            lines.append(paid)
     text = "\n".join(lines)[:MESSAGE_LIMIT]
     campaign = data["purpose"] == "campaign"  # its phases set acknowledgement themselves
     markup = notice_keyboards.preview(
@@ -317,6 +328,29 @@ async def _area_names(session: AsyncSession, area_ids: tuple[int, ...]) -> list[
 async def _topic_name(database: Database, t: Translator, code: str | None) -> str:
     found = [c for c in await subscriptions.topics(database) if c.code == code]
     return notice_keyboards.category_name(t, found[0]) if found else ""
+
+
+def paid_estimate(t: Translator, settings: Settings, count: int, urgent: bool) -> str | None:
+    """The time and cost in Stars of a notice sent with paid broadcasting; None if it is not."""
+    paid = paid_broadcast(settings)
+    if not paid.applies(urgent):
+        return None
+    estimate = paid.estimate(count, urgent, settings.broadcast_rate)
+    free_seconds = math.ceil(count / settings.broadcast_rate)
+    return t(
+        "compose.paid_estimate",
+        duration=duration(t, estimate.seconds),
+        free_duration=duration(t, free_seconds),
+        stars=f"{estimate.stars:g}",
+        price=f"{paid.stars_per_message:g}",
+    )
+
+
+def duration(t: Translator, seconds: int) -> str:
+    """A duration in words: seconds up to two minutes, then whole minutes (rounded up)."""
+    if seconds < 120:
+        return t("duration.seconds", count=max(1, seconds))
+    return t("duration.minutes", count=math.ceil(seconds / 60))
 
 
 def describe_when(t: Translator, repeat: str, spec: str, tz: tzinfo) -> str:
