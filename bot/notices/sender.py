@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, timedelta, tzinfo
 from datetime import time as clock
 
@@ -37,6 +37,10 @@ IDLE_S = 1.0
 PROGRESS_EVERY_S = 3.0
 
 AckButton = Callable[[Translator, int], InlineKeyboardMarkup]
+# A notice with a subject (`subject_kind`, `subject_id`) is drawn for each reader when it is
+# sent: its text and buttons in their language, from what the subject is now (e.g. the slots
+# of an immunisation day). None: the subject is gone, and the notice's own text is sent.
+SubjectView = Callable[[int, Translator], Awaitable[tuple[str, InlineKeyboardMarkup | None] | None]]
 
 
 class Sender:
@@ -52,7 +56,9 @@ class Sender:
         tz: tzinfo = UTC,
         quiet: tuple[clock, clock] | None = None,
         on_delivery: Callable[[DeliveryState], None] | None = None,
+        subjects: Mapping[str, SubjectView] | None = None,
     ) -> None:
+        self.subjects = dict(subjects or {})
         self.on_delivery = on_delivery  # counts each delivery's outcome (the metrics)
         self.lock = SenderLock(database)
         self.bot = bot
@@ -119,6 +125,11 @@ class Sender:
     async def _deliver(self, chat_id: int, notice: Notice, t: Translator) -> None:
         text = render(notice, t)
         markup = self.ack_button(t, notice.reminder_of or notice.id) if notice.ack else None
+        view = self.subjects.get(notice.subject_kind or "")
+        if view is not None and notice.subject_id is not None:
+            drawn = await view(notice.subject_id, t)
+            if drawn is not None:
+                text, markup = render(notice, t, drawn[0]), drawn[1]
         if notice.media_kind == "photo":
             await self.bot.send_photo(
                 chat_id, notice.media_file_id or "", caption=text, reply_markup=markup
@@ -211,15 +222,16 @@ class Sender:
         return self.catalogue.translator_for(author.language, author.tg_language)
 
 
-def render(notice: Notice, t: Translator) -> str:
-    """The notice as a recipient reads it: a header in their language, then the author's text."""
+def render(notice: Notice, t: Translator, body: str | None = None) -> str:
+    """The notice as a recipient reads it: a header in their language, then the author's text
+    (or `body`, drawn for the reader from the notice's subject)."""
     if notice.reminder_of is not None:
         header = t("notice.header_reminder")
     elif notice.urgent:
         header = t("notice.header_urgent")
     else:
         header = t("notice.header")
-    return f"{header}\n\n{notice.text}"
+    return f"{header}\n\n{notice.text if body is None else body}"
 
 
 class SenderTask:
