@@ -21,6 +21,7 @@ from app.metrics import Metrics
 from bot.cases.desk import Desk
 from bot.cases.news import Notifier
 from bot.config import Settings
+from bot.dogs import days as dog_days
 from bot.notices.sender import Sender, SenderTask
 from bot.people.registration import mark_unreachable
 from bot.reports.media import MediaStore
@@ -31,6 +32,7 @@ from bot.telegram.throttle import Throttle
 from bot.texts import Catalogue
 from handlers import get_routers
 from handlers.admin.stats import publish_button
+from handlers.common.dog_day_keyboards import DayNotice
 from handlers.common.keyboards import card_buttons, notice_buttons
 from handlers.common.middlewares import (
     PersonMiddleware,
@@ -209,6 +211,7 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
         tz=settings.tz,
         quiet=settings.quiet_hours,
         on_delivery=metrics.count_delivery,
+        subjects={dog_days.SUBJECT: DayNotice(database)},
     )
     sending = SenderTask(sender)
     dispatcher.startup.register(sending.start)
