@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from storage.models import DogStatus as S
 from storage.types import utcnow
 
 RETURN_REASONS = ("photo", "vaccination", "details", "place")
+EARLIEST_ZONE = timedelta(hours=14)  # UTC+14, where a day begins first
 
 
 class Action(enum.StrEnum):
@@ -193,7 +194,10 @@ async def apply(
 def _vaccinate(
     dog: Dog, vaccination: tuple[date, str | None] | None, now: datetime, note: str | None
 ) -> str:
-    if vaccination is None or vaccination[0] > now.date():
+    # `now` is UTC and the owner's today may be a day ahead of it (Asia/Shanghai before 08:00):
+    # a date is in the future only once it is tomorrow everywhere (the handlers check the
+    # local day itself).
+    if vaccination is None or vaccination[0] > (now + EARLIEST_ZONE).date():
         raise DogError("dogs.future_date")
     if vaccination[0] <= dog.vaccinated_on:
         raise DogError("dogs.not_newer", date=dog.vaccinated_on.isoformat())
@@ -259,7 +263,7 @@ def _check(details: Details, now: datetime) -> None:
         raise DogError("error.stale_button")
     if details.sex not in rules.Sex.__members__.values():
         raise DogError("error.stale_button")
-    if details.vaccinated_on > now.date():
+    if details.vaccinated_on > (now + EARLIEST_ZONE).date():
         raise DogError("dogs.future_date")
 
 
