@@ -10,7 +10,7 @@ from datetime import date, timedelta, tzinfo
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.dogs import bookings, days
 from bot.dogs.day_rules import parse_plan
@@ -76,8 +76,9 @@ async def day_button(
 ) -> None:
     action = callback_data.action
     if action is DogDayDo.BOOKINGS:
+        text, markup = await _bookings(database, person, t, callback_data.day_id)
         await query.answer()
-        await _show_bookings(bot, person.tg_id, database, person, t, callback_data.day_id)
+        await bot.send_message(person.tg_id, text, reply_markup=markup)
         return
     if action is DogDayDo.ANNOUNCE:
         seen = await days.view(database, callback_data.day_id)
@@ -97,9 +98,10 @@ async def day_button(
             )
 
 
-async def _show_bookings(
-    bot: Bot, chat_id: int, database: Database, person: Person, t: Translator, day_id: int
-) -> None:
+async def _bookings(
+    database: Database, person: Person, t: Translator, day_id: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A day's bookings as the staff member may see them, with a "came" button each."""
     seen = await days.view(database, day_id)
     if seen is None or seen.day.announced_at is None:
         raise DogError("dogday.not_found")
@@ -115,7 +117,7 @@ async def _show_bookings(
         )
         for b in booked
     ] or [t("dogday.no_bookings")]
-    await bot.send_message(chat_id, "\n".join(lines), reply_markup=kb.attendance(t, booked))
+    return "\n".join(lines), kb.attendance(t, booked)
 
 
 async def came(

@@ -16,13 +16,13 @@ from app.wiring import App
 from bot.dogs import registry
 from bot.dogs.bookings import remind_bookers
 from bot.dogs.registry import Action
-from handlers.common.callbacks import DogBook
+from handlers.common.callbacks import DogBook, DogDayAct, DogDayDo
 from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.client import BotMessage, TestUser
 from sandbox.emulator.files import make_image
 from storage.models import Area, Dog, DogBooking, DogEvent, Person
 from storage.types import utcnow
-from tests.e2e.test_dogs import street  # noqa: F401  (the fixture: the demo street and its staff)
+from tests.e2e.test_dogs import edited, street  # noqa: F401  (the fixture: the demo street and its staff)
 from tests.e2e.test_export import file_bytes
 from tests.storage.dog_street import details
 
@@ -81,9 +81,13 @@ async def test_a_lead_announces_owners_book_get_reminded_and_staff_mark_who_came
     await resident.send(f"/dogday {plan}")
     assert "免疫日" not in ((await resident.next_message()).text or "")
 
+    dropped = await lead.ask(f"/dogday {plan}")
+    await lead.press(dropped, "✖ 取消")
+    await edited(emulator, lead, dropped, lambda m: "已取消" in (m.text or ""))
     preview = await lead.ask(f"/dogday {plan}")
     assert "幸福社区广场" in (preview.text or "")
     assert preview.buttons == [["📣 发布", "✖ 取消"]]
+    day_id = DogDayAct.unpack(preview.callback_data("📣 发布")).day_id
     assert "不能" in await alert(far_lead, preview, preview.callback_data("📣 发布"))
     assert "将通知 2 人" in await alert(lead, preview, preview.callback_data("📣 发布"))
     assert "已经发布" in await alert(lead, preview, preview.callback_data("📣 发布"))
@@ -98,6 +102,12 @@ async def test_a_lead_announces_owners_book_get_reminded_and_staff_mark_who_came
     assert "共 2" in ((await lead.next_message(timeout=10)).text or "")
     assert "#1" in ((await lead.next_message(timeout=10)).text or "")
     await far_lead.expect_silence(0.2)
+
+    # a resident without a dog, and a forged look at the bookings, are refused
+    book_button = told.callback_data("📅 预约 09:00-10:00")
+    assert "先用 /mydogs 登记" in await alert(resident, told, book_button)
+    bookings = DogDayAct(day_id=day_id, action=DogDayDo.BOOKINGS).pack()
+    assert "权限" in await alert(resident, told, bookings)
 
     # two dogs: the owner picks one; it is booked
     await owner.press(told, "📅 预约 09:00-10:00")
