@@ -24,7 +24,6 @@ from storage.models import Area, AreaLevel, Dog, DogDay, DogDaySlot, DogStatus, 
 from storage.types import utcnow
 
 SUBJECT = "dog_day"  # the notices' subject kind of an announcement
-TOPIC = "dog"  # the subscription topic (the dog category's code)
 
 
 @dataclass(frozen=True)
@@ -87,10 +86,16 @@ async def _day_for(session: AsyncSession, day_id: int, author: Person) -> DogDay
 
 
 async def announce(
-    database: Database, day_id: int, author: Person, fallback: str, now: datetime | None = None
+    database: Database,
+    day_id: int,
+    author: Person,
+    fallback: str,
+    topic: str,
+    now: datetime | None = None,
 ) -> int:
-    """Send a drafted day to its area's owners and dog-topic subscribers through the outbox
-    (`fallback` is the text a reader gets if the day is gone by then); returns how many."""
+    """Send a drafted day to its area's owners and the subscribers following `topic` (the dog
+    category's code, `DOG_TOPIC`) through the outbox (`fallback` is the text a reader gets if
+    the day is gone by then); returns how many."""
     async with database.transaction() as session:
         day = await _day_for(session, day_id, author)
         if day.announced_at is not None:
@@ -103,7 +108,9 @@ async def announce(
             subject_id=day.id,
             progress_chat_id=author.tg_id,
         )
-        notice = await outbox.add_notice(session, notice, await recipients(session, day.area_id))
+        notice = await outbox.add_notice(
+            session, notice, await recipients(session, day.area_id, topic)
+        )
         day.notice_id = notice.id
         return notice.total
 
@@ -117,14 +124,16 @@ async def discard(database: Database, day_id: int, author: Person) -> None:
         await session.delete(day)
 
 
-async def recipients(session: AsyncSession, area_id: int | None) -> Select[tuple[Person]]:
+async def recipients(
+    session: AsyncSession, area_id: int | None, topic: str
+) -> Select[tuple[Person]]:
     """Owners of registered dogs in the area, and residents subscribed to it who follow the dog
     topic (or every topic); each once, banned people never."""
     areas = await within(session, [area_id]) if area_id is not None else None
     owners = select(Dog.owner_id).where(Dog.status.in_((DogStatus.APPROVED, DogStatus.LOST)))
     if areas is not None:
         owners = owners.where(Dog.area_id.in_(areas))
-    audience = Audience(Kind.RESIDENTS, (area_id,) if area_id is not None else (), TOPIC)
+    audience = Audience(Kind.RESIDENTS, (area_id,) if area_id is not None else (), topic)
     subscribers = (await people_query(session, audience)).with_only_columns(Person.id)
     return select(Person).where(
         Person.banned.is_(False), or_(Person.id.in_(owners), Person.id.in_(subscribers))

@@ -12,6 +12,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.config import Settings
 from bot.dogs import bookings, days
 from bot.dogs.day_rules import parse_plan
 from bot.dogs.rules import DogError
@@ -73,6 +74,7 @@ async def day_button(
     t: Translator,
     database: Database,
     bot: Bot,
+    settings: Settings,
 ) -> None:
     action = callback_data.action
     if action is DogDayDo.BOOKINGS:
@@ -84,7 +86,9 @@ async def day_button(
         seen = await days.view(database, callback_data.day_id)
         if seen is None:
             raise DogError("dogday.not_found")
-        count = await days.announce(database, seen.day.id, person, days.describe(t, seen))
+        count = await days.announce(
+            database, seen.day.id, person, days.describe(t, seen), settings.dog_topic
+        )
         await query.answer(t("dogday.announced", count=count), show_alert=True)
         text = "\n".join([t("dogday.announced", count=count), days.describe(t, seen)])
     else:

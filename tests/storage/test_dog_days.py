@@ -40,7 +40,7 @@ DAY = date(2026, 12, 20)
 async def _day(database: Database, author: Person, area_id: int | None, capacity: int = 2) -> int:
     plan = parse_plan(f"{DAY.isoformat()} 09:00-11:00 60 {capacity} 社区广场", TODAY)
     day = await days.draft(database, author, plan, area_id)
-    await days.announce(database, day.id, author, "fallback")
+    await days.announce(database, day.id, author, "fallback", "dog")
     return day.id
 
 
@@ -85,7 +85,7 @@ async def test_the_announcement_reaches_owners_of_the_area_and_dog_topic_subscri
         )
     assert reached == {p["reporter"].id, p["neighbour"].id}
     with pytest.raises(DogError) as again:
-        await days.announce(database, day_id, p["lead"], "fallback")
+        await days.announce(database, day_id, p["lead"], "fallback", "dog")
     assert again.value.key == "dogday.already_announced"
     seen = await days.view(database, day_id)
     assert seen is not None
