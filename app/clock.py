@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.deadlines import escalation
 from bot.deadlines.digest import daily_digest
 from bot.deadlines.escalation import sla_tick
+from bot.dogs.bookings import remind_bookers
 from bot.dogs.reminders import queue_reminders
 from bot.figures.ranking import PublishButton, send_monthly
 from bot.notices.acknowledgements import remind_unacknowledged
@@ -163,6 +164,15 @@ def create_scheduler(
         minutes=DOG_REMINDERS_EVERY_MIN,
         args=[database, desk.catalogue, settings.tz],
         id="dog_reminders",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        remind_bookers,  # the day before an immunisation day, once per day
+        "interval",
+        minutes=DOG_REMINDERS_EVERY_MIN,
+        args=[database, desk.catalogue, settings.tz],
+        id="dog_day_reminders",
         max_instances=1,
         coalesce=True,
     )

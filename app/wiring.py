@@ -21,6 +21,7 @@ from app.metrics import Metrics
 from bot.cases.desk import Desk
 from bot.cases.news import Notifier
 from bot.config import Settings
+from bot.dogs import days as dog_days
 from bot.notices.paid import paid_broadcast
 from bot.notices.sender import Sender, SenderTask
 from bot.people.registration import mark_unreachable
@@ -33,6 +34,7 @@ from bot.telegram.throttle import Throttle
 from bot.texts import Catalogue
 from handlers import get_routers
 from handlers.admin.stats import publish_button
+from handlers.common.dog_day_keyboards import DayNotice
 from handlers.common.keyboards import card_buttons, fire_go_button, notice_buttons
 from handlers.common.middlewares import (
     PersonMiddleware,
@@ -221,6 +223,7 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
         quiet=settings.quiet_hours,
         on_delivery=metrics.count_delivery,
         paid=paid_broadcast(settings),
+        subjects={dog_days.SUBJECT: DayNotice(database)},
     )
     sending = SenderTask(sender)
     dispatcher.startup.register(sending.start)

@@ -14,6 +14,8 @@ BENCHMARKS = {
     " of 1, then 2 processes (default 100)",
     "crash": "the real process stopped dead at every step of a Submit and an Accept, then"
     " restarted: what was owed and missing (--size N: N points of each)",
+    "dogs": "the rabies lapse reminders of one day found and queued over N registered dogs"
+    " (default 100,000) on PostgreSQL",
     "journal": "the update journal's claim and 'handled' mark, CPU per call over N updates"
     " (default 3,000)",
     "migration": "how long writes wait while migration 0013 builds its indexes over N cases"

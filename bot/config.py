@@ -113,6 +113,8 @@ class Settings(LocalSettings):
     restricted_breeds: Annotated[frozenset[str], NoDecode] = frozenset(
         {"tibetan_mastiff", "pit_bull", "rottweiler"}
     )
+    # The subscription topic (a category's code) whose followers get immunisation days.
+    dog_topic: str = "dog"
 
     @field_validator(
         "telegram_api_url",

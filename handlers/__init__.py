@@ -45,7 +45,7 @@ from handlers.resident import (
     subscriptions,
     withdraw,
 )
-from handlers.staff import case_buttons, find, fire, tools
+from handlers.staff import case_buttons, dog_days, find, fire, tools
 from handlers.staff import dogs as dog_register
 
 # `fallback` answers what nobody else took, so it comes last.
@@ -72,6 +72,7 @@ FEATURES = (
     subscriptions,
     case_buttons,
     dog_register,
+    dog_days,
     mycases,
     withdraw,
     feedback,

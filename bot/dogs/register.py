@@ -3,7 +3,7 @@ lapsed vaccinations counted per community, and the spreadsheet for the dog offic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -107,10 +107,16 @@ async def lapsed_by_community(
 
 
 async def write_xlsx(
-    database: Database, viewer: Person, t: Translator, path: Path, today: date
+    database: Database,
+    viewer: Person,
+    t: Translator,
+    path: Path,
+    today: date,
+    more: Callable[[XlsxSheet], None] | None = None,
 ) -> int:
     """The viewer's register as a spreadsheet, owners included (the viewer is staff of every
-    dog's community, as `access.register_areas` makes sure); returns the number of dogs."""
+    dog's community, as `access.register_areas` makes sure), then the worksheets `more`
+    writes; returns the number of dogs."""
     count = 0
     grid, community = aliased(Area), aliased(Area)
     sheet = XlsxSheet(
@@ -134,6 +140,8 @@ async def write_xlsx(
             async for dog, grid_name, community_name, owner in result:
                 sheet.append(_row(t, dog, grid_name, community_name, owner, today))
                 count += 1
+        if more is not None:
+            more(sheet)
     finally:
         sheet.close()
     return count

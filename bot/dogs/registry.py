@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from storage.models import DogStatus as S
 from storage.types import utcnow
 
 RETURN_REASONS = ("photo", "vaccination", "details", "place")
+EARLIEST_ZONE = timedelta(hours=14)  # UTC+14, where a day begins first
 
 
 class Action(enum.StrEnum):
@@ -28,6 +29,7 @@ class Action(enum.StrEnum):
     APPROVE = "approve"
     RETURN = "return"
     VACCINATE = "vaccinate"  # the owner gives a newer vaccination
+    IMMUNISE = "immunise"  # staff saw the dog vaccinated at an immunisation day
     LOST = "lost"
     FOUND = "found"
     DEAD = "dead"
@@ -47,6 +49,7 @@ RULES: dict[Action, Rule] = {
     Action.APPROVE: Rule(frozenset({S.PENDING}), S.APPROVED, reviewer=True),
     Action.RETURN: Rule(frozenset({S.PENDING}), S.RETURNED, reviewer=True),
     Action.VACCINATE: Rule(ALIVE, None),
+    Action.IMMUNISE: Rule(ALIVE, None, reviewer=True),
     Action.LOST: Rule(frozenset({S.APPROVED}), S.LOST),
     Action.FOUND: Rule(frozenset({S.LOST}), S.APPROVED),
     Action.DEAD: Rule(ALIVE, S.DEAD),
@@ -143,30 +146,64 @@ async def act(
     actor: Person,
     *,
     note: str | None = None,
-    vaccination: tuple[date, str] | None = None,
+    vaccination: tuple[date, str | None] | None = None,
     prefix: str | None = None,
     now: datetime | None = None,
 ) -> Outcome:
     """Review or update a dog; DogError if it is not the actor's to do (or not now)."""
-    now = now or utcnow()
     async with database.transaction() as session:
-        dog = await _dog_for(session, dog_id, action, actor)
-        if action is Action.APPROVE:
-            dog.number = dog.number or rules.dog_number(await case_prefix(session, prefix), dog.id)
-            dog.approved_at = now
-            dog.return_reason = None
-        elif action is Action.RETURN:
-            if note not in RETURN_REASONS:
-                raise DogError("error.stale_button")
-            dog.return_reason = note
-        elif action is Action.VACCINATE:
-            if vaccination is None or vaccination[0] > now.date():
-                raise DogError("dogs.future_date")
-            if vaccination[0] <= dog.vaccinated_on:
-                raise DogError("dogs.not_newer", date=dog.vaccinated_on.isoformat())
-            dog.vaccinated_on, dog.certificate = vaccination
-            note = f"{vaccination[0].isoformat()} {vaccination[1]}"
-        return await _record(session, dog, action, actor, note, now)
+        return await apply(
+            session,
+            dog_id,
+            action,
+            actor,
+            note=note,
+            vaccination=vaccination,
+            prefix=prefix,
+            now=now or utcnow(),
+        )
+
+
+async def apply(
+    session: AsyncSession,
+    dog_id: int,
+    action: Action,
+    actor: Person,
+    *,
+    note: str | None = None,
+    vaccination: tuple[date, str | None] | None = None,
+    prefix: str | None = None,
+    now: datetime,
+) -> Outcome:
+    """`act` inside the caller's transaction (an immunisation day marks the booking in the same
+    one). IMMUNISE takes the day as `vaccination` (no certificate: the old one is kept)."""
+    dog = await _dog_for(session, dog_id, action, actor)
+    if action is Action.APPROVE:
+        dog.number = dog.number or rules.dog_number(await case_prefix(session, prefix), dog.id)
+        dog.approved_at = now
+        dog.return_reason = None
+    elif action is Action.RETURN:
+        if note not in RETURN_REASONS:
+            raise DogError("error.stale_button")
+        dog.return_reason = note
+    elif action in (Action.VACCINATE, Action.IMMUNISE):
+        note = _vaccinate(dog, vaccination, now, note)
+    return await _record(session, dog, action, actor, note, now)
+
+
+def _vaccinate(
+    dog: Dog, vaccination: tuple[date, str | None] | None, now: datetime, note: str | None
+) -> str:
+    # `now` is UTC and the owner's today may be a day ahead of it (Asia/Shanghai before 08:00):
+    # a date is in the future only once it is tomorrow everywhere (the handlers check the
+    # local day itself).
+    if vaccination is None or vaccination[0] > (now + EARLIEST_ZONE).date():
+        raise DogError("dogs.future_date")
+    if vaccination[0] <= dog.vaccinated_on:
+        raise DogError("dogs.not_newer", date=dog.vaccinated_on.isoformat())
+    dog.vaccinated_on = vaccination[0]
+    dog.certificate = vaccination[1] or dog.certificate
+    return " ".join(part for part in (vaccination[0].isoformat(), vaccination[1], note) if part)
 
 
 async def _dog_for(session: AsyncSession, dog_id: int, action: Action, actor: Person) -> Dog:
@@ -226,7 +263,7 @@ def _check(details: Details, now: datetime) -> None:
         raise DogError("error.stale_button")
     if details.sex not in rules.Sex.__members__.values():
         raise DogError("error.stale_button")
-    if details.vaccinated_on > now.date():
+    if details.vaccinated_on > (now + EARLIEST_ZONE).date():
         raise DogError("dogs.future_date")
 
 

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, timedelta, tzinfo
 from datetime import time as clock
@@ -47,6 +47,10 @@ IDLE_S = 1.0
 PROGRESS_EVERY_S = 3.0
 
 AckButton = Callable[[Translator, int], InlineKeyboardMarkup]
+# A notice with a subject (`subject_kind`, `subject_id`) is drawn for its readers when it is
+# sent: its text and buttons in their language, from what the subject is now (e.g. the slots
+# of an immunisation day). None: the subject is gone, and the notice's own text is sent.
+SubjectView = Callable[[int, Translator], Awaitable[tuple[str, InlineKeyboardMarkup | None] | None]]
 
 
 class Sender:
@@ -64,7 +68,9 @@ class Sender:
         tz: tzinfo = UTC,
         quiet: tuple[clock, clock] | None = None,
         on_delivery: Callable[[DeliveryState], None] | None = None,
+        subjects: Mapping[str, SubjectView] | None = None,
     ) -> None:
+        self.subjects = dict(subjects or {})
         self.on_delivery = on_delivery  # counts each delivery's outcome (the metrics)
         self.lock = SenderLock(database)
         self.bot = bot
@@ -114,7 +120,9 @@ class Sender:
             for delivery in queue:  # shared: each worker takes the next delivery
                 notice, t = runs[delivery.notice_id], readers[delivery.person_id]
                 key = (notice.id, t.language)
-                message = messages.get(key) or messages.setdefault(key, self._message(notice, t))
+                message = messages.get(key) or messages.setdefault(
+                    key, await self._message(notice, t)
+                )
                 state, error = await self._send(delivery.chat_id, message)
                 marks.add(delivery.id, state, error)
 
@@ -142,10 +150,17 @@ class Sender:
         finally:
             await self.lock.release()
 
-    def _message(self, notice: Notice, t: Translator) -> _Message:
+    async def _message(self, notice: Notice, t: Translator) -> _Message:
+        """The notice in one language, drawn once per batch for all its readers."""
+        text = render(notice, t)
         markup = self.ack_button(t, notice.reminder_of or notice.id) if notice.ack else None
+        view = self.subjects.get(notice.subject_kind or "")
+        if view is not None and notice.subject_id is not None:
+            drawn = await view(notice.subject_id, t)
+            if drawn is not None:
+                text, markup = render(notice, t, drawn[0]), drawn[1]
         paid = True if self.paid.applies(notice.urgent) else None
-        return _Message(notice.media_kind, notice.media_file_id, render(notice, t), markup, paid)
+        return _Message(notice.media_kind, notice.media_file_id, text, markup, paid)
 
     async def _send(self, chat_id: int, message: _Message) -> tuple[DeliveryState, str | None]:
         try:
@@ -308,15 +323,16 @@ class _Marks:
         await outbox.finish_many(self.database, pending)
 
 
-def render(notice: Notice, t: Translator) -> str:
-    """The notice as a recipient reads it: a header in their language, then the author's text."""
+def render(notice: Notice, t: Translator, body: str | None = None) -> str:
+    """The notice as a recipient reads it: a header in their language, then the author's text
+    (or `body`, drawn for the reader from the notice's subject)."""
     if notice.reminder_of is not None:
         header = t("notice.header_reminder")
     elif notice.urgent:
         header = t("notice.header_urgent")
     else:
         header = t("notice.header")
-    return f"{header}\n\n{notice.text}"
+    return f"{header}\n\n{notice.text if body is None else body}"
 
 
 class SenderTask:

@@ -42,16 +42,24 @@ class XlsxSheet:
         from xlsxwriter import Workbook  # loaded when a register is first written
 
         self.book = Workbook(str(path), {"constant_memory": True})
-        self.sheet = self.book.add_worksheet(title[:31])  # Excel's longest sheet name
         self.moment = self.book.add_format({"num_format": DATETIME_FORMAT})
+        self.bold = self.book.add_format({"bold": True})
+        self._start(title, headers, widths)
+
+    def _start(self, title: str, headers: Sequence[str], widths: Sequence[int]) -> None:
+        self.sheet = self.book.add_worksheet(title[:31])  # Excel's longest sheet name
         self.sheet.freeze_panes(1, 0)
         for index, width in enumerate(widths):
             self.sheet.set_column_pixels(index, index, width * PIXELS_PER_CHARACTER)
-        bold = self.book.add_format({"bold": True})
         for column, header in enumerate(headers):
-            self.sheet.write_string(0, column, str(defused(header)), bold)
+            self.sheet.write_string(0, column, str(defused(header)), self.bold)
         self.columns = len(headers)
         self.row = 0
+
+    def next_sheet(self, title: str, headers: Sequence[str], widths: Sequence[int]) -> None:
+        """Finish this worksheet and go on in a new one (rows are written in order)."""
+        self.sheet.autofilter(0, 0, self.row, self.columns - 1)
+        self._start(title, headers, widths)
 
     def append(self, row: Sequence[Cell]) -> None:
         self.row += 1

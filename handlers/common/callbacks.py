@@ -278,3 +278,29 @@ class FireGo(CallbackData, prefix="v1fg"):
     """出发 on a fire's alert: the response's id (the press is checked against the station)."""
 
     response_id: Id
+
+
+class DogDayDo(StrEnum):
+    """A staff button of an immunisation day."""
+
+    ANNOUNCE = "a"
+    DISCARD = "d"
+    BOOKINGS = "b"
+
+
+class DogDayAct(CallbackData, prefix="v1dd"):
+    day_id: Id
+    action: DogDayDo
+
+
+class DogBook(CallbackData, prefix="v1db"):
+    """Book a slot of an immunisation day (`dog_id` 0: the owner has not picked a dog yet)."""
+
+    slot_id: Id
+    dog_id: Id = 0
+
+
+class DogCame(CallbackData, prefix="v1dc"):
+    """Staff mark that a booked dog came to its immunisation day."""
+
+    booking_id: Id

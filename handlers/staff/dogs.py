@@ -1,6 +1,6 @@
 """The community's side of the dog register: the review card's buttons (approve, or return
-with a reason), `/dogs [lapsed]` (their community's dogs, paged; admins the street's) and
-`/dogexport` (the register as a spreadsheet)."""
+with a reason), `/dogs [lapsed]` (their community's dogs, paged; admins the street's),
+`/dogs stats` (the figures) and `/dogexport` (the register and figures as a spreadsheet)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, FSInputFile, Message
 
 from bot.config import Settings
-from bot.dogs import register, registry, views
+from bot.dogs import figures, register, registry, views
 from bot.dogs.registry import Action, Outcome
 from bot.dogs.rules import DogError
 from bot.telegram.session import CAPTION_LIMIT
@@ -28,6 +28,7 @@ from storage.models import Person, Role
 from storage.types import utcnow
 
 LAPSED_WORDS = frozenset({"lapsed", "过期", "逾期"})
+STATS_WORDS = frozenset({"stats", "统计"})
 
 
 def _today(tz: tzinfo) -> date:
@@ -159,7 +160,12 @@ async def list_register(
     database: Database,
     tz: tzinfo,
 ) -> None:
-    lapsed = (command.args or "").strip().lower() in LAPSED_WORDS
+    word = (command.args or "").strip().lower()
+    if word in STATS_WORDS:
+        found = await figures.figures(database, person, _today(tz))
+        await message.answer("\n".join(figures.lines(t, found)))
+        return
+    lapsed = word in LAPSED_WORDS
     text, markup = await _listing(database, person, t, tz, 0, lapsed)
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
 
@@ -191,7 +197,7 @@ async def export_register(
     today = _today(tz)
     with tempfile.TemporaryDirectory(prefix="dogs-") as folder:
         path = Path(folder) / f"dogs-{today.isoformat()}.xlsx"
-        count = await register.write_xlsx(database, person, t, path, today)
+        count = await figures.write_export(database, person, t, path, today)
         if count == 0:
             await message.answer(t("dogs.register_empty"))
             return

@@ -20,7 +20,15 @@ from storage.models.cases import (
     Person,
     Role,
 )
-from storage.models.dogs import Dog, DogEvent, DogReminder, DogStatus
+from storage.models.dogs import (
+    Dog,
+    DogBooking,
+    DogDay,
+    DogDaySlot,
+    DogEvent,
+    DogReminder,
+    DogStatus,
+)
 from storage.models.notices import (
     Campaign,
     Delivery,
@@ -58,6 +66,9 @@ __all__ = [
     "DeliveryState",
     "DepartmentGroup",
     "Dog",
+    "DogBooking",
+    "DogDay",
+    "DogDaySlot",
     "DogEvent",
     "DogReminder",
     "DogStatus",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, str_enum
@@ -82,4 +82,55 @@ class DogReminder(Base):
     notice_id: Mapped[int | None] = mapped_column(
         ForeignKey("notices.id", ondelete="SET NULL"), index=True
     )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DogDay(Base):
+    """A concentrated immunisation day (集中免疫日): a date and place in an area (a community,
+    or the whole street when None), its hours split into slots."""
+
+    __tablename__ = "dog_days"
+    __table_args__ = (Index("ix_dog_days_day", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    day: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(128))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    announced_at: Mapped[datetime | None]  # None: a draft the author has not sent yet
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="SET NULL"))
+    reminded_at: Mapped[datetime | None]  # the bookers were reminded the day before
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DogDaySlot(Base):
+    """A slot of an immunisation day; `booked` never passes `capacity` (checked by the
+    database in the booking's own UPDATE)."""
+
+    __tablename__ = "dog_day_slots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_id: Mapped[int] = mapped_column(ForeignKey("dog_days.id", ondelete="CASCADE"), index=True)
+    starts: Mapped[str] = mapped_column(String(5))  # HH:MM, local time
+    ends: Mapped[str] = mapped_column(String(5))
+    capacity: Mapped[int] = mapped_column(Integer)
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DogBooking(Base):
+    """A dog booked into a slot: one booking per dog and day; `attended_at` when staff
+    marked that it came."""
+
+    __tablename__ = "dog_bookings"
+    __table_args__ = (UniqueConstraint("day_id", "dog_id", name="uq_dog_bookings_day_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_id: Mapped[int] = mapped_column(ForeignKey("dog_days.id", ondelete="CASCADE"))
+    slot_id: Mapped[int] = mapped_column(
+        ForeignKey("dog_day_slots.id", ondelete="CASCADE"), index=True
+    )
+    dog_id: Mapped[int] = mapped_column(ForeignKey("dogs.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    attended_at: Mapped[datetime | None]
+    attended_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

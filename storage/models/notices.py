@@ -127,6 +127,10 @@ class Notice(Base):
         ForeignKey("notice_plans.id", ondelete="CASCADE"), index=True
     )
     reminder_of: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"))
+    # What the notice is about when each reader's text and buttons are drawn at sending time
+    # (e.g. "dog_day" and its id: the slots to book); None for a plain notice.
+    subject_kind: Mapped[str | None] = mapped_column(String(16))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
     media_kind: Mapped[str | None] = mapped_column(String(16))
     media_file_id: Mapped[str | None] = mapped_column(String(256))
     ack: Mapped[bool] = mapped_column(Boolean, default=False)
