@@ -222,7 +222,9 @@ async def _raw_run(seeded: Path, folder: Path, recipients: int) -> dict[str, Any
         )
         app = await create_app(settings)
         app.retry.throttle = Throttle(UNLIMITED, global_per_s=UNLIMITED, chat_interval_s=0)
-        sender = Sender(app.bot, app.database, app.catalogue, ack_button, batch=RAW_BATCH)
+        sender = Sender(
+            app.bot, app.database, app.catalogue, ack_button, batch=RAW_BATCH, unwritten=WINDOW
+        )
         started, cpu = time.monotonic(), time.process_time()
         while await sender.run_once():
             pass

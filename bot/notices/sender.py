@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 BATCH = 50
 WINDOW = 64  # messages sent at once: enough to hide each one's round trip at 1000/s
+# Sends whose outcome is not written yet, at most: what a crash can repeat. At the free rate
+# (30/s) two hide the writes' latency; a paid run (or a bench without limits) allows a window.
+UNWRITTEN_FREE = 2
 IDLE_S = 1.0
 PROGRESS_EVERY_S = 3.0
 
@@ -63,6 +66,7 @@ class Sender:
         *,
         batch: int | None = None,
         window: int = WINDOW,
+        unwritten: int | None = None,
         paid: PaidBroadcast | None = None,
         claim_timeout: timedelta = outbox.STALE_CLAIM,
         tz: tzinfo = UTC,
@@ -81,6 +85,7 @@ class Sender:
         # A paid run claims half a second's worth at a time, so batches do not cap its rate.
         self.batch = batch or (max(BATCH, int(self.paid.rate / 2)) if self.paid.enabled else BATCH)
         self.window = window
+        self.unwritten = unwritten
         self.claim_timeout = claim_timeout
         self.tz = tz
         self.quiet = quiet
@@ -112,7 +117,9 @@ class Sender:
         readers: dict[int, Translator],
     ) -> None:
         """Send the batch, `window` at a time, marking each outcome."""
-        marks = _Marks(self.database, self.on_delivery)
+        paid = any(self.paid.applies(runs[d.notice_id].urgent) for d in claimed)
+        limit = self.unwritten or (self.window if paid else UNWRITTEN_FREE)
+        marks = _Marks(self.database, self.on_delivery, limit)
         messages: dict[tuple[int, str], _Message] = {}
         queue = iter(claimed)
 
@@ -123,6 +130,7 @@ class Sender:
                 message = messages.get(key) or messages.setdefault(
                     key, await self._message(notice, t)
                 )
+                await marks.reserve()
                 state, error = await self._send(delivery.chat_id, message)
                 marks.add(delivery.id, state, error)
 
@@ -290,15 +298,28 @@ class _Message:
 
 class _Marks:
     """Outcomes of sends, written in the background (the senders go on meanwhile), one write at
-    a time: each write takes all that came while the one before it ran."""
+    a time: each write takes all that came while the one before it ran. At most `limit` sends
+    are unwritten at once (started, or sent and not yet marked): a crash repeats no more."""
 
     def __init__(
-        self, database: Database, on_delivery: Callable[[DeliveryState], None] | None
+        self,
+        database: Database,
+        on_delivery: Callable[[DeliveryState], None] | None,
+        limit: int,
     ) -> None:
         self.database = database
         self.on_delivery = on_delivery  # counts each delivery's outcome (the metrics)
+        self.limit = limit
         self._pending: list[outbox.Outcome] = []
         self._writing: asyncio.Task[None] | None = None
+        self._open = 0  # sends started whose outcome is not written yet
+        self._room = asyncio.Condition()
+
+    async def reserve(self) -> None:
+        """Before a send: wait until fewer than `limit` are unwritten, then count this one."""
+        async with self._room:
+            await self._room.wait_for(lambda: self._open < self.limit)
+            self._open += 1
 
     def add(self, delivery_id: int, state: DeliveryState, error: str | None) -> None:
         self._pending.append((delivery_id, state, error))
@@ -312,6 +333,9 @@ class _Marks:
             while self._pending:
                 pending, self._pending = self._pending, []
                 await outbox.finish_many(self.database, pending)
+                async with self._room:
+                    self._open -= len(pending)
+                    self._room.notify_all()
         finally:
             self._writing = None
 
