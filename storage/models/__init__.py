@@ -21,6 +21,7 @@ from storage.models.cases import (
     Role,
 )
 from storage.models.dogs import Dog, DogEvent, DogReminder, DogStatus
+from storage.models.duties import Duty, DutyFind, DutyOccurrence, Rhythm
 from storage.models.notices import (
     Campaign,
     Delivery,
@@ -61,6 +62,9 @@ __all__ = [
     "DogEvent",
     "DogReminder",
     "DogStatus",
+    "Duty",
+    "DutyFind",
+    "DutyOccurrence",
     "FireResponse",
     "Invite",
     "JobRun",
@@ -69,6 +73,7 @@ __all__ = [
     "NoticePlan",
     "Person",
     "PlanStatus",
+    "Rhythm",
     "Role",
     "Station",
     "StationAlert",
