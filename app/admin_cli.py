@@ -55,7 +55,8 @@ def _codes(codes: list[str]) -> str:
 
 
 async def import_duties(database: Database, path: Path) -> None:
-    names = await duty_register.import_text(database, path.read_text(encoding="utf-8"))
+    text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+    names = await duty_register.import_text(database, text)
     print(f"duties imported from {path.name}: {len(names)} ({', '.join(names)})")
 
 
