@@ -24,7 +24,7 @@ RESIDENT_COMMANDS = (
     "help",
     "language",
 )
-STAFF_COMMANDS = ("queue", "case", "dogs", *RESIDENT_COMMANDS)
+STAFF_COMMANDS = ("queue", "case", "dogs", "duties", *RESIDENT_COMMANDS)
 AUTHOR_COMMANDS = ("notice", "campaign", "audit", "invite")
 # Leads use these for their community, admins for the whole street.
 OVERSIGHT_COMMANDS = (
@@ -43,7 +43,7 @@ OVERSIGHT_COMMANDS = (
 ADMIN_COMMANDS = ("station", "revoke", "ban", "unban", "failed")
 COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.RESIDENT: RESIDENT_COMMANDS,
-    Role.OFFICER: ("queue", "case", "dogs", "patrol", "onduty", "offduty", *RESIDENT_COMMANDS),
+    Role.OFFICER: ("queue", "case", "dogs", "patrol", "duties", "onduty", "offduty", *RESIDENT_COMMANDS),
     Role.LEAD: (*STAFF_COMMANDS, *OVERSIGHT_COMMANDS, *AUTHOR_COMMANDS),
     Role.ADMIN: (*STAFF_COMMANDS, *OVERSIGHT_COMMANDS, *AUTHOR_COMMANDS, *ADMIN_COMMANDS),
 }

@@ -278,3 +278,23 @@ class FireGo(CallbackData, prefix="v1fg"):
     """出发 on a fire's alert: the response's id (the press is checked against the station)."""
 
     response_id: Id
+
+
+class DutyDo(StrEnum):
+    """What a routine duty's button does."""
+
+    OPEN = "o"  # start it, or go on with it
+    TICK = "t"  # tick a checklist item, or untick it
+    FINISH = "f"  # the summary (and photos) next
+
+
+class DutyRun(CallbackData, prefix="v1du"):
+    occurrence_id: Id
+    do: DutyDo
+    item: Id = 0
+
+
+class DutyFindStart(CallbackData, prefix="v1dx"):
+    """File a find from inside a duty (the report flow, marked as the officer's own find)."""
+
+    occurrence_id: Id
