@@ -43,7 +43,16 @@ OVERSIGHT_COMMANDS = (
 ADMIN_COMMANDS = ("station", "revoke", "ban", "unban", "failed")
 COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.RESIDENT: RESIDENT_COMMANDS,
-    Role.OFFICER: ("queue", "case", "dogs", "patrol", "duties", "onduty", "offduty", *RESIDENT_COMMANDS),
+    Role.OFFICER: (
+        "queue",
+        "case",
+        "dogs",
+        "patrol",
+        "duties",
+        "onduty",
+        "offduty",
+        *RESIDENT_COMMANDS,
+    ),
     Role.LEAD: (*STAFF_COMMANDS, *OVERSIGHT_COMMANDS, *AUTHOR_COMMANDS),
     Role.ADMIN: (*STAFF_COMMANDS, *OVERSIGHT_COMMANDS, *AUTHOR_COMMANDS, *ADMIN_COMMANDS),
 }

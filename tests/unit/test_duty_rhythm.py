@@ -72,5 +72,7 @@ def test_periods_follow_the_local_date() -> None:
 
 
 def test_valid_days() -> None:
-    assert valid_day(Rhythm.WEEKLY, 7) and not valid_day(Rhythm.WEEKLY, 8)
-    assert valid_day(Rhythm.MONTHLY, 31) and not valid_day(Rhythm.MONTHLY, 0)
+    assert valid_day(Rhythm.WEEKLY, 7)
+    assert not valid_day(Rhythm.WEEKLY, 8)
+    assert valid_day(Rhythm.MONTHLY, 31)
+    assert not valid_day(Rhythm.MONTHLY, 0)
