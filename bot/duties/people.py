@@ -32,7 +32,7 @@ async def levels_up(database: Database, duty: Duty) -> list[list[Person]]:
         return [admins]
     community = await _community(database, duty.area_id)
     leads = await routing.staff_of(database, Role.LEAD, community) if community else []
-    return [leads or admins, admins]
+    return [leads, admins] if leads else [admins]  # no lead: the street at once, once
 
 
 async def _community(database: Database, grid_id: int | None) -> int | None:
