@@ -179,3 +179,16 @@ async def test_a_missed_duty_is_escalated_a_level_up_each_once(
     assert "幸福社区第一网格：应完成 1，按期 0，逾期完成 0，未完成 1，履职率 0%" in (
         stats.text or ""
     )
+
+
+async def test_only_admins_define_duties_and_a_bad_file_saves_nothing(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    officer = emulator.user(OFFICER, "李网格")
+    assert "只有管理员" in ((await officer.ask(DUTIES)).text or "")
+    await staff.appoint(street.database, ADMIN, Role.ADMIN)
+    admin = emulator.user(ADMIN, "街道管理员")
+    wrong_area = await admin.ask(DUTIES.replace("area: JN01-1", "area: JN01"))
+    assert wrong_area.text == "任务文件有误（幸福一网格周查）：area JN01。未导入任何内容。"
+    listed = await admin.ask("/duties")
+    assert "还没有设定例行任务" in (listed.text or "")

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Bot
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.duties import register
 from bot.duties.watch import DutyWatch
 from bot.texts import Catalogue
 from storage.db import Database
-from storage.models import Area, AreaLevel, DutyOccurrence
+from storage.models import Area, AreaLevel, DutyOccurrence, Person, Role
 
 DUTIES = """
 duties:
@@ -38,6 +38,9 @@ async def _street(database: Database) -> None:
         session.add(community)
         await session.flush()
         session.add(Area(code="C1-1", name="一网格", level=AreaLevel.GRID, parent_id=community.id))
+        # The community's lead (unreachable: nothing is sent through the test's bot).
+        lead = Person(tg_id=7001, role=Role.LEAD, area_id=community.id, reachable=False)
+        session.add(lead)
     await register.import_text(database, DUTIES)
 
 
@@ -49,7 +52,6 @@ async def _occurrences(database: Database) -> list[DutyOccurrence]:
 @pytest.fixture
 async def watch(database: Database) -> DutyWatch:
     await _street(database)
-    # Nobody holds a staff role: nothing is sent through the bot.
     return DutyWatch(database, Bot("123456:TEST"), Catalogue.load(), ZoneInfo("Asia/Shanghai"))
 
 
@@ -82,3 +84,12 @@ async def test_a_missed_one_is_reminded_and_escalated_once_each(
     assert await watch.watch(later + timedelta(days=2)) == 0  # the street is the top
     [occurrence] = await _occurrences(database)
     assert occurrence.escalation_level == 2
+
+
+async def test_a_done_one_is_neither_reminded_nor_escalated(
+    database: Database, watch: DutyWatch
+) -> None:
+    await watch.create_due(START)
+    async with database.transaction() as session:
+        await session.execute(update(DutyOccurrence).values(done_at=START + timedelta(hours=1)))
+    assert await watch.watch(START + timedelta(days=3)) == 0
