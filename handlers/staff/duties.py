@@ -24,7 +24,7 @@ from handlers.common.duty_keyboards import checklist, checklist_text, open_list
 from handlers.common.filters import HasRole
 from handlers.common.keyboards import main_menu
 from storage.db import Database
-from storage.models import Person, Role
+from storage.models import Duty, Person, Rhythm, Role
 from storage.types import utcnow
 
 
@@ -62,7 +62,7 @@ async def _list(
                 name=listed.duty.name,
                 who=t(f"role.{listed.duty.role.value}"),
                 area=listed.area or "—",
-                rhythm=t(f"duties.rhythm_{listed.duty.rhythm.value}", day=listed.duty.day),
+                rhythm=_rhythm(t, listed.duty),
                 hours=listed.duty.deadline_hours,
             )
             for listed in defined
@@ -73,6 +73,13 @@ async def _list(
         await message.answer(t("duties.none_open"))
         return
     await message.answer(t("duties.open_title"), reply_markup=open_list(t, turns, tz))
+
+
+def _rhythm(t: Translator, duty: Duty) -> str:
+    day: object = duty.day
+    if duty.rhythm is Rhythm.WEEKLY:
+        day = t(f"duties.weekday_{duty.day}")
+    return t(f"duties.rhythm_{duty.rhythm.value}", day=day)
 
 
 async def _import(

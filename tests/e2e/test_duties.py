@@ -192,3 +192,10 @@ async def test_only_admins_define_duties_and_a_bad_file_saves_nothing(
     assert wrong_area.text == "任务文件有误（幸福一网格周查）：area JN01。未导入任何内容。"
     listed = await admin.ask("/duties")
     assert "还没有设定例行任务" in (listed.text or "")
+    await said(admin, "您目前没有待办的例行任务")
+    defined = await admin.ask(DUTIES)
+    assert defined.text == "已导入 1 项例行任务：幸福一网格周查"
+    listed = await admin.ask("/duties")
+    assert listed.text == (
+        "已设定的例行任务\n• 幸福一网格周查：网格员，JN01-1，每周四，开始后 24 小时内完成"
+    )
