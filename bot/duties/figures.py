@@ -35,19 +35,23 @@ def month_bounds(month: date, tz: tzinfo) -> tuple[datetime, datetime]:
     return datetime.combine(first, time(), tz), datetime.combine(after, time(), tz)
 
 
-async def monthly(database: Database, month: date, tz: tzinfo, now: datetime) -> list[AreaDuties]:
-    """Each area's occurrences whose deadline fell in `month`: done, or past it by `now`."""
+async def monthly(
+    database: Database, month: date, tz: tzinfo, now: datetime, community_id: int | None = None
+) -> list[AreaDuties]:
+    """Each area's occurrences whose deadline fell in `month`: done, or past it by `now`; only
+    the community's own and its grids' when `community_id` is given (a lead's view)."""
     start, end = month_bounds(month, tz)
+    query = (
+        select(DutyOccurrence.due_at, DutyOccurrence.done_at, Area.name)
+        .join(Duty, Duty.id == DutyOccurrence.duty_id)
+        .outerjoin(Area, Area.id == Duty.area_id)
+        .where(DutyOccurrence.due_at >= start, DutyOccurrence.due_at < end)
+        .where(or_(DutyOccurrence.due_at <= now, DutyOccurrence.done_at.is_not(None)))
+    )
+    if community_id is not None:
+        query = query.where(or_(Area.id == community_id, Area.parent_id == community_id))
     async with database.sessions() as session:
-        rows = (
-            await session.execute(
-                select(DutyOccurrence.due_at, DutyOccurrence.done_at, Area.name)
-                .join(Duty, Duty.id == DutyOccurrence.duty_id)
-                .outerjoin(Area, Area.id == Duty.area_id)
-                .where(DutyOccurrence.due_at >= start, DutyOccurrence.due_at < end)
-                .where(or_(DutyOccurrence.due_at <= now, DutyOccurrence.done_at.is_not(None)))
-            )
-        ).all()
+        rows = (await session.execute(query)).all()
     counts: dict[str, list[int]] = {}
     for due_at, done_at, name in rows:
         tally = counts.setdefault(name or "", [0, 0, 0, 0])

@@ -98,7 +98,8 @@ async def _stats(
     if person.role not in (Role.LEAD, Role.ADMIN):
         raise PoliteError("duties.admins_only")
     now = utcnow()
-    rows = await figures.monthly(database, now.astimezone(tz).date(), tz, now)
+    community = person.area_id if person.role == Role.LEAD else None  # a lead: their community
+    rows = await figures.monthly(database, now.astimezone(tz).date(), tz, now, community)
     if not rows:
         await message.answer(t("duties.stats_empty"))
         return

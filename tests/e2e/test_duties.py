@@ -144,6 +144,13 @@ async def test_a_duty_done_with_its_checklist_and_a_find(
     assert find is not None
     assert find.case_id == case.id
     assert (await officer.ask("/duties")).text == "您目前没有待办的例行任务。"
+    stats = await emulator.user(LEAD, "社区张").ask("/duties stats")
+    assert "幸福社区第一网格：应完成 1，按期 1，逾期完成 0，未完成 0，履职率 100%" in (
+        stats.text or ""
+    )
+    await staff.appoint(street.database, 8206, Role.LEAD, "JN02")  # another community's lead
+    elsewhere = await emulator.user(8206, "和平社区").ask("/duties stats")
+    assert elsewhere.text == "本月还没有到期的例行任务。"
 
 
 async def test_a_missed_duty_is_escalated_a_level_up_each_once(
