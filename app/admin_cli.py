@@ -11,6 +11,7 @@ from pathlib import Path
 from app.demo_cases import file_demo_cases
 from bot.categories import importing
 from bot.config import Settings
+from bot.duties import register as duty_register
 from bot.people import staff
 from bot.places import areas
 from storage.db import Database
@@ -51,6 +52,12 @@ async def import_categories(database: Database, path: Path) -> None:
 
 def _codes(codes: list[str]) -> str:
     return f" ({', '.join(codes)})" if codes else ""
+
+
+async def import_duties(database: Database, path: Path) -> None:
+    text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+    names = await duty_register.import_text(database, text)
+    print(f"duties imported from {path.name}: {len(names)} ({', '.join(names)})")
 
 
 async def export_categories(database: Database, path: Path | None, as_json: bool) -> None:

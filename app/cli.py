@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, help="a FeatureCollection with code, name, level, parent")
     areas_sub.add_parser("list", help="print the area tree")
     _categories_parser(sub)
+    duties = sub.add_parser("duties", help="routine duties: checks and patrols on a rhythm")
+    duties_sub = duties.add_subparsers(dest="duties_command", required=True, metavar="ACTION")
+    load_duties = duties_sub.add_parser(
+        "import", help="load duties from a YAML file (all or nothing; saved by name)"
+    )
+    load_duties.add_argument("file", type=Path, help="see bot/duties/register.py for the format")
     demo = sub.add_parser(
         "demo-data", help="load a sample street (江南街道) with demo officers and demo cases"
     )
@@ -222,6 +228,8 @@ def _database_command(args: argparse.Namespace) -> Callable[[Database], Awaitabl
         if args.categories_command == "import":
             return lambda db: admin_cli.import_categories(db, args.file)
         return lambda db: admin_cli.export_categories(db, args.file, args.json)
+    if args.command == "duties":
+        return lambda db: admin_cli.import_duties(db, args.file)
     if args.command == "demo-data":
         local = load_settings(LocalSettings)
         return lambda db: admin_cli.demo_data(db, max(args.cases, 0), local.tz)

@@ -20,6 +20,7 @@ from bot.deadlines.digest import daily_digest
 from bot.deadlines.escalation import sla_tick
 from bot.dogs.bookings import remind_bookers
 from bot.dogs.reminders import queue_reminders
+from bot.duties.watch import DutyWatch
 from bot.figures.ranking import PublishButton, send_monthly
 from bot.notices.acknowledgements import remind_unacknowledged
 from bot.reports.media import MediaStore
@@ -39,6 +40,7 @@ INTERRUPTED_EVERY_MIN = 5
 OWED_EVERY_MIN = 1
 FIRE_ALERTS_EVERY_S = 10  # a fire's backup is due 60 s after its alert
 DOG_REMINDERS_EVERY_MIN = 60
+DUTIES_EVERY_MIN = 5
 
 
 async def auto_close(
@@ -173,6 +175,14 @@ def create_scheduler(
         minutes=DOG_REMINDERS_EVERY_MIN,
         args=[database, desk.catalogue, settings.tz],
         id="dog_day_reminders",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        DutyWatch(database, desk.bot, desk.catalogue, settings.tz).tick,  # occurrences, reminders,
+        "interval",  # and missed ones a level up: each once
+        minutes=DUTIES_EVERY_MIN,
+        id="duties",
         max_instances=1,
         coalesce=True,
     )

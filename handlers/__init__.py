@@ -3,7 +3,7 @@
     resident/   /start and /help, case links, language, the report flow, /mycases, feedback,
                 subscriptions
     staff/      the case card's buttons, /queue, /case, duty, /invite, /find, fire stations'
-                members (出发, arrival)
+                members (出发, arrival), routine duties (/duties)
     admin/      /failed, /stats, /export, /map, /poster, people, areas, categories, notices,
                 fire stations
     groups/     department group chats
@@ -45,7 +45,7 @@ from handlers.resident import (
     subscriptions,
     withdraw,
 )
-from handlers.staff import case_buttons, dog_days, find, fire, tools
+from handlers.staff import case_buttons, dog_days, duties, find, fire, tools
 from handlers.staff import dogs as dog_register
 
 # `fallback` answers what nobody else took, so it comes last.
@@ -62,6 +62,7 @@ FEATURES = (
     posters,
     binding,
     fire,  # before tools: a station member's /onduty, an arrival's location
+    duties,  # its summary and photos while finishing, before the report's
     tools,
     stations,
     people,

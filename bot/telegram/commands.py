@@ -24,7 +24,7 @@ RESIDENT_COMMANDS = (
     "help",
     "language",
 )
-STAFF_COMMANDS = ("queue", "case", "dogs", "dogday", *RESIDENT_COMMANDS)
+STAFF_COMMANDS = ("queue", "case", "dogs", "dogday", "duties", *RESIDENT_COMMANDS)
 AUTHOR_COMMANDS = ("notice", "campaign", "audit", "invite")
 # Leads use these for their community, admins for the whole street.
 OVERSIGHT_COMMANDS = (
@@ -49,6 +49,7 @@ COMMANDS: dict[Role, tuple[str, ...]] = {
         "dogs",
         "dogday",
         "patrol",
+        "duties",
         "onduty",
         "offduty",
         *RESIDENT_COMMANDS,

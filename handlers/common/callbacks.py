@@ -304,3 +304,23 @@ class DogCame(CallbackData, prefix="v1dc"):
     """Staff mark that a booked dog came to its immunisation day."""
 
     booking_id: Id
+
+
+class DutyDo(StrEnum):
+    """What a routine duty's button does."""
+
+    OPEN = "o"  # start it, or go on with it
+    TICK = "t"  # tick a checklist item, or untick it
+    FINISH = "f"  # the summary (and photos) next
+
+
+class DutyRun(CallbackData, prefix="v1du"):
+    occurrence_id: Id
+    do: DutyDo
+    item: Id = 0
+
+
+class DutyFindStart(CallbackData, prefix="v1dx"):
+    """File a find from inside a duty (the report flow, marked as the officer's own find)."""
+
+    occurrence_id: Id

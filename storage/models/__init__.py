@@ -29,6 +29,7 @@ from storage.models.dogs import (
     DogReminder,
     DogStatus,
 )
+from storage.models.duties import Duty, DutyFind, DutyOccurrence, Rhythm
 from storage.models.notices import (
     Campaign,
     Delivery,
@@ -72,6 +73,9 @@ __all__ = [
     "DogEvent",
     "DogReminder",
     "DogStatus",
+    "Duty",
+    "DutyFind",
+    "DutyOccurrence",
     "FireResponse",
     "Invite",
     "JobRun",
@@ -80,6 +84,7 @@ __all__ = [
     "NoticePlan",
     "Person",
     "PlanStatus",
+    "Rhythm",
     "Role",
     "Station",
     "StationAlert",

@@ -221,3 +221,19 @@ def test_categories_export_prints_yaml(
     printed = capsys.readouterr().out
     assert printed.startswith("categories:\n- code: fire\n  name:\n    zh: 火灾隐患\n")
     assert "danger_now: true" in printed
+
+
+async def test_duties_import(tmp_path: Path) -> None:
+    code, _, err = await run_cli(tmp_path, "demo-data", "--cases", "0")
+    assert code == 0, err
+    sample = ROOT / "app" / "demo" / "duties.yaml"
+    code, out, err = await run_cli(tmp_path, "duties", "import", str(sample))
+    assert code == 0, err
+    assert out.startswith("duties imported from duties.yaml: 5 (幸福社区第一网格日巡, ")
+    bad = tmp_path / "duties.yaml"
+    bad.write_text(sample.read_text(encoding="utf-8").replace("area: JN01-1", "area: NOPE"))
+    code, _, err = await run_cli(tmp_path, "duties", "import", str(bad))
+    assert code == 1
+    assert err.strip() == (
+        "The duties file has a problem (幸福社区第一网格日巡): area NOPE. Nothing was imported."
+    )

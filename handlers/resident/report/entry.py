@@ -7,11 +7,12 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.types import CallbackQuery, Message
 
+from bot.duties import doing as duties
 from bot.errors import PoliteError
 from bot.places.geo import Located
 from bot.places.index import area_index
 from bot.reports import drafts, limits, posters
-from handlers.common.callbacks import ReportAnswer, ReportCategory
+from handlers.common.callbacks import DutyFindStart, ReportAnswer, ReportCategory
 from handlers.common.filters import HasRole, MenuButton
 from handlers.common.images import incoming_image, store_image
 from handlers.common.keyboards import main_menu
@@ -58,6 +59,17 @@ async def start_patrol(message: Message, flow: Flow) -> None:
     draft = await drafts.mark_officer_found(flow.database, draft.id)
     await flow.state.set_data({"case_id": draft.id})
     await flow.say("report.patrol_started")
+    await steps.advance(flow, draft)
+
+
+async def start_duty_find(query: CallbackQuery, callback_data: DutyFindStart, flow: Flow) -> None:
+    """A find filed from inside a routine duty: a patrol report linked to the duty's occurrence
+    (the domain checks the occurrence is the officer's)."""
+    draft = await duties.start_find(flow.database, callback_data.occurrence_id, flow.person)
+    await query.answer()
+    await flow.state.set_data({"case_id": draft.id})
+    flow.message_id = None  # the duty's checklist stays; the report goes on below it
+    await flow.say("duties.find_started")
     await steps.advance(flow, draft)
 
 
@@ -157,4 +169,6 @@ def create_router() -> Router:
     router.message.register(start_with_place, idle, F.location)
     router.callback_query.register(choose_category, ReportCategory.filter())
     router.callback_query.register(answer_question, ReportAnswer.filter())
+    staff = HasRole(Role.OFFICER, Role.LEAD, Role.ADMIN)
+    router.callback_query.register(start_duty_find, DutyFindStart.filter(), staff)
     return router
