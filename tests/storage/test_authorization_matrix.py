@@ -113,6 +113,7 @@ DOG_EXPECTED: dict[DogAction, frozenset[str]] = {
     DogAction.FOUND: OWNER,
     DogAction.DEAD: OWNER,
     DogAction.REHOMED: OWNER,
+    DogAction.IMMUNISE: STAFF_OF_THE_COMMUNITY,
 }
 
 
@@ -131,6 +132,7 @@ async def test_who_may_change_a_dog(database: Database, action: DogAction) -> No
         details = {
             DogAction.RETURN: {"note": "photo"},
             DogAction.VACCINATE: {"vaccination": (date(2026, 3, 1), "CD-2026-002")},
+            DogAction.IMMUNISE: {"vaccination": (date(2026, 3, 1), None)},
         }.get(action, {})
         try:
             await dog_registry.act(database, dog.id, action, street.people[who], now=NOW, **details)
