@@ -51,6 +51,7 @@ COLUMNS = (
     "resolve_minutes",
     "urgent",
     "department",
+    "alerts_stations",
     *NATIONAL,
     "active",
     "sort_order",
@@ -163,6 +164,9 @@ class _Reader:
             "resolve_minutes": self._minutes("resolve"),
             "urgent": self._switch("urgent", self.item.get("urgent", False)),
             "department": self._optional("department", self.item.get("department"), 32),
+            "alerts_stations": self._switch(
+                "alerts_stations", self.item.get("alerts_stations", False)
+            ),
             "active": self._switch("active", self.item.get("active", True)),
             "sort_order": self._order(),
             "questions": self._questions(),
@@ -314,6 +318,8 @@ def _entry(row: dict[str, Any]) -> dict[str, Any]:
     entry["urgent"] = row["urgent"]
     if row["department"]:
         entry["department"] = row["department"]
+    if row["alerts_stations"]:
+        entry["alerts_stations"] = True
     national = {column.removeprefix("national_"): row[column] for column in NATIONAL if row[column]}
     if national:
         entry["national"] = national

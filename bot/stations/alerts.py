@@ -36,7 +36,6 @@ from storage.upsert import insert_if_absent
 
 log = logging.getLogger(__name__)
 
-FIRE_CATEGORY = "fire"
 NO_START_WITHIN = timedelta(seconds=60)
 SEND_LEASE = timedelta(minutes=1)  # longer than sending one station's alert takes
 
@@ -294,7 +293,7 @@ async def fire_now(database: Database, case: Case) -> bool:
     category = await table.category(database, case.category_id)
     return (
         category is not None
-        and category.code == FIRE_CATEGORY
+        and category.alerts_stations
         and answers.danger_now(category, case.answers)
     )
 

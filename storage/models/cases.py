@@ -125,6 +125,8 @@ class Category(Base):
     resolve_minutes: Mapped[int] = mapped_column(Integer)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     department: Mapped[str | None] = mapped_column(String(32))
+    # A danger-now answer also alerts the nearest micro fire station (bot.stations).
+    alerts_stations: Mapped[bool] = mapped_column(Boolean, default=False)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     questions: Mapped[list[dict[str, Any]]] = mapped_column(default=list, comment=QUESTIONS_COMMENT)
