@@ -275,7 +275,7 @@ class DogPage(CallbackData, prefix="v1dp"):
 
 
 class FireGo(CallbackData, prefix="v1fg"):
-    """出发 on a fire's alert: the response's id (the press is checked against the station)."""
+    """On my way, under a fire's alert: the response's id (checked against the station)."""
 
     response_id: Id
 

@@ -288,7 +288,7 @@ def verify_place(t: Translator) -> ReplyKeyboardMarkup:
 
 
 def fire_go_button(t: Translator, response_id: int) -> InlineKeyboardMarkup:
-    """出发 / On my way, under a fire's alert."""
+    """The on-my-way button under a fire's alert."""
     data = FireGo(response_id=response_id).pack()
     return InlineKeyboardMarkup(
         inline_keyboard=[[InlineKeyboardButton(text=t("stations.button_go"), callback_data=data)]]

@@ -27,9 +27,6 @@ from storage.db import Database
 from storage.models import Person, Role
 from storage.types import utcnow
 
-LAPSED_WORDS = frozenset({"lapsed", "过期", "逾期"})
-STATS_WORDS = frozenset({"stats", "统计"})
-
 
 def _today(tz: tzinfo) -> date:
     return utcnow().astimezone(tz).date()
@@ -159,13 +156,15 @@ async def list_register(
     t: Translator,
     database: Database,
     tz: tzinfo,
+    catalogue: Catalogue,
 ) -> None:
+    """`/dogs`, `/dogs lapsed` or `/dogs stats` (the words in either language)."""
     word = (command.args or "").strip().lower()
-    if word in STATS_WORDS:
+    if word in catalogue.every("dogs.word_stats"):
         found = await figures.figures(database, person, _today(tz))
         await message.answer("\n".join(figures.lines(t, found)))
         return
-    lapsed = word in LAPSED_WORDS
+    lapsed = word in catalogue.every("dogs.word_lapsed")
     text, markup = await _listing(database, person, t, tz, 0, lapsed)
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
 

@@ -1,4 +1,4 @@
-"""Micro fire station members: 出发 on a fire's alert, the location on arrival, and /onduty
+"""Micro fire station members: on my way to a fire, the location on arrival, and /onduty
 and /offduty (members of any role; an officer's own duty changes with it)."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from storage.models import Person, Role
 
 
 class FireState(StatesGroup):
-    on_way = State()  # pressed 出发: the next location shared is the arrival
+    on_way = State()  # pressed on-my-way: the next location shared is the arrival
 
 
 class StationMemberFilter(Filter):
@@ -45,7 +45,7 @@ async def set_off(
     desk: Desk,
     state: FSMContext,
 ) -> None:
-    """出发: only members of a station alerted to this fire (checked in the domain)."""
+    """On my way: only members of a station alerted to this fire (checked in the domain)."""
     answered = await fire.set_off(database, callback_data.response_id, person)
     await query.answer(t("stations.go_noted"))
     await state.set_state(FireState.on_way)
