@@ -7,8 +7,7 @@ The choice is checked again on the server when the plan is saved (`audience.chec
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from aiogram import F, Router
@@ -23,12 +22,12 @@ from bot.config import Settings
 from bot.errors import PoliteError
 from bot.notices import audience, campaigns, plans, subscriptions
 from bot.notices.audience import Audience, Kind
-from bot.notices.paid import paid_broadcast
 from bot.notices.schedules import Repeat, Schedule, parse
 from bot.notices.sender import render
 from bot.places import routing
 from bot.telegram.session import MESSAGE_LIMIT
 from bot.texts import Translator
+from handlers.admin.notices.wording import describe_when, paid_estimate
 from handlers.common import notice_keyboards
 from handlers.common.callbacks import Compose, Step
 from handlers.common.filters import HasRole
@@ -328,39 +327,6 @@ async def _area_names(session: AsyncSession, area_ids: tuple[int, ...]) -> list[
 async def _topic_name(database: Database, t: Translator, code: str | None) -> str:
     found = [c for c in await subscriptions.topics(database) if c.code == code]
     return notice_keyboards.category_name(t, found[0]) if found else ""
-
-
-def paid_estimate(t: Translator, settings: Settings, count: int, urgent: bool) -> str | None:
-    """The time and cost in Stars of a notice sent with paid broadcasting; None if it is not."""
-    paid = paid_broadcast(settings)
-    if not paid.applies(urgent):
-        return None
-    estimate = paid.estimate(count, urgent, settings.broadcast_rate)
-    free_seconds = math.ceil(count / settings.broadcast_rate)
-    return t(
-        "compose.paid_estimate",
-        duration=duration(t, estimate.seconds),
-        free_duration=duration(t, free_seconds),
-        stars=f"{estimate.stars:g}",
-        price=f"{paid.stars_per_message:g}",
-    )
-
-
-def duration(t: Translator, seconds: int) -> str:
-    """A duration in words: seconds up to two minutes, then whole minutes (rounded up)."""
-    if seconds < 120:
-        return t("duration.seconds", count=max(1, seconds))
-    return t("duration.minutes", count=math.ceil(seconds / 60))
-
-
-def describe_when(t: Translator, repeat: str, spec: str, tz: tzinfo) -> str:
-    """When a plan runs, in words."""
-    if spec == "now":
-        return t("when.now")
-    if repeat == Repeat.ONCE:
-        at = datetime.fromisoformat(spec).astimezone(tz)
-        return t("when.once", at=at.strftime("%Y-%m-%d %H:%M"))
-    return t(f"when.{repeat}", spec=spec)
 
 
 async def _save(

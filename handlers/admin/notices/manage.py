@@ -18,7 +18,7 @@ from bot.notices import plans as notices
 from bot.notices.campaign_control import CampaignView
 from bot.telegram.session import MESSAGE_LIMIT
 from bot.texts import Translator, plain
-from handlers.admin.notices.compose import describe_when
+from handlers.admin.notices.wording import describe_when
 from handlers.common import notice_keyboards
 from handlers.common.callbacks import (
     CampaignAction,
