@@ -30,6 +30,7 @@ from storage.models.dogs import (
     DogStatus,
 )
 from storage.models.duties import Duty, DutyFind, DutyOccurrence, Rhythm
+from storage.models.groups import GroupVolunteer, ResidentGroup
 from storage.models.notices import (
     Campaign,
     Delivery,
@@ -77,6 +78,7 @@ __all__ = [
     "DutyFind",
     "DutyOccurrence",
     "FireResponse",
+    "GroupVolunteer",
     "Invite",
     "JobRun",
     "MediaKind",
@@ -84,6 +86,7 @@ __all__ = [
     "NoticePlan",
     "Person",
     "PlanStatus",
+    "ResidentGroup",
     "Rhythm",
     "Role",
     "Station",

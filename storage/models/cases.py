@@ -28,6 +28,7 @@ class Role(enum.StrEnum):
     OFFICER = "officer"
     LEAD = "lead"
     ADMIN = "admin"
+    VOLUNTEER = "volunteer"  # a residents' group's patroller: its duties and finds, nothing more
 
 
 class AreaLevel(enum.StrEnum):

@@ -29,6 +29,7 @@ class Rhythm(enum.StrEnum):
     WEEKLY = "weekly"  # on `day` (1 Monday … 7 Sunday)
     HALF_MONTH = "half_month"  # from the 1st and the 16th
     MONTHLY = "monthly"  # from day `day` (the month's last day when it has fewer)
+    CRON = "cron"  # from each firing of the five-field cron expression `cron`
 
 
 class Duty(Base):
@@ -48,6 +49,13 @@ class Duty(Base):
     photos: Mapped[bool] = mapped_column(Boolean, default=False)
     deadline_hours: Mapped[int] = mapped_column(Integer, default=24)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    cron: Mapped[str | None] = mapped_column(String(64))
+    # A report duty's figures: [{name, zh, en, most}], asked one by one when it is done.
+    report: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # A residents' group's duty (who: volunteer): its volunteers do it.
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resident_groups.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -77,6 +85,7 @@ class DutyOccurrence(Base):
     checked: Mapped[list[int]] = mapped_column(JSON, default=list)
     photo_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     summary: Mapped[str | None] = mapped_column(Text)
+    figures: Mapped[dict[str, int] | None] = mapped_column(JSON)  # a report duty's, as filed
     done_at: Mapped[datetime | None]
 
 
