@@ -6,12 +6,14 @@ kept, `active: false` turns one off.
       - name: 幸福一网格日巡
         who: officer          # officer (a grid's) | lead (a community's) | admin (the street's)
         area: JN01-1          # a grid for officers, a community for leads, none for admins
-        rhythm: daily         # daily | weekly | half_month | monthly
+        rhythm: daily         # daily | weekly | half_month | monthly | cron
         day: 1                # weekly: 1 Monday … 7 Sunday; monthly: the day of the month
         deadline_hours: 10    # after the period starts (local midnight)
         photos: true
         checklist:
           - {zh: 消防通道畅通, en: Fire lanes clear}
+
+A cron rhythm, report figures and volunteer duties: see `bot.duties.fields`.
 """
 
 from __future__ import annotations
@@ -21,19 +23,18 @@ from typing import Any
 
 import yaml
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.duties.fields import DutyFileError, cron_of, fail, group_of, report_of
 from bot.duties.rhythm import valid_day
-from bot.errors import PoliteError
 from storage.db import Database
-from storage.models import Area, AreaLevel, Duty, Rhythm, Role
+from storage.models import Area, AreaLevel, Duty, ResidentGroup, Rhythm, Role
 from storage.upsert import upsert
 
 MAX_ITEMS = 20  # a checklist's buttons fit one message
 AREA_LEVEL = {Role.OFFICER: AreaLevel.GRID, Role.LEAD: AreaLevel.COMMUNITY}
 
-
-class DutyFileError(PoliteError):
-    """A duties file that cannot be loaded; nothing of it was saved."""
+__all__ = ["DutyFileError", "Listed", "import_text", "listed", "parse"]
 
 
 @dataclass(frozen=True)
@@ -42,35 +43,31 @@ class Listed:
     area: str  # the area's code, "" for the street
 
 
-def _fail(where: str, what: str) -> DutyFileError:
-    return DutyFileError("duties.bad_file", where=where, what=what)
-
-
 def parse(text: str) -> list[dict[str, Any]]:
     """The duties of a file, checked (areas are checked on saving)."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise _fail("file", str(error).splitlines()[0]) from None
+        raise fail("file", str(error).splitlines()[0]) from None
     items = data.get("duties") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
-        raise _fail("file", "duties: a list")
+        raise fail("file", "duties: a list")
     return [_duty(f"#{n}", item) for n, item in enumerate(items, 1)]
 
 
 def _duty(where: str, item: object) -> dict[str, Any]:
     if not isinstance(item, dict) or not str(item.get("name") or "").strip():
-        raise _fail(where, "name")
+        raise fail(where, "name")
     where = str(item["name"]).strip()
     try:
         role, rhythm = Role(item.get("who")), Rhythm(item.get("rhythm"))
     except ValueError:
-        raise _fail(where, "who / rhythm") from None
+        raise fail(where, "who / rhythm") from None
     day, hours = item.get("day", 1), item.get("deadline_hours", 24)
     if role is Role.RESIDENT or not isinstance(day, int) or not valid_day(rhythm, day):
-        raise _fail(where, "who / day")
+        raise fail(where, "who / day")
     if not isinstance(hours, int) or not 1 <= hours <= 24 * 31:
-        raise _fail(where, "deadline_hours")
+        raise fail(where, "deadline_hours")
     return {
         "name": where[:64],
         "role": role,
@@ -81,16 +78,19 @@ def _duty(where: str, item: object) -> dict[str, Any]:
         "photos": bool(item.get("photos", False)),
         "active": bool(item.get("active", True)),
         "checklist": _checklist(where, item.get("checklist")),
+        "cron": cron_of(where, rhythm, item),
+        "report": report_of(where, item.get("report")),
+        "group": group_of(where, role, item),
     }
 
 
 def _checklist(where: str, items: object) -> list[dict[str, str]]:
     if not isinstance(items, list) or not 1 <= len(items) <= MAX_ITEMS:
-        raise _fail(where, f"checklist: 1-{MAX_ITEMS} items")
+        raise fail(where, f"checklist: 1-{MAX_ITEMS} items")
     checked = []
     for item in items:
         if not isinstance(item, dict) or not item.get("zh") or not item.get("en"):
-            raise _fail(where, "checklist: {zh, en}")
+            raise fail(where, "checklist: {zh, en}")
         checked.append({"zh": str(item["zh"])[:60], "en": str(item["en"])[:60]})
     return checked
 
@@ -100,15 +100,28 @@ async def import_text(database: Database, text: str) -> list[str]:
     duties = parse(text)
     async with database.transaction() as session:
         for duty in duties:
-            area_id = None
-            if duty["role"] is not Role.ADMIN:
-                area = await session.scalar(select(Area).where(Area.code == duty["area"]))
-                if area is None or area.level != AREA_LEVEL[duty["role"]]:
-                    raise _fail(duty["name"], f"area {duty['area']}")
-                area_id = area.id
-            values = {k: v for k, v in duty.items() if k != "area"}
-            await upsert(session, Duty, {**values, "area_id": area_id}, ["name"])
+            where = await _where(session, duty)
+            values = {k: v for k, v in duty.items() if k not in ("area", "group")}
+            await upsert(session, Duty, {**values, **where}, ["name"])
     return [duty["name"] for duty in duties]
+
+
+async def _where(session: AsyncSession, duty: dict[str, Any]) -> dict[str, int | None]:
+    """The duty's area (and residents' group): a volunteer duty's area is its group's
+    community."""
+    if duty["role"] is Role.VOLUNTEER:
+        query = select(ResidentGroup).where(ResidentGroup.code == duty["group"])
+        group = await session.scalar(query)
+        if group is None:
+            raise fail(duty["name"], f"group {duty['group']}")
+        return {"area_id": group.community_id, "group_id": group.id}
+    area_id = None
+    if duty["role"] is not Role.ADMIN:
+        area = await session.scalar(select(Area).where(Area.code == duty["area"]))
+        if area is None or area.level != AREA_LEVEL[duty["role"]]:
+            raise fail(duty["name"], f"area {duty['area']}")
+        area_id = area.id
+    return {"area_id": area_id, "group_id": None}
 
 
 async def listed(database: Database) -> list[Listed]:

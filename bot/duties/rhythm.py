@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from storage.models import Rhythm
+from bot.timing import cron as cron_rhythm
+from storage.models import Duty, Rhythm
 
 HALF_MONTH_SECOND = 16  # the second half of a month starts on the 16th
 
@@ -13,6 +14,19 @@ HALF_MONTH_SECOND = 16  # the second half of a month starts on the 16th
 def _day_in_month(year: int, month: int, day: int) -> date:
     """Day `day` of the month, or its last day when it has fewer (31 in February: the 28th)."""
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def valid_cron(expression: str) -> bool:
+    """A duty's cron expression: five fields that fire at most once a day (minute and hour
+    plain numbers), so each firing is one period with its own first day (the occurrence's key)."""
+    fields = expression.split()
+    if len(fields) != 5 or not all(field.isdigit() for field in fields[:2]):
+        return False
+    try:
+        cron_rhythm.trigger(expression, UTC)
+    except ValueError:
+        return False
+    return True
 
 
 def period_start(rhythm: Rhythm, day: int, today: date) -> date:
@@ -51,3 +65,14 @@ def current(
     start = period_start(rhythm, day, now.astimezone(tz).date())
     begins = starts_at(start, tz)
     return start, begins, begins + timedelta(hours=deadline_hours)
+
+
+def period_of(duty: Duty, now: datetime, tz: tzinfo) -> tuple[date, datetime, datetime] | None:
+    """The duty's current period at `now` (see `current`); a cron duty's starts at its latest
+    firing and is due `deadline_hours` after it (None before its first firing)."""
+    if duty.rhythm is not Rhythm.CRON:
+        return current(duty.rhythm, duty.day, duty.deadline_hours, now, tz)
+    fired = cron_rhythm.last_at_or_before(duty.cron or "", now, tz)
+    if fired is None:
+        return None
+    return fired.astimezone(tz).date(), fired, fired + timedelta(hours=duty.deadline_hours)

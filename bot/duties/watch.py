@@ -18,7 +18,7 @@ from aiogram.exceptions import TelegramAPIError
 from sqlalchemy import select, update
 
 from bot.duties import people
-from bot.duties.rhythm import current
+from bot.duties.rhythm import period_of
 from bot.texts import Catalogue
 from storage.db import Database
 from storage.models import Duty, DutyOccurrence, Person
@@ -50,7 +50,10 @@ class DutyWatch:
             duties = list((await session.scalars(select(Duty).where(Duty.active.is_(True)))).all())
         created = 0
         for duty in duties:
-            start, begins, due = current(duty.rhythm, duty.day, duty.deadline_hours, now, self.tz)
+            period = period_of(duty, now, self.tz)
+            if period is None:
+                continue
+            start, begins, due = period
             values = {"duty_id": duty.id, "period_start": start, "starts_at": begins}
             async with self.database.transaction() as session:
                 inserted = await insert_if_absent(

@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from apscheduler.triggers.cron import CronTrigger
-
 from bot.errors import PoliteError
+from bot.timing.cron import trigger as _cron
 
 
 class Repeat(enum.StrEnum):
@@ -103,19 +102,3 @@ def _time(text: str) -> time:
 def _day_and_time(spec: str) -> tuple[int, time]:
     day, _, at = spec.rpartition(" ")
     return (int(day) if day else 0), _time(at)
-
-
-WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _cron(expression: str, tz: tzinfo) -> CronTrigger:
-    """APScheduler's cron trigger; numeric weekdays are read as cron reads them (0 = Sunday),
-    not as APScheduler does (0 = Monday)."""
-    fields = expression.split()
-    if len(fields) != 5:
-        raise ValueError(expression)
-    fields[4] = re.sub(r"(?<!/)\b[0-7]\b", lambda m: WEEKDAYS[int(m[0])], fields[4])
-    minute, hour, day, month, weekday = fields
-    return CronTrigger(
-        minute=minute, hour=hour, day=day, month=month, day_of_week=weekday, timezone=tz
-    )

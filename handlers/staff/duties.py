@@ -79,7 +79,7 @@ def _rhythm(t: Translator, duty: Duty) -> str:
     day: object = duty.day
     if duty.rhythm is Rhythm.WEEKLY:
         day = t(f"duties.weekday_{duty.day}")
-    return t(f"duties.rhythm_{duty.rhythm.value}", day=day)
+    return t(f"duties.rhythm_{duty.rhythm.value}", day=day, cron=duty.cron or "")
 
 
 async def _import(
