@@ -67,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     invite = sub.add_parser("invite", help="print a one-time link that gives a role")
     invite.add_argument(
-        "--role", choices=[r.value for r in Role if r != Role.RESIDENT], required=True
+        "--role",
+        choices=[r.value for r in Role if r not in (Role.RESIDENT, Role.VOLUNTEER)],
+        required=True,
     )
     invite.add_argument("--area", help="area code: a grid for officers, a community for leads")
     _export_parser(sub)

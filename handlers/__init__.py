@@ -45,7 +45,7 @@ from handlers.resident import (
     subscriptions,
     withdraw,
 )
-from handlers.staff import case_buttons, dog_days, duties, find, fire, tools
+from handlers.staff import case_buttons, dog_days, duties, find, fire, tools, volunteers
 from handlers.staff import dogs as dog_register
 
 # `fallback` answers what nobody else took, so it comes last.
@@ -63,6 +63,7 @@ FEATURES = (
     binding,
     fire,  # before tools: a station member's /onduty, an arrival's location
     duties,  # its summary and photos while finishing, before the report's
+    volunteers,
     tools,
     stations,
     people,

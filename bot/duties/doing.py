@@ -10,8 +10,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from bot.duties.people import may_do
+from bot.duties.people import may_do, may_do_now
 from bot.errors import PoliteError
+from bot.people import groups
 from bot.reports import drafts
 from storage.db import Database
 from storage.models import Case, CaseStatus, Duty, DutyFind, DutyOccurrence, Person
@@ -51,7 +52,8 @@ async def open_for(database: Database, person: Person) -> list[Turn]:
                 .order_by(DutyOccurrence.starts_at.desc(), Duty.name)
             )
         ).all()
-    mine = [(o, d) for o, d in rows if may_do(person, d)][:LISTED]
+    group_id = await groups.group_of(database, person)
+    mine = [(o, d) for o, d in rows if may_do(person, d, group_id)][:LISTED]
     return [Turn(o, d, await _finds(database, o.id)) for o, d in mine]
 
 
@@ -71,7 +73,7 @@ async def turn(database: Database, occurrence_id: int, person: Person) -> Turn:
     async with database.sessions() as session:
         occurrence = await session.get(DutyOccurrence, occurrence_id)
         duty = await session.get(Duty, occurrence.duty_id) if occurrence else None
-    if occurrence is None or duty is None or not may_do(person, duty):
+    if occurrence is None or duty is None or not await may_do_now(database, person, duty):
         raise DutyError("duties.not_yours")
     if occurrence.done_at is not None:
         raise DutyError("duties.already_done")

@@ -49,6 +49,8 @@ def _level(level: AreaLevel) -> TextRef:
 async def _area_for(database: Database, role: Role, area_code: str | None) -> Area | None:
     if role == Role.RESIDENT:
         return None
+    if role == Role.VOLUNTEER:  # a volunteer belongs to a residents' group: /volunteers add
+        raise StaffError("staff.volunteer_by_group")
     if area_code is None:
         if role == Role.ADMIN:
             return None

@@ -24,6 +24,7 @@ USAGE = frozenset(
         "dogs",
         "station",
         "stations",
+        "volunteers",
     }
 )
 

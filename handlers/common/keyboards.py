@@ -43,6 +43,10 @@ MENUS: dict[Role, tuple[tuple[str, ...], ...]] = {
         ("menu.notices", "menu.help"),
         ("menu.language",),
     ),
+    Role.VOLUNTEER: (
+        ("menu.report", "menu.mycases"),
+        ("menu.help", "menu.language"),
+    ),
     Role.ADMIN: (
         ("menu.queue", "menu.stats"),
         ("menu.map", "menu.notices"),

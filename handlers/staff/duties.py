@@ -177,7 +177,7 @@ async def summary(
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    staff = HasRole(Role.OFFICER, Role.LEAD, Role.ADMIN)
+    staff = HasRole(Role.OFFICER, Role.LEAD, Role.ADMIN, Role.VOLUNTEER)
     private = F.chat.type == "private"
     router.message.register(duties, private, Command("duties"), staff)
     router.callback_query.register(run, DutyRun.filter(), staff)

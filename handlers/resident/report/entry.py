@@ -169,6 +169,6 @@ def create_router() -> Router:
     router.message.register(start_with_place, idle, F.location)
     router.callback_query.register(choose_category, ReportCategory.filter())
     router.callback_query.register(answer_question, ReportAnswer.filter())
-    staff = HasRole(Role.OFFICER, Role.LEAD, Role.ADMIN)
+    staff = HasRole(Role.OFFICER, Role.LEAD, Role.ADMIN, Role.VOLUNTEER)
     router.callback_query.register(start_duty_find, DutyFindStart.filter(), staff)
     return router
