@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app import groups_cli
 from app.lean_aiogram import defer_aiogram_types
 from app.telegram_check import TelegramUnavailable, check_telegram
 from bot.categories.spec import CategoryFileError
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, help="a FeatureCollection with code, name, level, parent")
     areas_sub.add_parser("list", help="print the area tree")
     _categories_parser(sub)
+    groups_cli.add_parser(sub)
     duties = sub.add_parser("duties", help="routine duties: checks and patrols on a rhythm")
     duties_sub = duties.add_subparsers(dest="duties_command", required=True, metavar="ACTION")
     load_duties = duties_sub.add_parser(
@@ -232,6 +234,10 @@ def _database_command(args: argparse.Namespace) -> Callable[[Database], Awaitabl
         return lambda db: admin_cli.export_categories(db, args.file, args.json)
     if args.command == "duties":
         return lambda db: admin_cli.import_duties(db, args.file)
+    if args.command == "groups":
+        if args.groups_command == "add":
+            return lambda db: groups_cli.set_up(db, args)
+        return groups_cli.list_groups
     if args.command == "demo-data":
         local = load_settings(LocalSettings)
         return lambda db: admin_cli.demo_data(db, max(args.cases, 0), local.tz)

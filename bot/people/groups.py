@@ -91,6 +91,13 @@ async def find(database: Database, code: str) -> ResidentGroup:
     return group
 
 
+async def every(database: Database) -> list[ResidentGroup]:
+    async with database.sessions() as session:
+        return list(
+            (await session.scalars(select(ResidentGroup).order_by(ResidentGroup.code))).all()
+        )
+
+
 async def led_by(database: Database, person: Person) -> list[ResidentGroup]:
     """The groups the person may manage: those they lead, their community's (a lead), all
     (an admin)."""
