@@ -45,7 +45,16 @@ from handlers.resident import (
     subscriptions,
     withdraw,
 )
-from handlers.staff import case_buttons, dog_days, duties, find, fire, tools, volunteers
+from handlers.staff import (
+    case_buttons,
+    dog_days,
+    duties,
+    duty_reports,
+    find,
+    fire,
+    tools,
+    volunteers,
+)
 from handlers.staff import dogs as dog_register
 
 # `fallback` answers what nobody else took, so it comes last.
@@ -63,6 +72,7 @@ FEATURES = (
     binding,
     fire,  # before tools: a station member's /onduty, an arrival's location
     duties,  # its summary and photos while finishing, before the report's
+    duty_reports,  # a report duty's typed figures, before the report's
     volunteers,
     tools,
     stations,

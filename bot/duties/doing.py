@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from bot.duties import reports
 from bot.duties.people import may_do, may_do_now
 from bot.errors import PoliteError
 from bot.people import groups
@@ -123,21 +124,35 @@ async def check_ready(database: Database, occurrence_id: int, person: Person) ->
     return current
 
 
-async def finish(
-    database: Database,
-    occurrence_id: int,
-    person: Person,
-    summary: str,
-    now: datetime | None = None,
+async def check_summary(
+    database: Database, occurrence_id: int, person: Person, summary: str
 ) -> Turn:
-    """Finish with a short summary (and photos when the duty asks for them), once."""
+    """The occurrence may be finished with this summary (and its photos, when required)."""
     current = await check_ready(database, occurrence_id, person)
     summary = summary.strip()
     if not summary or len(summary) > SUMMARY_MAX:
         raise DutyError("duties.bad_summary", most=SUMMARY_MAX)
     if current.duty.photos and not current.occurrence.photo_ids:
         raise DutyError("duties.photos_required")
-    if not await _set(database, occurrence_id, person, summary=summary, done_at=now or utcnow()):
+    return current
+
+
+async def finish(
+    database: Database,
+    occurrence_id: int,
+    person: Person,
+    summary: str,
+    now: datetime | None = None,
+    figures: dict[str, int] | None = None,
+) -> Turn:
+    """Finish with a short summary (and photos when the duty asks for them; a report duty's
+    figures, every one valid), once."""
+    current = await check_summary(database, occurrence_id, person, summary)
+    filed = reports.checked(current.duty, figures)
+    values: dict[str, object] = {"summary": summary.strip(), "done_at": now or utcnow()}
+    if filed is not None:  # no JSON null for a duty without figures: it stays SQL NULL
+        values["figures"] = filed
+    if not await _set(database, occurrence_id, person, **values):
         raise DutyError("duties.already_done")
     async with database.sessions() as session:
         occurrence = await session.get_one(DutyOccurrence, occurrence_id)

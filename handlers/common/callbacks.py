@@ -320,6 +320,19 @@ class DutyRun(CallbackData, prefix="v1du"):
     item: Id = 0
 
 
+class DutyReportDo(StrEnum):
+    """A report duty's figures: a step back, cancel, or file them."""
+
+    BACK = "b"
+    CANCEL = "c"
+    CONFIRM = "k"
+
+
+class DutyReportStep(CallbackData, prefix="v1dr"):
+    occurrence_id: Id
+    do: DutyReportDo
+
+
 class DutyFindStart(CallbackData, prefix="v1dx"):
     """File a find from inside a duty (the report flow, marked as the officer's own find)."""
 

@@ -1,7 +1,8 @@
 """Routine duties in chat: `/duties` lists the person's open occurrences (and, for admins, the
 duties defined), a button starts one and shows its checklist, ticks edit that one message in
 place, 完成 asks for photos (when required) and a short summary. `/duties import` (admins)
-loads duties from YAML written below the command; `/duties stats` (leads, admins) shows 履职率.
+loads duties from YAML written below the command; `/duties stats` (leads, admins) shows 履职率,
+`/duties reports [YYYY-MM]` the figures report duties filed.
 
 Who may do what is decided in `bot.duties` on every press, so a forged button is refused."""
 
@@ -12,7 +13,6 @@ from datetime import tzinfo
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
@@ -23,13 +23,11 @@ from handlers.common.callbacks import DutyDo, DutyRun
 from handlers.common.duty_keyboards import checklist, checklist_text, open_list
 from handlers.common.filters import HasRole
 from handlers.common.keyboards import main_menu
+from handlers.staff import duty_report_list, duty_reports
+from handlers.staff.duty_states import DutyState
 from storage.db import Database
 from storage.models import Duty, Person, Rhythm, Role
 from storage.types import utcnow
-
-
-class DutyState(StatesGroup):
-    finishing = State()  # photos (when required), then the summary as text
 
 
 async def duties(
@@ -44,6 +42,10 @@ async def duties(
     args = (command.args or "").strip()
     if args.startswith("import"):
         await _import(message, person, t, database, args.removeprefix("import"))
+    elif args.startswith("reports"):
+        await duty_report_list.show(
+            message, person, t, database, settings.tz, args.removeprefix("reports")
+        )
     elif args == "stats":
         await _stats(message, person, t, database, settings.tz)
     else:
@@ -164,6 +166,10 @@ async def summary(
     message: Message, person: Person, t: Translator, database: Database, state: FSMContext
 ) -> None:
     occurrence_id = int((await state.get_data()).get("occurrence_id") or 0)
+    ready = await doing.check_summary(database, occurrence_id, person, message.text or "")
+    if ready.duty.report:  # a report duty: its figures next
+        await duty_reports.begin(message, t, state, ready, message.text or "")
+        return
     turn = await doing.finish(database, occurrence_id, person, message.text or "")
     await state.clear()
     on_time = (
