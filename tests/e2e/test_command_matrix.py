@@ -57,7 +57,7 @@ def test_the_routers_keep_commands_for_staff() -> None:
     assert all(Role.RESIDENT not in roles for roles in commands.values())
 
 
-ROLES = (Role.RESIDENT, Role.OFFICER, Role.LEAD)
+ROLES = (Role.RESIDENT, Role.OFFICER, Role.LEAD, Role.VOLUNTEER)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -71,7 +71,9 @@ async def test_a_command_kept_for_other_roles_is_refused(
         grid = Area(code="C9-1", name="九网格", level=AreaLevel.GRID, parent_id=community.id)
         session.add(grid)
         await session.flush()
-        area = {Role.OFFICER: grid.id, Role.LEAD: community.id}.get(role)
+        area = {Role.OFFICER: grid.id, Role.LEAD: community.id, Role.VOLUNTEER: community.id}.get(
+            role
+        )
         session.add(Person(tg_id=9400, name="试", role=role, area_id=area))
     person = emulator.user(9400, "试")
     refused = sorted(name for name, roles in role_commands().items() if role not in roles)

@@ -53,6 +53,8 @@ async def _street(database: Database) -> Street:
             "far_lead": Person(tg_id=7, name="外社区长", role=Role.LEAD, area_id=c2.id),
             "admin": Person(tg_id=8, name="街道", role=Role.ADMIN),
             "banned_admin": Person(tg_id=9, name="停用", role=Role.ADMIN, banned=True),
+            # A residents' group's volunteer of C1: their group's duties, never a case.
+            "volunteer": Person(tg_id=10, name="志愿者", role=Role.VOLUNTEER, area_id=c1.id),
         }
         session.add_all(people.values())
         await session.flush()
@@ -78,6 +80,7 @@ ACTORS = {
     "far_lead": False,
     "admin": True,
     "banned_admin": False,
+    "volunteer": False,
     "reporter": False,
     "neighbour": False,
 }

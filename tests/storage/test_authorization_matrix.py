@@ -20,9 +20,11 @@ from bot.dogs import registry as dog_registry
 from bot.dogs.registry import RULES as DOG_RULES
 from bot.dogs.registry import Action as DogAction
 from bot.dogs.rules import DogError
+from bot.duties import people as duty_people
+from bot.people import groups
 from bot.reports import drafts
 from storage.db import Database
-from storage.models import Case
+from storage.models import Case, Duty, ResidentGroup, Role
 from tests.storage.dog_street import a_dog
 from tests.storage.test_access import ACTORS, Street, _file, _street
 
@@ -155,3 +157,45 @@ async def test_who_sees_a_dogs_owner(database: Database) -> None:
             who: await dog_access.sees_owner(session, street.people[who], dog) for who in ACTORS
         }
     assert {who for who, sees in seen.items() if sees} == OWNER | STAFF_OF_THE_COMMUNITY
+
+
+# --- routine duties and residents' groups: who does a duty, who manages a group ----------------
+
+
+async def _groups(database: Database, street: Street) -> tuple[ResidentGroup, ResidentGroup]:
+    """C1's group C1-G1, led by the street's volunteer, and C1-G2 without them."""
+    own = await groups.set_up(database, "C1-G1", "一组", "C1")
+    other = await groups.set_up(database, "C1-G2", "二组", "C1")
+    await groups.set_leader(database, own, street.people["volunteer"])
+    return own, other
+
+
+def _duty(role: Role, area_id: int | None, group_id: int | None = None) -> Duty:
+    return Duty(name="d", role=role, area_id=area_id, group_id=group_id, checklist=[])
+
+
+async def test_who_may_do_each_kind_of_duty(database: Database) -> None:
+    street = await _street(database)
+    own, other = await _groups(database, street)
+    duties = {
+        "grid": (_duty(Role.OFFICER, street.grid.id), {"officer"}),
+        "community": (_duty(Role.LEAD, street.community.id), {"lead"}),
+        "street": (_duty(Role.ADMIN, None), {"admin"}),
+        "group": (_duty(Role.VOLUNTEER, street.community.id, own.id), {"volunteer"}),
+        "other group": (_duty(Role.VOLUNTEER, street.community.id, other.id), set()),
+    }
+    for kind, (duty, expected) in duties.items():
+        allowed = {
+            who
+            for who in ACTORS
+            if await duty_people.may_do_now(database, street.people[who], duty)
+        }
+        assert allowed == expected, kind
+
+
+async def test_who_may_manage_a_residents_group(database: Database) -> None:
+    street = await _street(database)
+    own, _ = await _groups(database, street)
+    own = await groups.find(database, own.code)
+    allowed = {who for who in ACTORS if groups.may_manage(street.people[who], own)}
+    assert allowed == {"volunteer", "lead", "admin"}  # its leader, C1's lead, the admins
