@@ -10,7 +10,7 @@ from bot.reports import drafts
 from handlers.common.durations import moment_text
 from handlers.common.keyboards import main_menu
 from handlers.resident.subscriptions import offer_after_first_report
-from storage.models import Case
+from storage.models import Case, Role
 from storage.types import utcnow
 
 if TYPE_CHECKING:
@@ -37,7 +37,9 @@ async def announce(flow: Flow, outcome: lifecycle.Outcome, danger: bool = False)
     """Tell the reporter the case is filed and by when it is accepted (the moment the officer's
     card shows), then send what the filing owes (the cards)."""
     case, t = outcome.case, flow.t
-    if case.officer_found:  # an officer's own find on patrol
+    if case.officer_found and flow.person.role is Role.VOLUNTEER:  # a volunteer's patrol find
+        key = "report.submitted_volunteer"
+    elif case.officer_found:  # an officer's own find on patrol
         key = "report.submitted_patrol"
     elif danger:
         key = "report.submitted_danger"
