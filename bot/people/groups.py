@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 from bot.errors import PoliteError
 from storage.db import Database
 from storage.models import Area, AreaLevel, GroupVolunteer, Person, ResidentGroup, Role
-from storage.upsert import insert_if_absent
+from storage.upsert import upsert
 
 CODE_MAX, NAME_MAX = 32, 64
 
@@ -184,9 +184,9 @@ async def _enlist(database: Database, group: ResidentGroup, person: Person) -> P
     if current not in (None, group.id):
         raise GroupError("volunteers.in_another_group", name=person.name or str(person.tg_id))
     async with database.transaction() as session:
-        if current is None:
+        if current is None:  # a row left by an earlier role (revoked, say) is replaced
             row = {"person_id": person.id, "group_id": group.id}
-            await insert_if_absent(session, GroupVolunteer, row, ["person_id"])
+            await upsert(session, GroupVolunteer, row, ["person_id"])
         await session.execute(
             update(Person)
             .where(Person.id == person.id)

@@ -16,7 +16,7 @@ from bot.duties import doing, register, reports
 from bot.duties import people as duty_people
 from bot.duties.watch import DutyWatch
 from bot.errors import PoliteError
-from bot.people import groups
+from bot.people import groups, staff
 from bot.texts import Catalogue
 from storage.db import Database
 from storage.models import Area, AreaLevel, Duty, DutyOccurrence, Person, Role
@@ -100,6 +100,12 @@ async def test_volunteers_join_and_leave_a_group(database: Database) -> None:
         again = await session.get_one(Person, people["volunteer"].id)
     assert (again.role, again.area_id) == (Role.RESIDENT, None)
     assert await groups.group_of(database, again) is None
+
+    # Revoked as a volunteer (/revoke), then added to another group: that group's, not the old.
+    await groups.add(database, group, again, by=lead)
+    revoked = await staff.revoke(database, again, frozenset())
+    moved = await groups.add(database, other, revoked, by=lead)
+    assert await groups.group_of(database, moved) == other.id
 
 
 async def test_a_group_duty_its_people_and_its_levels(database: Database) -> None:
