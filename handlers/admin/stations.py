@@ -17,7 +17,7 @@ from bot.texts import Translator
 from handlers.common.filters import HasRole
 from handlers.common.long_text import answer_lines
 from storage.db import Database
-from storage.models import AreaLevel, Person, Role
+from storage.models import Person, Role
 
 INDENT = "    "
 
@@ -56,11 +56,7 @@ async def show_stations(
     tz: tzinfo,
 ) -> None:
     period, area = await scope.period_and_area(database, person, command.args, tz)
-    community_id = None
-    if area is not None and area.level == AreaLevel.COMMUNITY:
-        community_id = area.id
-    elif area is not None and area.level == AreaLevel.GRID:
-        community_id = area.parent_id
+    community_id = figures.community_of(area)
     listed = await register.listing(database, community_id)
     if not listed:
         await message.answer(t("stations.none"))
@@ -88,26 +84,8 @@ def _station_lines(t: Translator, entry: register.Listed, f: figures.Figures | N
     if f is None or not f.alerts:
         lines.append(INDENT + t("stations.no_alerts"))
         return lines
-    lines.append(
-        INDENT
-        + t(
-            "stations.figures",
-            alerts=f.alerts,
-            start_median=_seconds(t, f.start_median_s),
-            start_p90=_seconds(t, f.start_p90_s),
-            arrival_median=_seconds(t, f.arrival_median_s),
-            arrival_p90=_seconds(t, f.arrival_p90_s),
-            on_time=f"{(f.on_time_share or 0) * 100:.0f}",
-        )
-    )
+    lines.append(INDENT + figures.figures_text(t, f))
     return lines
-
-
-def _seconds(t: Translator, seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    whole = round(seconds)
-    return t("stations.took", minutes=whole // 60, seconds=f"{whole % 60:02d}")
 
 
 def create_router() -> Router:
