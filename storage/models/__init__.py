@@ -40,7 +40,13 @@ from storage.models.notices import (
     Subscription,
     SubscriptionTopic,
 )
-from storage.models.stations import FireResponse, Station, StationAlert, StationMember
+from storage.models.stations import (
+    FireResponse,
+    Station,
+    StationAlert,
+    StationMember,
+    StationShift,
+)
 from storage.models.system import (
     ConversationState,
     JobRun,
@@ -89,6 +95,7 @@ __all__ = [
     "Station",
     "StationAlert",
     "StationMember",
+    "StationShift",
     "Subscription",
     "SubscriptionTopic",
     "UpdateRecord",
