@@ -13,8 +13,10 @@ from bot.stations import register
 from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.client import TestUser
 from storage.models import Case, FireResponse
-from tests.e2e.test_stats import ADMIN, LEAD, street  # noqa: F401  (the fixture: seeded October)
+from tests.e2e.test_stats import ADMIN, LEAD, street
 from tests.stats_seed import at
+
+__all__ = ["street"]  # the seeded October, with a lead of C1
 
 EAST = "东风站：火警 2 次 · 首个出发 中位 0分40秒，P90 1分20秒 · 到场 中位 2分50秒，P90 4分10秒 · 3 分钟内到场 50%"
 WEST = "西湖站：火警 1 次 · 首个出发 中位 —，P90 — · 到场 中位 —，P90 — · 3 分钟内到场 0%"
@@ -57,7 +59,7 @@ async def _stats_text(user: TestUser, command: str) -> str:
     return "\n\n".join(texts)
 
 
-async def test_stations_on_stats(emulator: TelegramEmulator, street: App) -> None:  # noqa: F811
+async def test_stations_on_stats(emulator: TelegramEmulator, street: App) -> None:
     await _fires(street)
     admin = emulator.user(ADMIN, "街道管理员")
     text = await _stats_text(admin, "/stats 2026-10")
