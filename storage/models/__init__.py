@@ -40,6 +40,7 @@ from storage.models.notices import (
     Subscription,
     SubscriptionTopic,
 )
+from storage.models.patrol import DutyTrackPoint
 from storage.models.stations import FireResponse, Station, StationAlert, StationMember
 from storage.models.system import (
     ConversationState,
@@ -76,6 +77,7 @@ __all__ = [
     "Duty",
     "DutyFind",
     "DutyOccurrence",
+    "DutyTrackPoint",
     "FireResponse",
     "Invite",
     "JobRun",
