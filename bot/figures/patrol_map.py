@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 TRACK_COLOUR = "#1f4e99"
 COVERED_COLOUR = "#6baed6"
 SHARE_STYLE = {
-    "fontweight": "bold",
     "color": TRACK_COLOUR,
     "bbox": {"boxstyle": "round,pad=0.2", "facecolor": "#ffffff", "edgecolor": TRACK_COLOUR},
     "zorder": 6,  # above the case map's labels (5)
