@@ -19,7 +19,7 @@ from bot.places.areas import import_file
 from sandbox.emulator import TelegramEmulator
 from storage.models import DutyTrackPoint, Role
 from storage.types import utcnow
-from tests.e2e.flows import choose
+from tests.e2e.flows import choose, step
 from tests.e2e.test_duties import next_thursday, refused, said, tick
 from tests.helpers import eventually
 
@@ -107,3 +107,21 @@ async def test_a_patrol_is_kept_as_a_track_and_covers_the_grid(
 
 async def _have(app: App, count: int) -> bool:
     return await points(app) >= count
+
+
+async def test_a_live_location_in_another_conversation_is_left_to_it(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    """No duty started and a report under way: the live location is the report's place."""
+    await street(emulator, bot_app)
+    officer = emulator.user(OFFICER, "李网格")
+    await officer.ask("/patrol")
+    categories = await officer.next_message()
+    question = await step(officer, categories, "🧹 市容环境")
+    await step(officer, question, "乱张贴小广告")
+    photos = await officer.ask("电线杆上贴满小广告")
+    await choose(officer, photos, "跳过，没有照片")
+    await officer.send_live_location(*WALK[2])
+    summary = await officer.next_message()
+    assert "🚶 巡查发现" in (summary.text or "")
+    assert await points(bot_app) == 0
