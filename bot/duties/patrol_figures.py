@@ -24,10 +24,10 @@ class AreaPatrol:
 
 
 async def monthly(
-    database: Database, month: date, tz: tzinfo, community_id: int | None = None
+    database: Database, month: date, tz: tzinfo, ids: set[int] | None = None
 ) -> list[AreaPatrol]:
-    """Each area with cases submitted in `month` or a patrolled grid, by name; only the
-    community and its grids when `community_id` is given (a lead's view)."""
+    """Each area with cases submitted in `month` or a patrolled grid, by name; only the areas
+    of `ids` when given (a lead's community and its grids, or the scope of /stats)."""
     start, end = month_bounds(month, tz)
     by_patrol = or_(Case.officer_found.is_(True), exists().where(DutyFind.case_id == Case.id))
     query = (
@@ -37,12 +37,8 @@ async def monthly(
         .where(Case.submitted_at >= start, Case.submitted_at < end)
         .group_by(Area.id, Area.name)
     )
-    ids = None
-    if community_id is not None:
-        query = query.where(or_(Area.id == community_id, Area.parent_id == community_id))
-        async with database.sessions() as session:
-            children = await session.scalars(select(Area.id).where(Area.parent_id == community_id))
-            ids = {community_id, *children.all()}
+    if ids is not None:
+        query = query.where(Area.id.in_(sorted(ids)))
     async with database.sessions() as session:
         counted = {row[0]: row[1:] for row in (await session.execute(query)).all()}
     _, grids = await coverage.grids(database, month, tz, ids)

@@ -18,6 +18,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.config import Settings
 from bot.duties import doing, figures, patrol_figures, register, track
 from bot.errors import PoliteError
+from bot.people import scope
 from bot.texts import Translator
 from handlers.common.callbacks import DutyDo, DutyRun
 from handlers.common.duty_keyboards import (
@@ -107,7 +108,8 @@ async def _stats(
     community = person.area_id if person.role == Role.LEAD else None  # a lead: their community
     month = now.astimezone(tz).date()
     rows = await figures.monthly(database, month, tz, now, community)
-    patrols = await patrol_figures.monthly(database, month, tz, community)
+    ids = await scope.area_ids(database, await scope.area_for(database, person, None))
+    patrols = await patrol_figures.monthly(database, month, tz, ids)
     if not rows and not patrols:
         await message.answer(t("duties.stats_empty"))
         return

@@ -112,7 +112,8 @@ async def _have(app: App, count: int) -> bool:
 async def test_a_live_location_in_another_conversation_is_left_to_it(
     emulator: TelegramEmulator, bot_app: App
 ) -> None:
-    """No duty started and a report under way: the live location is the report's place."""
+    """No duty started and a report under way: the live location is the report's place; the
+    find counts as found by patrol in /stats."""
     await street(emulator, bot_app)
     officer = emulator.user(OFFICER, "李网格")
     await officer.ask("/patrol")
@@ -125,3 +126,8 @@ async def test_a_live_location_in_another_conversation_is_left_to_it(
     summary = await officer.next_message()
     assert "🚶 巡查发现" in (summary.text or "")
     assert await points(bot_app) == 0
+    await choose(officer, summary, "✅ 提交")
+    lead = emulator.user(LEAD, "社区张")
+    await lead.send("/stats")  # this month: patrol finds against resident reports too
+    patrols = await said(lead, "巡查发现与居民上报")
+    assert "幸福社区第一网格：巡查发现 1，居民上报 0，巡查覆盖率 0%" in (patrols.text or "")

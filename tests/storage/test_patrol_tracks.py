@@ -162,6 +162,7 @@ async def test_patrol_finds_against_resident_reports_with_coverage(database: Dat
     [row] = await patrol_figures.monthly(database, december, SHANGHAI)
     assert (row.area, row.found, row.reported) == ("一网格", 2, 2)
     assert row.coverage == pytest.approx((890 * 100 + 3.1416 * 50**2) / (479 * 1113), abs=0.01)
-    assert await patrol_figures.monthly(database, december, SHANGHAI, grid.parent_id) == [row]
+    assert await patrol_figures.monthly(database, december, SHANGHAI, {grid.id}) == [row]
+    assert await patrol_figures.monthly(database, december, SHANGHAI, {grid.parent_id}) == []
     november = await patrol_figures.monthly(database, date(2026, 11, 1), SHANGHAI)
     assert november == [AreaPatrol("一网格", found=0, reported=1, coverage=0.0)]  # no track
