@@ -93,6 +93,7 @@ class GridCoverage:
     parent_id: int | None
     geometry: BaseGeometry
     share: float
+    square_m2: float  # the grid's area
 
 
 async def grids(
@@ -108,8 +109,11 @@ async def grids(
     tracks = await month_tracks(database, month, tz)
     shapes = {area.id: shape(area.boundary) for area in found if area.boundary}
     shares = await asyncio.to_thread(by_area, shapes, tracks)
+    squares = {key: around(grid).to_metres(grid).area for key, grid in shapes.items()}
     return tracks, [
-        GridCoverage(area.id, area.name, area.parent_id, shapes[area.id], shares[area.id])
+        GridCoverage(
+            area.id, area.name, area.parent_id, shapes[area.id], shares[area.id], squares[area.id]
+        )
         for area in found
         if area.id in shapes
     ]

@@ -60,7 +60,8 @@ async def _patrols(
     if period.first_day.day != 1 or period.last_day.month != period.first_day.month:
         return []
     ids = await scope.area_ids(database, area)
-    patrols = await patrol_figures.monthly(database, period.first_day, tz, ids)
+    street = area is None  # the street's report lists communities, not grids
+    patrols = await patrol_figures.monthly(database, period.first_day, tz, ids, by_community=street)
     return ["\n".join(patrol_lines(t, patrols, period.first_day))] if patrols else []
 
 

@@ -164,5 +164,7 @@ async def test_patrol_finds_against_resident_reports_with_coverage(database: Dat
     assert row.coverage == pytest.approx((890 * 100 + 3.1416 * 50**2) / (479 * 1113), abs=0.01)
     assert await patrol_figures.monthly(database, december, SHANGHAI, {grid.id}) == [row]
     assert await patrol_figures.monthly(database, december, SHANGHAI, {grid.parent_id}) == []
+    [community] = await patrol_figures.monthly(database, december, SHANGHAI, by_community=True)
+    assert community == AreaPatrol("一社区", 2, 2, row.coverage)  # its one grid's
     november = await patrol_figures.monthly(database, date(2026, 11, 1), SHANGHAI)
     assert november == [AreaPatrol("一网格", found=0, reported=1, coverage=0.0)]  # no track
