@@ -2,8 +2,9 @@
 answered once (the track is being kept, or no duty is started); its edits, one every few
 seconds while the person walks, are kept silently (answering each would flood the chat).
 
-A live location shared in the middle of another conversation (a report's place step) is left
-to that conversation when no duty is started."""
+A live location shared in the middle of another conversation (a report's place step, a fix
+verified on site) is that conversation's answer too: its first point is kept for the track
+without a word, and the message is left to the conversation."""
 
 from __future__ import annotations
 
@@ -26,8 +27,8 @@ async def live_shared(
     assert message.location is not None
     where = message.location
     occurrence = await track.record(database, person, where.latitude, where.longitude)
-    if occurrence is None and await state.get_state() is not None:
-        raise SkipHandler
+    if await state.get_state() is not None:
+        raise SkipHandler  # kept as a point; the conversation under way takes it as its place
     await message.answer(t("patrol.recording" if occurrence else "patrol.no_duty"))
 
 
