@@ -3,7 +3,7 @@
     resident/   /start and /help, case links, language, the report flow, /mycases, feedback,
                 subscriptions
     staff/      the case card's buttons, /queue, /case, duty, /invite, /find, fire stations'
-                members (出发, arrival), routine duties (/duties)
+                members (出发, arrival), routine duties (/duties) and their patrol tracks
     admin/      /failed, /stats, /export, /map, /poster, people, areas, categories, notices,
                 fire stations
     groups/     department group chats
@@ -45,7 +45,7 @@ from handlers.resident import (
     subscriptions,
     withdraw,
 )
-from handlers.staff import case_buttons, dog_days, duties, find, fire, tools
+from handlers.staff import case_buttons, dog_days, duties, find, fire, tools, tracks
 from handlers.staff import dogs as dog_register
 
 # `fallback` answers what nobody else took, so it comes last.
@@ -63,6 +63,7 @@ FEATURES = (
     binding,
     fire,  # before tools: a station member's /onduty, an arrival's location
     duties,  # its summary and photos while finishing, before the report's
+    tracks,  # a live location while doing a duty, before a location starts a report
     tools,
     stations,
     people,

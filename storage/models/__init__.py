@@ -40,6 +40,7 @@ from storage.models.notices import (
     Subscription,
     SubscriptionTopic,
 )
+from storage.models.patrol import DutyTrackPoint
 from storage.models.stations import (
     FireResponse,
     Station,
@@ -82,6 +83,7 @@ __all__ = [
     "Duty",
     "DutyFind",
     "DutyOccurrence",
+    "DutyTrackPoint",
     "FireResponse",
     "Invite",
     "JobRun",
