@@ -3,7 +3,7 @@
     resident/   /start and /help, case links, language, the report flow, /mycases, feedback,
                 subscriptions
     staff/      the case card's buttons, /queue, /case, duty, /invite, /find, fire stations'
-                members (出发, arrival), routine duties (/duties)
+                members (出发, arrival), routine duties (/duties) and their patrol tracks
     admin/      /failed, /stats, /export, /map, /poster, people, areas, categories, notices,
                 fire stations
     groups/     department group chats
@@ -53,6 +53,7 @@ from handlers.staff import (
     find,
     fire,
     tools,
+    tracks,
     volunteers,
 )
 from handlers.staff import dogs as dog_register
@@ -73,6 +74,7 @@ FEATURES = (
     fire,  # before tools: a station member's /onduty, an arrival's location
     duties,  # its summary and photos while finishing, before the report's
     duty_reports,  # a report duty's typed figures, before the report's
+    tracks,  # a live location while doing a duty, before a location starts a report
     volunteers,
     tools,
     stations,

@@ -2,7 +2,8 @@
 
 Served on loopback by aiohttp: the static page (`sandbox/static`, no CDN), every phone's
 messages as server-sent events the moment the emulator sees them, and what a person can do in
-Telegram: type, press a button under a message, send a photo, a file or a location. Input is
+Telegram: type, press a button under a message, send a photo, a file, a location or a live
+location (each next point moves it). Input is
 checked as Telegram's client limits it (`sandbox.inputs`); anything else is answered with 400
 and never reaches the bot. The page drives a `Host`: the bot and its clock, which it does not
 know (app/sandbox.py puts them together).
@@ -157,6 +158,7 @@ class Page:
         app.router.add_post("/api/phones/{phone}/text", self.send_text)
         app.router.add_post("/api/phones/{phone}/press", self.press)
         app.router.add_post("/api/phones/{phone}/location", self.send_location)
+        app.router.add_post("/api/phones/{phone}/live", self.share_live)
         app.router.add_post("/api/phones/{phone}/photo", self.send_photo)
         app.router.add_post("/api/phones/{phone}/document", self.send_document)
         app.router.add_post("/api/clock", self.move)
@@ -213,6 +215,22 @@ class Page:
     async def send_location(self, request: web.Request) -> web.Response:
         phone = self._phone(request)
         return await self._post(phone, inputs.location(await _json(request)))
+
+    async def share_live(self, request: web.Request) -> web.Response:
+        """A live location: the first point starts it, each next one moves it (an edit)."""
+        phone = self._phone(request)
+        point = inputs.location(await _json(request))["location"]
+        speaker = self._speaker(phone)
+        if not isinstance(speaker, TestUser):
+            raise inputs.BadInput("live locations are shared in private chats here")
+        shared = _live_of(speaker)
+        if shared is None:
+            message = await speaker.send_live_location(point["latitude"], point["longitude"])
+        else:
+            message = await speaker.move_live_location(
+                shared, point["latitude"], point["longitude"]
+            )
+        return web.json_response({"ok": True, "message_id": message["message_id"]})
 
     async def send_photo(self, request: web.Request) -> web.Response:
         phone = self._phone(request)
@@ -289,6 +307,15 @@ class Page:
     async def _post(self, phone: Phone, content: dict[str, Any]) -> web.Response:
         message = await self._speaker(phone).post(phone.sender, content)
         return web.json_response({"ok": True, "message_id": message["message_id"]})
+
+
+def _live_of(user: TestUser) -> dict[str, Any] | None:
+    """The person's latest live location whose period has not run out, if any."""
+    for message in sorted(user.chat.messages.values(), key=lambda m: -m["message_id"]):
+        live = (message.get("location") or {}).get("live_period")
+        if live and message.get("from", {}).get("id") == user.id:
+            return message if message["date"] + live > user.emu.clock() else None
+    return None
 
 
 async def _json(request: web.Request) -> Any:

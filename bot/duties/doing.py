@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from bot.duties import reports
+from bot.duties import reports, track
 from bot.duties.people import may_do, may_do_now
 from bot.errors import PoliteError
 from bot.people import groups
@@ -117,10 +117,13 @@ async def add_photo(database: Database, occurrence_id: int, person: Person, file
 
 
 async def check_ready(database: Database, occurrence_id: int, person: Person) -> Turn:
-    """The occurrence may be finished: every item ticked."""
+    """The occurrence may be finished: every item ticked, and the patrol track walked when the
+    duty requires one."""
     current = await start(database, occurrence_id, person)
     if not current.ready:
         raise DutyError("duties.tick_all")
+    if current.duty.track and not (await track.of(database, occurrence_id)).walked:
+        raise DutyError("duties.track_required")
     return current
 
 

@@ -10,6 +10,7 @@ kept, `active: false` turns one off.
         day: 1                # weekly: 1 Monday … 7 Sunday; monthly: the day of the month
         deadline_hours: 10    # after the period starts (local midnight)
         photos: true
+        track: true           # a patrol track (live location while doing it) is required
         checklist:
           - {zh: 消防通道畅通, en: Fire lanes clear}
 
@@ -76,6 +77,7 @@ def _duty(where: str, item: object) -> dict[str, Any]:
         "day": day,
         "deadline_hours": hours,
         "photos": bool(item.get("photos", False)),
+        "track": bool(item.get("track", False)),
         "active": bool(item.get("active", True)),
         "checklist": _checklist(where, item.get("checklist")),
         "cron": cron_of(where, rhythm, item),

@@ -132,7 +132,7 @@ def draw(case_map: CaseMap, t: Translator, title: str) -> Figure:
     _draw_dots(axes, case_map, t)
     middle = shapely.union_all([o.geometry for o in case_map.outlines]).centroid
     axes.set_aspect(1 / math.cos(math.radians(middle.y)))  # a degree of longitude is shorter
-    axes.set_title(_plain(title))
+    axes.set_title(plain(title))
     axes.set_axis_off()
     if case_map.dots:
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
@@ -199,7 +199,7 @@ def _draw_outlines(axes: Axes, outlines: list[Outline]) -> None:
         axes.text(
             label.x,
             label.y,
-            _plain(label.text),
+            plain(label.text),
             ha="center",
             va="center",
             fontsize=LABEL_SIZE[label.level],
@@ -217,12 +217,12 @@ def _draw_dots(axes: Axes, case_map: CaseMap, t: Translator) -> None:
                 [dot.latitude for dot in dots],
                 s=36,
                 color=category_colour(category_id),
-                label=_plain(t("map.legend_item", name=name, count=len(dots))),
+                label=plain(t("map.legend_item", name=name, count=len(dots))),
                 zorder=3,
             )
     late = [dot for dot in case_map.dots if dot.overdue]
     if late:
-        name = _plain(t("map.legend_overdue"))
+        name = plain(t("map.legend_overdue"))
         axes.scatter(
             [dot.longitude for dot in late],
             [dot.latitude for dot in late],
@@ -230,12 +230,12 @@ def _draw_dots(axes: Axes, case_map: CaseMap, t: Translator) -> None:
             facecolors="none",
             edgecolors=OVERDUE,
             linewidths=2,
-            label=_plain(t("map.legend_item", name=name, count=len(late))),
+            label=plain(t("map.legend_item", name=name, count=len(late))),
             zorder=4,
         )
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     # Texts are HTML for Telegram; a picture shows them as they read, and "$" is not the start
     # of a formula for matplotlib.
     return html.unescape(text).replace("$", r"\$")

@@ -3,17 +3,18 @@ the reader's language and split into messages that fit Telegram's limit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from bot.figures import stats
 from bot.figures.indicators import Counts, Figures
 from bot.people import scope as scopes
+from bot.stations import figures as station_figures
 from bot.texts import Translator
 from bot.timing.periods import Period
 from storage.db import Database
-from storage.models import Area, Category
+from storage.models import Area, Category, Station
 
 HOUR = 60
 DAY = 24 * HOUR
@@ -27,6 +28,8 @@ class View:
     report: stats.Report
     daily: stats.Daily
     categories: list[Category]
+    # the micro fire stations of the scope, with their figures
+    stations: list[tuple[Station, station_figures.Figures]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -41,7 +44,10 @@ async def gather(database: Database, period: Period, scope: Area | None) -> View
     daily = await stats.daily(database, period, ids)
     async with database.sessions() as session:
         categories = (await session.scalars(select(Category).order_by(Category.sort_order))).all()
-    return View(period, scope, tree, report, daily, list(categories))
+    stations = await station_figures.by_station(
+        database, period.start, period.end, station_figures.community_of(scope)
+    )
+    return View(period, scope, tree, report, daily, list(categories), stations)
 
 
 def category_name(t: Translator, categories: list[Category], category_id: int | None) -> str:
@@ -121,4 +127,15 @@ def blocks(t: Translator, view: View) -> list[str]:
     for category_id in listed:
         name = category_name(t, view.categories, category_id)
         found.append(block(t, name, report.by_category[category_id]))
+    if view.stations:
+        found.append(stations_block(t, view.stations))
     return found
+
+
+def stations_block(t: Translator, stations: list[tuple[Station, station_figures.Figures]]) -> str:
+    """The micro fire stations of the scope: one line each with the figures of three minutes."""
+    lines = [t("stats.stations")]
+    for station, f in stations:
+        shown = station_figures.figures_text(t, f) if f.alerts else t("stations.no_alerts")
+        lines.append(t("stats.station", name=station.name, figures=shown))
+    return "\n".join(lines)

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import aliased
 
+from bot.register import stations_sheet
 from bot.register.sheets import Cell, CsvSheet, Sheet, XlsxSheet
 from bot.texts import Translator
 from bot.timing.periods import Period
@@ -134,7 +135,8 @@ async def write(
     now: datetime | None = None,
     chunk_rows: int = CHUNK_ROWS,
 ) -> int:
-    """Write the register to each output file (headers in `t`'s language); the row count."""
+    """Write the register to each output file (headers in `t`'s language), and into the
+    .xlsx a second sheet of the scope's micro fire stations by month; the count of cases."""
     names = await _Names.load(database, t.language)
     cells = _Cells(names, t, tz, now or utcnow(), register.with_reporters)
     headers = [t(f"export.column_{column.key}") for column in register.columns]
@@ -148,6 +150,11 @@ async def write(
             async for chunk in result.partitions():
                 await asyncio.to_thread(_append, sheets, cells, chunk)
                 count += len(chunk)
+        communities = {area_id: name for area_id, (name, _) in names.areas.items()}
+        stations = await stations_sheet.rows(
+            database, register.period, register.area_ids, communities
+        )
+        await asyncio.to_thread(stations_sheet.write, sheets, t, stations)
     finally:
         await asyncio.to_thread(_close, sheets)
     return count

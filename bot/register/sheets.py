@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-Cell = str | int | datetime | None
+Cell = str | int | float | datetime | None
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel reads a CSV as UTF-8 only when it starts with a byte order mark.
 CSV_ENCODING = "utf-8-sig"

@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.categories import answers, table
 from bot.places import routing
-from bot.stations import register
+from bot.stations import on_duty, register
 from bot.stations.nearest import backups, nearest
+from bot.stations.response import nobody_on_duty
 from bot.texts import Catalogue, Translator
 from storage.db import Database
 from storage.models import (
@@ -29,7 +30,6 @@ from storage.models import (
     Role,
     Station,
     StationAlert,
-    StationMember,
 )
 from storage.types import utcnow
 from storage.upsert import insert_if_absent
@@ -77,6 +77,8 @@ class Alerter:
             log.warning("fire %s: no station to alert", case.number)
             return None
         async with self.database.transaction() as session:
+            # nobody on duty at the station: its backups and the lead are alerted at once
+            nobody = not await on_duty.members_on_duty(session, station.id, now, self.tz)
             await insert_if_absent(
                 session,
                 FireResponse,
@@ -84,7 +86,7 @@ class Alerter:
                     "case_id": case.id,
                     "station_id": station.id,
                     "alerted_at": now,
-                    "escalate_at": now + NO_START_WITHIN,
+                    "escalate_at": now if nobody else now + NO_START_WITHIN,
                 },
                 ["case_id"],
             )
@@ -94,6 +96,8 @@ class Alerter:
             assert response is not None
             await _add_alert(session, response.id, response.station_id, backup=False, now=now)
         await self.send_pending(response.id, now)
+        if nobody:
+            await self.escalate_due(now)
         return response
 
     async def send_pending(self, response_id: int, now: datetime) -> int:
@@ -136,23 +140,16 @@ class Alerter:
             station = await session.get_one(Station, alert.station_id)
             own = await session.get_one(Station, response.station_id)
             case = await session.get_one(Case, response.case_id)
-            members = list(
-                await session.scalars(
-                    select(Person)
-                    .join(StationMember, StationMember.person_id == Person.id)
-                    .where(
-                        StationMember.station_id == station.id,
-                        StationMember.on_duty.is_(True),
-                        Person.banned.is_(False),
-                        Person.reachable.is_(True),
-                    )
-                    .order_by(Person.id)
-                )
-            )
+            members = await on_duty.members_on_duty(session, station.id, utcnow(), self.tz)
         for person in members:
             t = self.translator(person)
+            backup_key = (
+                "stations.alert_backup_nobody"
+                if nobody_on_duty(response)
+                else "stations.alert_backup"
+            )
             header = (
-                t("stations.alert_backup", station=station.name, own=own.name)
+                t(backup_key, station=station.name, own=own.name)
                 if alert.backup
                 else t("stations.alert", station=station.name)
             )

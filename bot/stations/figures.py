@@ -11,8 +11,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.stations.response import TARGET
+from bot.texts import Translator
+from bot.timing.periods import Period
 from storage.db import Database
-from storage.models import FireResponse, Station
+from storage.models import Area, AreaLevel, FireResponse, Station
+
+MONTH = "%Y-%m"
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,15 @@ class Figures:
     arrival_median_s: float | None
     arrival_p90_s: float | None
     on_time_share: float | None  # reached within TARGET, of all alerts
+
+
+@dataclass(frozen=True)
+class Monthly:
+    """A station's figures of one month (`YYYY-MM`, local time)."""
+
+    station: Station
+    month: str
+    figures: Figures
 
 
 def percentile(values: Sequence[float], share: float) -> float | None:
@@ -61,6 +74,36 @@ async def by_station(
 ) -> list[tuple[Station, Figures]]:
     """Each station (of one community, or all) with the figures of the fires alerted to it
     first between `since` and `until`."""
+    stations, rows = await _load(database, since, until, community_id)
+    timings: dict[int, list[Timing]] = {}
+    for station_id, timing in rows:
+        timings.setdefault(station_id, []).append(timing)
+    return [(station, summarise(timings.get(station.id, []))) for station in stations]
+
+
+async def by_month(
+    database: Database, period: Period, community_ids: set[int] | None = None
+) -> list[Monthly]:
+    """Each station (of the communities, or all) and each month of the period, local time, with
+    the figures of the fires alerted to it first in that month of the period."""
+    stations, rows = await _load(database, period.start, period.end, None)
+    if community_ids is not None:
+        stations = [s for s in stations if s.community_id in community_ids]
+    timings: dict[tuple[int, str], list[Timing]] = {}
+    for station_id, timing in rows:
+        month = timing.alerted_at.astimezone(period.tz).strftime(MONTH)
+        timings.setdefault((station_id, month), []).append(timing)
+    months = sorted({day.strftime(MONTH) for day in period.days})
+    return [
+        Monthly(station, month, summarise(timings.get((station.id, month), [])))
+        for station in stations
+        for month in months
+    ]
+
+
+async def _load(
+    database: Database, since: datetime, until: datetime, community_id: int | None
+) -> tuple[list[Station], list[tuple[int, Timing]]]:
     async with database.sessions() as session:
         query = select(Station)
         if community_id is not None:
@@ -76,7 +119,34 @@ async def by_station(
                 ).where(FireResponse.alerted_at >= since, FireResponse.alerted_at < until)
             )
         ).all()
-    timings: dict[int, list[Timing]] = {}
-    for station_id, alerted, started, arrived in rows:
-        timings.setdefault(station_id, []).append(Timing(alerted, started, arrived))
-    return [(station, summarise(timings.get(station.id, []))) for station in stations]
+    return stations, [(row[0], Timing(row[1], row[2], row[3])) for row in rows]
+
+
+def community_of(area: Area | None) -> int | None:
+    """The community whose stations an area's figures show (None: the whole street's)."""
+    if area is not None and area.level == AreaLevel.COMMUNITY:
+        return area.id
+    if area is not None and area.level == AreaLevel.GRID:
+        return area.parent_id
+    return None
+
+
+def seconds_text(t: Translator, seconds: float | None) -> str:
+    """Seconds as minutes and seconds (2分05秒), or a dash for none."""
+    if seconds is None:
+        return "—"
+    whole = round(seconds)
+    return t("stations.took", minutes=whole // 60, seconds=f"{whole % 60:02d}")
+
+
+def figures_text(t: Translator, f: Figures) -> str:
+    """One station's figures in a line: alerts, 出发 and arrival (median, p90), on time."""
+    return t(
+        "stations.figures",
+        alerts=f.alerts,
+        start_median=seconds_text(t, f.start_median_s),
+        start_p90=seconds_text(t, f.start_p90_s),
+        arrival_median=seconds_text(t, f.arrival_median_s),
+        arrival_p90=seconds_text(t, f.arrival_p90_s),
+        on_time=f"{(f.on_time_share or 0) * 100:.0f}",
+    )

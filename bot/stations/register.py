@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 
 from sqlalchemy import delete, select, update
 
 from bot.errors import PoliteError
 from bot.places.geo import valid_point
+from bot.stations import on_duty
+from bot.stations import shifts as rules
+from bot.stations.shifts import Shift
 from storage.db import Database
-from storage.models import Area, AreaLevel, Person, Station, StationMember
+from storage.models import Area, AreaLevel, Person, Station, StationMember, StationShift
+from storage.types import utcnow
 from storage.upsert import insert_if_absent, upsert
 
 
@@ -18,10 +23,17 @@ class StationError(PoliteError):
 
 
 @dataclass(frozen=True)
+class Member:
+    person: Person
+    on_duty: bool  # now, by their shifts and switch
+    shifts: list[Shift]
+
+
+@dataclass(frozen=True)
 class Listed:
     station: Station
     community: str
-    members: list[tuple[Person, bool]]  # each member, and whether on duty
+    members: list[Member]
 
 
 async def save_station(
@@ -96,12 +108,52 @@ async def stations_of(database: Database, person_id: int) -> list[Station]:
 
 
 async def set_duty(database: Database, person_id: int, on_duty: bool) -> None:
-    """On or off duty at every station the person is a member of."""
+    """On or off duty at every station the person is a member of, by their own switch: it
+    holds until one of their shifts starts or ends (bot/stations/shifts.py)."""
     async with database.transaction() as session:
         await session.execute(
             update(StationMember)
             .where(StationMember.person_id == person_id)
-            .values(on_duty=on_duty)
+            .values(on_duty=on_duty, switched_at=utcnow())
+        )
+
+
+async def has_shifts(database: Database, person_id: int) -> bool:
+    """Whether the person has a shift at any station."""
+    async with database.sessions() as session:
+        found = await session.scalar(
+            select(StationShift.id).where(StationShift.person_id == person_id).limit(1)
+        )
+    return found is not None
+
+
+async def set_shifts(
+    database: Database, station_name: str, tg_id: int, shifts: list[Shift]
+) -> None:
+    """Replace the member's weekly shifts at the station (none: they go by their switch)."""
+    station = await station_named(database, station_name)
+    async with database.transaction() as session:
+        person_id = await session.scalar(
+            select(StationMember.person_id)
+            .join(Person, Person.id == StationMember.person_id)
+            .where(StationMember.station_id == station.id, Person.tg_id == tg_id)
+        )
+        if person_id is None:
+            raise StationError("stations.not_member", tg_id=tg_id, name=station.name)
+        await session.execute(
+            delete(StationShift).where(
+                StationShift.station_id == station.id, StationShift.person_id == person_id
+            )
+        )
+        session.add_all(
+            StationShift(
+                station_id=station.id,
+                person_id=person_id,
+                weekday=shift.weekday,
+                start_minute=shift.start,
+                end_minute=shift.end,
+            )
+            for shift in shifts
         )
 
 
@@ -110,8 +162,12 @@ async def all_stations(database: Database) -> list[Station]:
         return list((await session.scalars(select(Station).order_by(Station.id))).all())
 
 
-async def listing(database: Database, community_id: int | None = None) -> list[Listed]:
-    """The stations (of one community, or all) with their members."""
+async def listing(
+    database: Database, tz: tzinfo, community_id: int | None = None, now: datetime | None = None
+) -> list[Listed]:
+    """The stations (of one community, or all) with their members, their shifts and whether
+    each is on duty now."""
+    now = now or utcnow()
     async with database.sessions() as session:
         query = select(Station, Area.name).join(Area, Area.id == Station.community_id)
         if community_id is not None:
@@ -119,12 +175,15 @@ async def listing(database: Database, community_id: int | None = None) -> list[L
         rows = (await session.execute(query.order_by(Area.code, Station.name))).all()
         members = (
             await session.execute(
-                select(StationMember.station_id, Person, StationMember.on_duty)
+                select(StationMember, Person)
                 .join(Person, Person.id == StationMember.person_id)
                 .order_by(Person.id)
             )
         ).all()
-    by_station: dict[int, list[tuple[Person, bool]]] = {}
-    for station_id, person, on_duty in members:
-        by_station.setdefault(station_id, []).append((person, on_duty))
+        every_shift = await on_duty.shifts_of(session)
+    by_station: dict[int, list[Member]] = {}
+    for member, person in members:
+        own = every_shift.get((member.station_id, person.id), [])
+        duty = rules.on_duty(own, on_duty.switch(member.on_duty, member.switched_at), now, tz)
+        by_station.setdefault(member.station_id, []).append(Member(person, duty, own))
     return [Listed(station, name, by_station.get(station.id, [])) for station, name in rows]

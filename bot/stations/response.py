@@ -97,6 +97,11 @@ async def arrive(
     return Answered(response, case, bool(result.rowcount), away)  # type: ignore[attr-defined]
 
 
+def nobody_on_duty(response: FireResponse) -> bool:
+    """Whether the station had nobody on duty when alerted (its backups were called at once)."""
+    return response.escalate_at <= response.alerted_at
+
+
 def took(since: datetime, until: datetime, t: Translator) -> str:
     """A duration as minutes and seconds, e.g. 2分05秒."""
     seconds = max(0, round((until - since).total_seconds()))
@@ -118,7 +123,8 @@ async def timeline(database: Database, case_id: int, t: Translator, tz: tzinfo) 
 
     lines = [t("stations.line_alerted", station=station.name, at=at(response.alerted_at))]
     if response.escalated_at is not None:
-        lines.append(t("stations.line_escalated", at=at(response.escalated_at)))
+        key = "stations.line_nobody" if nobody_on_duty(response) else "stations.line_escalated"
+        lines.append(t(key, at=at(response.escalated_at)))
     if response.started_at is not None:
         lines.append(
             t(

@@ -13,19 +13,24 @@ from aiogram.types import Message
 from bot.errors import PoliteError
 from bot.people import scope
 from bot.stations import figures, register
-from bot.texts import Translator
+from bot.stations import shifts as rules
+from bot.texts import Catalogue, Translator
 from handlers.common.filters import HasRole
 from handlers.common.long_text import answer_lines
 from storage.db import Database
-from storage.models import AreaLevel, Person, Role
+from storage.models import Person, Role
 
 INDENT = "    "
 
 
 async def edit_station(
-    message: Message, command: CommandObject, t: Translator, database: Database
+    message: Message,
+    command: CommandObject,
+    t: Translator,
+    database: Database,
+    catalogue: Catalogue,
 ) -> None:
-    """/station add NAME COMMUNITY LAT LON · /station member NAME TG_ID · /station remove …"""
+    """/station add NAME COMMUNITY LAT LON · member|remove NAME TG_ID · shift NAME TG_ID …"""
     words = (command.args or "").split()
     try:
         if len(words) == 5 and words[0] == "add":
@@ -42,9 +47,31 @@ async def edit_station(
                 await register.remove_member(database, words[1], tg_id)
                 await message.answer(t("stations.member_removed", tg_id=tg_id, name=words[1]))
             return
+        if len(words) >= 4 and words[0] == "shift":
+            await _set_shifts(message, t, database, catalogue, words[1], int(words[2]), words[3:])
+            return
     except ValueError:
         pass  # not numbers where numbers go
     raise PoliteError("stations.usage")
+
+
+async def _set_shifts(
+    message: Message,
+    t: Translator,
+    database: Database,
+    catalogue: Catalogue,
+    name: str,
+    tg_id: int,
+    words: list[str],
+) -> None:
+    """A member's weekly shifts, or none (`none`, in any catalogue's language)."""
+    shifts = rules.read(words, catalogue)
+    await register.set_shifts(database, name, tg_id, shifts)
+    if not shifts:
+        await message.answer(t("stations.shift_cleared", tg_id=tg_id, name=name))
+        return
+    described = rules.describe(shifts, t)
+    await message.answer(t("stations.shift_saved", tg_id=tg_id, name=name, shifts=described))
 
 
 async def show_stations(
@@ -56,12 +83,8 @@ async def show_stations(
     tz: tzinfo,
 ) -> None:
     period, area = await scope.period_and_area(database, person, command.args, tz)
-    community_id = None
-    if area is not None and area.level == AreaLevel.COMMUNITY:
-        community_id = area.id
-    elif area is not None and area.level == AreaLevel.GRID:
-        community_id = area.parent_id
-    listed = await register.listing(database, community_id)
+    community_id = figures.community_of(area)
+    listed = await register.listing(database, tz, community_id)
     if not listed:
         await message.answer(t("stations.none"))
         return
@@ -78,36 +101,21 @@ async def show_stations(
 def _station_lines(t: Translator, entry: register.Listed, f: figures.Figures | None) -> list[str]:
     station = entry.station
     lines = [t("stations.station", name=station.name, community=entry.community)]
-    for member, on_duty in entry.members:
-        duty = t("people.on_duty" if on_duty else "people.off_duty")
+    for member in entry.members:
+        person = member.person
+        duty = t("people.on_duty" if member.on_duty else "people.off_duty")
+        if member.shifts:
+            duty += t("stations.member_shifts", shifts=rules.describe(member.shifts, t))
         lines.append(
-            INDENT + t("stations.member", name=member.name or "—", tg_id=member.tg_id) + duty
+            INDENT + t("stations.member", name=person.name or "—", tg_id=person.tg_id) + duty
         )
     if not entry.members:
         lines.append(INDENT + t("stations.no_members"))
     if f is None or not f.alerts:
         lines.append(INDENT + t("stations.no_alerts"))
         return lines
-    lines.append(
-        INDENT
-        + t(
-            "stations.figures",
-            alerts=f.alerts,
-            start_median=_seconds(t, f.start_median_s),
-            start_p90=_seconds(t, f.start_p90_s),
-            arrival_median=_seconds(t, f.arrival_median_s),
-            arrival_p90=_seconds(t, f.arrival_p90_s),
-            on_time=f"{(f.on_time_share or 0) * 100:.0f}",
-        )
-    )
+    lines.append(INDENT + figures.figures_text(t, f))
     return lines
-
-
-def _seconds(t: Translator, seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    whole = round(seconds)
-    return t("stations.took", minutes=whole // 60, seconds=f"{whole % 60:02d}")
 
 
 def create_router() -> Router:

@@ -16,16 +16,18 @@ from aiogram.types import (
     Message,
 )
 
+from bot.duties import patrol_figures
 from bot.errors import PoliteError
 from bot.figures import charts, ranking, stats_view
 from bot.people import scope
 from bot.texts import Translator
 from bot.timing import periods
 from handlers.common.callbacks import RankingPublish
+from handlers.common.duty_keyboards import patrol_lines
 from handlers.common.filters import HasRole, MenuButton
 from handlers.common.long_text import answer_lines
 from storage.db import Database
-from storage.models import Person, Role
+from storage.models import Area, Person, Role
 from storage.types import utcnow
 
 
@@ -44,10 +46,23 @@ async def show_stats(
     if view.empty:
         await message.answer(t("stats.empty", period=period.label, scope=where))
         return
-    await answer_lines(message, stats_view.blocks(t, view), separator="\n\n")
+    found = stats_view.blocks(t, view) + await _patrols(t, database, tz, period, area)
+    await answer_lines(message, found, separator="\n\n")
     png = await asyncio.to_thread(charts.render, t, view)
     caption = t("chart.caption", period=period.label, scope=where)
     await message.answer_photo(BufferedInputFile(png, "stats.png"), caption=caption)
+
+
+async def _patrols(
+    t: Translator, database: Database, tz: tzinfo, period: periods.Period, area: Area | None
+) -> list[str]:
+    """For a month: cases found by patrol against resident reports, and patrol coverage."""
+    if period.first_day.day != 1 or period.last_day.month != period.first_day.month:
+        return []
+    ids = await scope.area_ids(database, area)
+    street = area is None  # the street's report lists communities, not grids
+    patrols = await patrol_figures.monthly(database, period.first_day, tz, ids, by_community=street)
+    return ["\n".join(patrol_lines(t, patrols, period.first_day))] if patrols else []
 
 
 async def show_ranking(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import date, tzinfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.duties.doing import Turn
+from bot.duties.patrol_figures import AreaPatrol
+from bot.duties.track import Track
 from bot.texts import Translator
 from handlers.common.callbacks import DutyDo, DutyFindStart, DutyRun
+from handlers.common.distances import distance_text
+from handlers.common.durations import duration_text
 
 
 def item_text(t: Translator, item: dict[str, str]) -> str:
@@ -49,7 +53,28 @@ def checklist_text(t: Translator, turn: Turn, tz: tzinfo) -> str:
         text += "\n" + t("duties.finds", count=turn.finds)
     if turn.duty.photos:
         text += "\n" + t("duties.photos_needed")
+    if turn.duty.track:
+        text += "\n" + t("duties.track_needed")
     return text
+
+
+def track_line(t: Translator, walked: Track) -> str:
+    """The finish summary's line on the patrol track: its length and how long it took."""
+    if not walked.walked:
+        return ""
+    length = distance_text(t, walked.metres)
+    duration = duration_text(t, max(1, round(walked.seconds / 60)))
+    return "\n" + t("duties.track_summary", length=length, duration=duration)
+
+
+def patrol_lines(t: Translator, rows: list[AreaPatrol], month: date) -> list[str]:
+    """Found by patrol versus reported by residents, and the grids' patrol coverage."""
+    lines = [t("duties.patrol_title", month=month.strftime("%Y-%m"))]
+    for row in rows:
+        share = "—" if row.coverage is None else f"{row.coverage:.0%}"
+        values = {"found": row.found, "reported": row.reported, "coverage": share}
+        lines.append(t("duties.patrol_line", area=row.area, **values))
+    return lines
 
 
 def checklist(t: Translator, turn: Turn) -> InlineKeyboardMarkup:

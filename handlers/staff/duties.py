@@ -16,11 +16,18 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
-from bot.duties import doing, figures, register
+from bot.duties import doing, figures, patrol_figures, register, track
 from bot.errors import PoliteError
+from bot.people import scope
 from bot.texts import Translator
 from handlers.common.callbacks import DutyDo, DutyRun
-from handlers.common.duty_keyboards import checklist, checklist_text, open_list
+from handlers.common.duty_keyboards import (
+    checklist,
+    checklist_text,
+    open_list,
+    patrol_lines,
+    track_line,
+)
 from handlers.common.filters import HasRole
 from handlers.common.keyboards import main_menu
 from handlers.staff import duty_report_list, duty_reports
@@ -101,11 +108,14 @@ async def _stats(
         raise PoliteError("duties.admins_only")
     now = utcnow()
     community = person.area_id if person.role == Role.LEAD else None  # a lead: their community
-    rows = await figures.monthly(database, now.astimezone(tz).date(), tz, now, community)
-    if not rows:
+    month = now.astimezone(tz).date()
+    rows = await figures.monthly(database, month, tz, now, community)
+    ids = await scope.area_ids(database, await scope.area_for(database, person, None))
+    patrols = await patrol_figures.monthly(database, month, tz, ids)
+    if not rows and not patrols:
         await message.answer(t("duties.stats_empty"))
         return
-    lines = [t("duties.stats_title", month=now.astimezone(tz).strftime("%Y-%m"))]
+    lines = [t("duties.stats_title", month=month.strftime("%Y-%m"))] if rows else []
     for row in rows:
         lines.append(
             t(
@@ -118,7 +128,9 @@ async def _stats(
                 rate=f"{row.rate:.0%}",
             )
         )
-    await message.answer("\n".join(lines))
+    if patrols:
+        lines += ["", *patrol_lines(t, patrols, month)]
+    await message.answer("\n".join(lines).strip())
 
 
 async def run(
@@ -176,9 +188,9 @@ async def summary(
         turn.occurrence.done_at is not None and turn.occurrence.done_at <= turn.occurrence.due_at
     )
     key = "duties.done" if on_time else "duties.done_late"
-    await message.answer(
-        t(key, name=turn.duty.name, finds=turn.finds), reply_markup=main_menu(t, person.role)
-    )
+    walked = await track.of(database, occurrence_id)
+    text = t(key, name=turn.duty.name, finds=turn.finds) + track_line(t, walked)
+    await message.answer(text, reply_markup=main_menu(t, person.role))
 
 
 def create_router() -> Router:

@@ -98,6 +98,8 @@ async def member_duty(message: Message, person: Person, t: Translator, database:
         s.name for s in await register.stations_of(database, person.id)
     )
     text = t("stations.duty_on" if on else "stations.duty_off", stations=names)
+    if await register.has_shifts(database, person.id):
+        text += "\n" + t("stations.duty_until_shift")
     if person.role == Role.OFFICER:
         await staff.set_on_duty(database, person.id, on)
         text = t("duty.on" if on else "stations.officer_off") + "\n" + text

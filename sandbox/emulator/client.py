@@ -272,6 +272,27 @@ class TestUser(_Speaker):
             self.user, {"location": {"latitude": latitude, "longitude": longitude}}
         )
 
+    async def send_live_location(
+        self, latitude: float, longitude: float, live_period: int = 3600
+    ) -> dict[str, Any]:
+        """The first message of a live location shared for `live_period` seconds."""
+        location = {"latitude": latitude, "longitude": longitude, "live_period": live_period}
+        return await self.post(self.user, {"location": location})
+
+    async def move_live_location(
+        self, message: dict[str, Any], latitude: float, longitude: float
+    ) -> dict[str, Any]:
+        """The live location `message` moves: Telegram sends its edit as an edited_message."""
+        edited = {
+            **message,
+            "location": {**message["location"], "latitude": latitude, "longitude": longitude},
+            "edit_date": int(self.emu.clock()),
+        }
+        self.chat.messages[edited["message_id"]] = edited
+        self.emu.record("posted", self.chat, edited)
+        self.last_update_id = (await self.emu.push_update({"edited_message": edited}))["update_id"]
+        return edited
+
     async def send_venue(
         self, latitude: float, longitude: float, title: str, address: str
     ) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 // The phones: each draws its chat as Telegram does, and acts for the person holding it.
 "use strict";
 
-const state = { phones: {}, tz: "Asia/Shanghai", samples: [], picking: null };
+const state = { phones: {}, tz: "Asia/Shanghai", samples: [], picking: null, pickingWhat: null };
 // Moments the page saw each live event (the bench reads them): [Date.now(), type, phone, id].
 window.sandboxSeen = [];
 
@@ -276,15 +276,20 @@ function buildPhone(info) {
   }
   node.querySelector(".pick-location").addEventListener("click", () => {
     attachMenu.hidden = true;
-    pickLocation(info.key);
+    pickLocation(info.key, "location");
+  });
+  node.querySelector(".pick-live").addEventListener("click", () => {
+    attachMenu.hidden = true;
+    pickLocation(info.key, "live"); // the first point starts it, the next ones move it
   });
   return node;
 }
 
 // --- the map -----------------------------------------------------------------------------------
 
-function pickLocation(key) {
+function pickLocation(key, what) {
   state.picking = key;
+  state.pickingWhat = what;
   document.getElementById("map-dialog").showModal();
 }
 
@@ -293,7 +298,7 @@ function drawMap() {
   map.replaceChildren(Street.draw((point) => {
     const key = state.picking;
     document.getElementById("map-dialog").close();
-    if (key) act(key, "location", point);
+    if (key) act(key, state.pickingWhat || "location", point);
   }));
 }
 

@@ -41,7 +41,14 @@ from storage.models.notices import (
     Subscription,
     SubscriptionTopic,
 )
-from storage.models.stations import FireResponse, Station, StationAlert, StationMember
+from storage.models.patrol import DutyTrackPoint
+from storage.models.stations import (
+    FireResponse,
+    Station,
+    StationAlert,
+    StationMember,
+    StationShift,
+)
 from storage.models.system import (
     ConversationState,
     JobRun,
@@ -77,6 +84,7 @@ __all__ = [
     "Duty",
     "DutyFind",
     "DutyOccurrence",
+    "DutyTrackPoint",
     "FireResponse",
     "GroupVolunteer",
     "Invite",
@@ -92,6 +100,7 @@ __all__ = [
     "Station",
     "StationAlert",
     "StationMember",
+    "StationShift",
     "Subscription",
     "SubscriptionTopic",
     "UpdateRecord",

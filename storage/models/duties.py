@@ -47,6 +47,7 @@ class Duty(Base):
     day: Mapped[int] = mapped_column(Integer, default=1)
     checklist: Mapped[list[dict[str, Any]]]
     photos: Mapped[bool] = mapped_column(Boolean, default=False)
+    track: Mapped[bool] = mapped_column(Boolean, default=False)  # a patrol track is required
     deadline_hours: Mapped[int] = mapped_column(Integer, default=24)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     cron: Mapped[str | None] = mapped_column(String(64))

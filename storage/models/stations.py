@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -26,7 +35,10 @@ class Station(Base):
 
 
 class StationMember(Base):
-    """Someone alerted to the station's fires while on duty."""
+    """Someone alerted to the station's fires while on duty (bot/stations/shifts.py).
+
+    `on_duty` is the member's own switch (/onduty, /offduty) when `switched_at` is set; none
+    (`switched_at` empty) means their shifts decide, and a member without shifts is on duty."""
 
     __tablename__ = "fire_station_members"
 
@@ -37,6 +49,30 @@ class StationMember(Base):
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     on_duty: Mapped[bool] = mapped_column(Boolean, default=True)
+    switched_at: Mapped[datetime | None]
+
+
+class StationShift(Base):
+    """A member's weekly shift at a station, in local wall time: from `start_minute` after
+    midnight of `weekday` (1 Monday … 7 Sunday) to `end_minute`, the next day when that is not
+    after the start."""
+
+    __tablename__ = "fire_station_shifts"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["station_id", "person_id"],
+            ["fire_station_members.station_id", "fire_station_members.person_id"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_fire_station_shifts_member", "station_id", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    station_id: Mapped[int]
+    person_id: Mapped[int]
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    start_minute: Mapped[int] = mapped_column(SmallInteger)
+    end_minute: Mapped[int] = mapped_column(SmallInteger)
 
 
 class FireResponse(Base):

@@ -17,7 +17,7 @@ from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.client import BotMessage, TestUser
 from sandbox.emulator.files import make_image
 from storage.models import CaseStatus, Role
-from tests.conftest import reset_postgres, running_bot
+from tests.conftest import _check_invariants, reset_postgres, running_bot
 from tests.e2e.flows import all_cases, choose, file_report, fill_report, report_danger, step
 
 IN_JN01_1 = (30.605, 104.0025)  # inside 幸福社区第一网格
@@ -25,9 +25,13 @@ IN_JN01_1 = (30.605, 104.0025)  # inside 幸福社区第一网格
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def street(
-    request: pytest.FixtureRequest, make_settings: Callable[..., Settings]
+    request: pytest.FixtureRequest,
+    make_settings: Callable[..., Settings],
+    emulator: TelegramEmulator,
+    caplog: pytest.LogCaptureFixture,
 ) -> AsyncIterator[App]:
-    """The demo street with officers, on SQLite and on the real PostgreSQL."""
+    """The demo street with officers, on SQLite and on the real PostgreSQL; after the test, the
+    promises of tests/invariants.py, as `bot_app` checks them."""
     settings = make_settings()
     if request.param == "postgres":
         settings = make_settings(database_url=await reset_postgres())
@@ -39,6 +43,7 @@ async def street(
         await staff.appoint(app.database, 8204, Role.OFFICER, "JN01-2")
         await staff.appoint(app.database, 8205, Role.OFFICER, "JN05-1")
         yield app
+        await _check_invariants(app, emulator, caplog, request)
 
 
 async def card_of(officer: TestUser) -> BotMessage:

@@ -23,7 +23,7 @@ from sandbox.emulator.client import BotMessage, TestUser
 from sandbox.emulator.files import make_image
 from storage.models import Area, Dog, DogEvent, DogStatus, Person, Role
 from storage.types import utcnow
-from tests.conftest import reset_postgres, running_bot
+from tests.conftest import _check_invariants, reset_postgres, running_bot
 from tests.storage.dog_street import details
 
 IN_JN01_1 = (30.605, 104.0025)  # inside 幸福社区第一网格
@@ -32,10 +32,14 @@ LAST_SPRING = (date.today() - timedelta(days=100)).isoformat()
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def street(
-    request: pytest.FixtureRequest, make_settings: Callable[..., Settings]
+    request: pytest.FixtureRequest,
+    make_settings: Callable[..., Settings],
+    emulator: TelegramEmulator,
+    caplog: pytest.LogCaptureFixture,
 ) -> AsyncIterator[App]:
     """The demo street: two officers of JN01-1, the lead of JN01, an officer and a lead of
-    another community, and an admin (900001)."""
+    another community, and an admin (900001); after the test, the promises of
+    tests/invariants.py, as `bot_app` checks them."""
     settings = make_settings()
     if request.param == "postgres":
         settings = make_settings(database_url=await reset_postgres())
@@ -47,6 +51,7 @@ async def street(
         await staff.appoint(app.database, 8205, Role.OFFICER, "JN05-1")
         await staff.appoint(app.database, 8206, Role.LEAD, "JN05")
         yield app
+        await _check_invariants(app, emulator, caplog, request)
 
 
 async def register_dog(owner: TestUser, *, name: str = "旺财", breed: str = "柯基") -> BotMessage:

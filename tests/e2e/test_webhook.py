@@ -52,6 +52,7 @@ async def test_updates_arrive_by_webhook(emulator: TelegramEmulator, webhook_app
     assert emulator.webhook.secret_token == SECRET
     assert set(emulator.webhook.allowed_updates or []) == {
         "message",
+        "edited_message",  # a live location's moves (patrol tracks)
         "callback_query",
         "my_chat_member",
     }

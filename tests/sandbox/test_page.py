@@ -197,3 +197,23 @@ async def test_time_moves_forward_and_reset_starts_over(running: Running) -> Non
         assert running.sandbox.now() - before < timedelta(hours=1)  # the clock starts over too
         await running.post(RESIDENT + "/text", json={"text": "/start"})
         assert "王芳" in (await bot_says(events, "resident_zh"))["text"]
+
+
+async def test_a_live_location_starts_once_and_then_moves(running: Running) -> None:
+    async with feed(running) as events:
+        await next_of(events, type="snapshot")
+        start = {"latitude": 30.605, "longitude": 104.0025}
+        first = await running.post(RESIDENT + "/live", json=start)
+        assert first.status == 200
+        shared = (await next_of(events, type="message", phone="resident_zh"))["message"]
+        assert shared["location"] == {"lat": 30.605, "lon": 104.0025}
+        moved = await running.post(RESIDENT + "/live", json={**start, "latitude": 30.606})
+        assert moved.status == 200
+        assert (await moved.json())["message_id"] == (await first.json())["message_id"]
+        while True:  # the bot's answers to the first point may come in between
+            edited = (await next_of(events, type="message", phone="resident_zh"))["message"]
+            if edited["id"] == shared["id"]:
+                break
+        assert edited["location"] == {"lat": 30.606, "lon": 104.0025}
+        bad = await running.post(RESIDENT + "/live", json={"latitude": 91, "longitude": 0})
+        assert bad.status == 400

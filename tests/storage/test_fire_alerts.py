@@ -1,5 +1,6 @@
 """Fire alerts' claims on SQLite and PostgreSQL: two instances checking at the same moment
-escalate a fire once and send each station's alert once."""
+escalate a fire once and send each station's alert once; a station with nobody on duty calls
+its backups at once."""
 
 from __future__ import annotations
 
@@ -7,13 +8,25 @@ import asyncio
 from datetime import timedelta
 
 from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import func, select
 
 from bot.stations import register
 from bot.stations.alerts import Alerter
 from bot.texts import Catalogue
+from sandbox.emulator import TelegramEmulator
 from storage.db import Database
-from storage.models import Area, AreaLevel, Case, CaseStatus, Category, Person, StationAlert
+from storage.models import (
+    Area,
+    AreaLevel,
+    Case,
+    CaseStatus,
+    Category,
+    FireResponse,
+    Person,
+    StationAlert,
+)
 from storage.types import utcnow
 
 
@@ -46,9 +59,16 @@ async def _fire(database: Database) -> int:
     return case_id
 
 
-async def test_two_checks_escalate_once(database: Database) -> None:
+def _bot(emulator: TelegramEmulator) -> Bot:
+    return Bot(
+        emulator.token, session=AiohttpSession(api=TelegramAPIServer.from_base(emulator.url))
+    )
+
+
+async def test_two_checks_escalate_once(database: Database, emulator: TelegramEmulator) -> None:
     case_id = await _fire(database)
-    bot = Bot("123456:TEST")  # nobody is on duty: nothing is sent through it
+    await register.add_member(database, "一站", 7101)  # on duty: the backups wait 60 s
+    bot = _bot(emulator)
     alerter = Alerter(bot, database, Catalogue.load(), lambda t, i: None, tz=None)  # type: ignore[arg-type]
     try:
         response = await alerter.alert(case_id)
@@ -64,6 +84,25 @@ async def test_two_checks_escalate_once(database: Database) -> None:
             alerts = (await session.scalars(select(StationAlert).order_by(StationAlert.id))).all()
         assert [a.backup for a in alerts] == [False, True]
         assert all(a.sent_at is not None for a in alerts)
+    finally:
+        await bot.session.close()
+
+
+async def test_nobody_on_duty_calls_the_backups_at_once(database: Database) -> None:
+    case_id = await _fire(database)
+    bot = Bot("123456:TEST")  # nobody is on duty anywhere, no lead: nothing is sent through it
+    alerter = Alerter(bot, database, Catalogue.load(), lambda t, i: None, tz=None)  # type: ignore[arg-type]
+    try:
+        response = await alerter.alert(case_id)
+        assert response is not None
+        async with database.sessions() as session:
+            fire = await session.get_one(FireResponse, response.id)
+            alerts = (await session.scalars(select(StationAlert).order_by(StationAlert.id))).all()
+        assert fire.escalated_at == fire.alerted_at == fire.escalate_at
+        assert [a.backup for a in alerts] == [False, True]
+        assert all(a.sent_at is not None for a in alerts)
+        later = response.alerted_at + timedelta(seconds=61)
+        assert await alerter.tick(later) == 0  # once
     finally:
         await bot.session.close()
 

@@ -2,7 +2,7 @@
 its residents' group; an occurrence's filed figures.
 
 Revision ID: 0026
-Revises: 0022
+Revises: 0027
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0026"
-down_revision: str | None = "0022"
+down_revision: str | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
