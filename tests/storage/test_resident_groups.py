@@ -12,7 +12,7 @@ import pytest
 from aiogram import Bot
 from sqlalchemy import select
 
-from bot.duties import doing, register, reports
+from bot.duties import doing, register, reports, track
 from bot.duties import people as duty_people
 from bot.duties.watch import DutyWatch
 from bot.errors import PoliteError
@@ -143,6 +143,13 @@ async def test_a_cron_duty_is_created_once_per_firing(database: Database) -> Non
         datetime(2026, 12, 4, 0, 0, tzinfo=UTC),
     ]
     assert rows[0].due_at - rows[0].starts_at == timedelta(hours=10)
+
+    # The group's volunteer does it, and their live location is its patrol track.
+    async with database.sessions() as session:
+        volunteer = await session.get_one(Person, people["volunteer"].id)
+    await doing.start(database, rows[1].id, volunteer)
+    assert await track.doing_now(database, volunteer) == rows[1].id
+    assert await track.doing_now(database, people["lead"]) is None
 
 
 async def test_a_report_duty_files_its_figures(database: Database) -> None:
