@@ -20,6 +20,7 @@ from storage.models.cases import (
     Person,
     Role,
 )
+from storage.models.dog_cards import DogReviewCard
 from storage.models.dogs import (
     Dog,
     DogBooking,
@@ -40,6 +41,7 @@ from storage.models.notices import (
     Subscription,
     SubscriptionTopic,
 )
+from storage.models.owed import Owed
 from storage.models.stations import FireResponse, Station, StationAlert, StationMember
 from storage.models.system import (
     ConversationState,
@@ -72,6 +74,7 @@ __all__ = [
     "DogDaySlot",
     "DogEvent",
     "DogReminder",
+    "DogReviewCard",
     "DogStatus",
     "Duty",
     "DutyFind",
@@ -82,6 +85,7 @@ __all__ = [
     "MediaKind",
     "Notice",
     "NoticePlan",
+    "Owed",
     "Person",
     "PlanStatus",
     "Rhythm",
