@@ -23,10 +23,16 @@ BATCH = 50
 Row = TypeVar("Row", bound=Any)  # a model with id, claimed_at and done_at
 
 
-async def owe(session: AsyncSession, kind: str, subject_id: int, what: int | None = None) -> Owed:
-    """Owe what `kind` says about the subject, inside the change's own transaction; held by
-    the caller, who delivers it and then `settle`s it."""
-    now = utcnow()
+async def owe(
+    session: AsyncSession,
+    kind: str,
+    subject_id: int,
+    what: int | None = None,
+    now: datetime | None = None,
+) -> Owed:
+    """Owe what `kind` says about the subject, inside the change's own transaction (at its
+    moment `now`); held by the caller, who delivers it and then `settle`s it."""
+    now = now or utcnow()
     row = Owed(kind=kind, subject_id=subject_id, what=what, created_at=now, claimed_at=now)
     session.add(row)
     await session.flush()

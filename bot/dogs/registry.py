@@ -121,7 +121,7 @@ async def register(
         event = _event(dog, Action.REGISTER, owner, None, None, now)
         session.add(event)
         await session.flush()
-        owed = await rows.owe(session, REVIEW_OWED, dog.id, event.id)
+        owed = await rows.owe(session, REVIEW_OWED, dog.id, event.id, now)
         return Outcome(
             dog, Action.REGISTER, event, reviewers=await reviewers(session, dog), owed=owed
         )
@@ -245,7 +245,7 @@ async def _record(
     session.add(event)
     await session.flush()
     kind = OWES.get(action)
-    owed = await rows.owe(session, kind, dog.id, event.id) if kind else None
+    owed = await rows.owe(session, kind, dog.id, event.id, now) if kind else None
     return Outcome(dog, action, event, tell_owner=RULES[action].reviewer, owed=owed)
 
 

@@ -85,7 +85,7 @@ class DutyWatch:
         if now >= occurrence.due_at:
             return 0  # late already: the escalation says it
         claim = (DutyOccurrence.reminded_at.is_(None),)
-        owed = await self._claim(occurrence.id, claim, (REMINDER_OWED, None), reminded_at=now)
+        owed = await self._claim(occurrence.id, claim, (REMINDER_OWED, None), now, reminded_at=now)
         if owed is None:
             return 0
         await self._deliver_now(owed)
@@ -99,7 +99,7 @@ class DutyWatch:
         for level in range(occurrence.escalation_level + 1, reached + 1):
             claim = (DutyOccurrence.escalation_level < level,)
             owes = (ESCALATION_OWED, level)
-            if owed := await self._claim(occurrence.id, claim, owes, escalation_level=level):
+            if owed := await self._claim(occurrence.id, claim, owes, now, escalation_level=level):
                 await self._deliver_now(owed)
                 done += 1
         return done
@@ -129,6 +129,7 @@ class DutyWatch:
         occurrence_id: int,
         where: Iterable[object],
         owes: tuple[str, int | None],
+        now: datetime,
         **values: object,
     ) -> Owed | None:
         """Take the step and owe its message, in one transaction; None if taken already."""
@@ -144,7 +145,7 @@ class DutyWatch:
             )
             if not result.rowcount:  # type: ignore[attr-defined]
                 return None
-            return await rows.owe(session, owes[0], occurrence_id, owes[1])
+            return await rows.owe(session, owes[0], occurrence_id, owes[1], now)
 
     async def _tell(self, to: list[Person], key: str, duty: Duty, due: datetime) -> None:
         when = due.astimezone(self.tz).strftime("%m-%d %H:%M")

@@ -237,7 +237,7 @@ class Alerter:
             own = next(s for s in stations if s.id == response.station_id)
             for station in backups(stations, own):
                 await _add_alert(session, response_id, station.id, backup=True, now=now)
-            return await rows.owe(session, ESCALATION_OWED, response_id)
+            return await rows.owe(session, ESCALATION_OWED, response_id, now=now)
 
     async def deliver(self, owed: Owed, now: datetime) -> None:
         """An escalation's backup alerts (those not sent yet) and the lead's message."""
