@@ -5,35 +5,25 @@ reviewer's card, so no stale buttons stay behind."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
-from app.clock import deliver_owed
 from app.wiring import App
-from bot.cases.owed import LEASE
 from bot.dogs.news import DogNews
 from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.client import BotMessage, TestUser
-from storage.models import DogEvent, Owed
+from storage.models import DogEvent
+from tests.e2e.owed_checks import delivered_once, open_owed
 from tests.e2e.test_dogs import dogs, edited, register_dog, street
 from tests.helpers import eventually
 
 __all__ = ["street"]  # the demo street with the dogs' reviewers, on SQLite and PostgreSQL
 
 OWNER, FIRST, SECOND, LEAD = 8311, 8201, 8202, 8203
-LATER = LEASE + timedelta(minutes=1)
-
-
-async def _open(app: App) -> list[Owed]:
-    async with app.database.sessions() as session:
-        return list(await session.scalars(select(Owed).where(Owed.done_at.is_(None))))
 
 
 async def _nothing_open(app: App) -> bool:
-    return not await _open(app)
+    return not await open_owed(app)
 
 
 def _stop(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,19 +70,11 @@ async def test_a_submission_stopped_before_its_cards_reaches_the_reviewers_later
         await who.expect_silence(0.2)
     monkeypatch.undo()
     [dog] = await dogs(street)
-    assert [row.kind for row in await _open(street)] == ["dog.review"]
+    assert [row.kind for row in await open_owed(street)] == ["dog.review"]
 
-    assert await deliver_owed(street.database, street.desk, dog.created_at) == 0  # on its way
-    later = dog.created_at + LATER
-    counts = await asyncio.gather(
-        deliver_owed(street.database, street.desk, later),
-        deliver_owed(street.database, street.desk, later),
-    )
-    assert sorted(counts) == [0, 1]  # two instances, one delivery
+    await delivered_once(street, dog.created_at)
     cards = await _cards(reviewers)
     assert all(card.buttons == [["✅ 通过", "↩️ 退回"]] for card in cards.values())
-    assert not await _open(street)
-    assert await deliver_owed(street.database, street.desk, later + LATER) == 0
     for who in reviewers:
         await who.expect_silence(0.2)  # once each
 
@@ -113,16 +95,10 @@ async def test_a_decision_stopped_before_its_news_reaches_the_owner_later(
     async with street.database.sessions() as session:
         approved = await session.scalar(select(DogEvent).where(DogEvent.action == "approve"))
     assert approved is not None
-    assert [row.kind for row in await _open(street)] == ["dog.decision"]
+    assert [row.kind for row in await open_owed(street)] == ["dog.decision"]
 
-    later = approved.created_at + LATER
-    counts = await asyncio.gather(
-        deliver_owed(street.database, street.desk, later),
-        deliver_owed(street.database, street.desk, later),
-    )
-    assert sorted(counts) == [0, 1]
+    await delivered_once(street, approved.created_at)
     assert "JN-D000001" in ((await owner.next_message()).text or "")
     for who in reviewers[1:]:  # the stale buttons are gone
         await edited(emulator, who, cards[who.id], _decided)
     await owner.expect_silence(0.3)  # once
-    assert not await _open(street)

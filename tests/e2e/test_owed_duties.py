@@ -4,30 +4,22 @@ which sends each once after the lease, however many instances run."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
-from app.clock import deliver_owed
 from app.wiring import App
-from bot.cases.owed import LEASE
 from bot.duties.watch import DutyWatch
 from sandbox.emulator import TelegramEmulator
-from storage.models import Owed
+from tests.e2e.owed_checks import delivered_once, open_owed
 from tests.e2e.test_desk import street
 from tests.e2e.test_duties import COLLEAGUE, LEAD, OFFICER, define, next_thursday, said
 
 __all__ = ["street"]  # the demo street with officers, on SQLite and PostgreSQL
 
-LATER = LEASE + timedelta(minutes=1)
-
 
 async def _open(app: App) -> list[tuple[str, int | None]]:
-    async with app.database.sessions() as session:
-        rows = await session.scalars(select(Owed).where(Owed.done_at.is_(None)))
-        return [(row.kind, row.what) for row in rows]
+    return [(row.kind, row.what) for row in await open_owed(app)]
 
 
 async def _stopped_tick(watch: DutyWatch, at: datetime, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,16 +32,6 @@ async def _stopped_tick(watch: DutyWatch, at: datetime, monkeypatch: pytest.Monk
     with pytest.raises(RuntimeError):
         await watch.tick(at)
     monkeypatch.undo()
-
-
-async def _delivered_once(app: App, at: datetime) -> None:
-    assert await deliver_owed(app.database, app.desk, at) == 0  # its holder may be sending it
-    counts = await asyncio.gather(
-        deliver_owed(app.database, app.desk, at + LATER),
-        deliver_owed(app.database, app.desk, at + LATER),
-    )
-    assert sorted(counts) == [0, 1]  # two instances, one delivery
-    assert not await _open(app)
 
 
 async def test_a_reminder_and_an_escalation_stopped_after_their_claim_go_out_later(
@@ -68,7 +50,7 @@ async def test_a_reminder_and_an_escalation_stopped_after_their_claim_go_out_lat
     await officer.expect_silence(0.3)
     assert await _open(street) == [("duty.reminder", None)]
     assert await watch.tick(reminded) == 0  # claimed: the watch does not take it again
-    await _delivered_once(street, reminded)
+    await delivered_once(street, reminded)
     await said(officer, "还未完成")
     await said(colleague, "还未完成")
     await officer.expect_silence(0.3)
@@ -77,6 +59,6 @@ async def test_a_reminder_and_an_escalation_stopped_after_their_claim_go_out_lat
     await _stopped_tick(watch, late, monkeypatch)
     await lead.expect_silence(0.3)
     assert await _open(street) == [("duty.escalation", 1)]
-    await _delivered_once(street, late)
+    await delivered_once(street, late)
     await said(lead, "已超过截止时间")
     await lead.expect_silence(0.3)

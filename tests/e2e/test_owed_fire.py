@@ -4,20 +4,17 @@ leaves them to the clock, which sends them once after the lease, however many in
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
-from app.clock import deliver_owed
 from app.wiring import App
 from bot.stations.alerts import SEND_LEASE, Alerter
 from sandbox.emulator import TelegramEmulator
-from storage.models import Owed
 from storage.types import utcnow
 from tests.e2e.flows import report_danger
+from tests.e2e.owed_checks import delivered_once, open_owed
 from tests.e2e.test_desk import IN_JN01_1, card_of
 from tests.e2e.test_fire_stations import BACKUP, FAR, LEAD, OWN, RESIDENT, alert_of, said, street
 
@@ -25,8 +22,7 @@ __all__ = ["street"]  # the demo street with three stations and the community's 
 
 
 async def _open(app: App) -> list[str]:
-    async with app.database.sessions() as session:
-        return list(await session.scalars(select(Owed.kind).where(Owed.done_at.is_(None))))
+    return [row.kind for row in await open_owed(app)]
 
 
 async def test_an_escalation_stopped_after_its_claim_reaches_backups_and_lead_later(
@@ -56,17 +52,10 @@ async def test_an_escalation_stopped_after_its_claim_reaches_backups_and_lead_la
     assert await _open(street) == ["fire.escalation"]
     assert await stations.tick() == 0  # claimed: neither escalated nor resent again
 
-    now = utcnow()
-    assert await deliver_owed(street.database, street.desk, now) == 0  # it may be on its way
-    later = now + SEND_LEASE + timedelta(seconds=1)  # a fire's take-over comes sooner
-    counts = await asyncio.gather(
-        deliver_owed(street.database, street.desk, later),
-        deliver_owed(street.database, street.desk, later),
-    )
-    assert sorted(counts) == [0, 1]  # two instances, one delivery
+    # A fire's take-over comes sooner than the cases' 5 minutes.
+    await delivered_once(street, utcnow(), SEND_LEASE + timedelta(seconds=1))
     assert "支援" in ((await alert_of(backup)).text or "")
     assert "支援" in ((await alert_of(far)).text or "")
     assert "60 秒内无人出发" in (await said(lead, "60 秒内无人出发")).text
-    assert not await _open(street)
     for member in (backup, far, lead, own):
         await member.expect_silence(0.2)  # once each
