@@ -10,7 +10,8 @@ any instance takes it over (one conditional update, so two instances never both 
 delivers it again. Killed at any point, what a change owes goes out after a restart, at most once
 more; a new card is not sent again to a chat that holds the case's card already, and a filing's
 confirmation not to a reporter who got it (`reporter_told`), so of a filing's messages only the
-one in flight at the stop can repeat.
+one in flight at the stop can repeat. The hold and the take-over are storage.owed's, which dogs,
+duties and fires use too (their rows are `owed`; their deliverers are wired in app.owed).
 """
 
 from __future__ import annotations
