@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import BaseScheduler
 
+from app.owed import deliver_others
 from bot.cases import lifecycle, owed
 from bot.cases.desk import Desk
 from bot.config import Settings
@@ -73,10 +74,12 @@ async def keep_interrupted(database: Database, older_than: timedelta = journal.S
 async def deliver_owed(
     database: Database, desk: Desk, now: datetime | None = None, lease: timedelta = owed.LEASE
 ) -> int:
-    """What stopped processes owed after changing cases (news, cards, escalations)."""
-    return await owed.deliver_overdue(desk, now, lease) + await escalation.deliver_overdue(
-        database, desk, now, lease
-    )
+    """What stopped processes owed after changing cases (news, cards, escalations), dogs,
+    duties and fires."""
+    now = now or utcnow()
+    cases = await owed.deliver_overdue(desk, now, lease)
+    cases += await escalation.deliver_overdue(database, desk, now, lease)
+    return cases + await deliver_others(database, desk, now, lease)
 
 
 def create_scheduler(

@@ -70,16 +70,16 @@ async def run_webhook(app: App) -> None:
 
 async def recover_after_stop(app: App) -> None:
     """Polling has one process per bot (Telegram refuses a second poller), so updates the
-    journal shows being handled, and what changes of cases owe, belong to a process that
-    stopped: handle those updates again and send what it owed, now rather than after the
-    lease that protects them while instances run side by side."""
+    journal shows being handled, and what changes (of cases, dogs, duties, fires) owe, belong
+    to a process that stopped: handle those updates again and send what it owed, now rather
+    than after the lease that protects them while instances run side by side."""
     if await journal.give_up_interrupted(app.database, timedelta(0)):
         handled, failing = await replay_failed(app, interrupted_only=True)
         log.warning(
             "updates a stopped process was handling: %s handled now, %s failed", handled, failing
         )
     if delivered := await deliver_owed(app.database, app.desk, lease=timedelta(0)):
-        log.warning("%s changes of cases a stopped process owed were delivered", delivered)
+        log.warning("%s changes a stopped process owed were delivered", delivered)
 
 
 async def replay_failed(app: App, *, interrupted_only: bool = False) -> tuple[int, int]:

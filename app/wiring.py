@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from app.clock import create_scheduler, keep_interrupted
 from app.lean_aiogram import build_hot_types
 from app.metrics import Metrics
+from app.owed import dog_news
 from bot.cases.desk import Desk
 from bot.cases.news import Notifier
 from bot.config import Settings
@@ -198,7 +199,15 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
         stations=stations,
     )
     dispatcher = build_dispatcher(
-        settings, database, catalogue, journal, redis, media=media, notifier=notifier, desk=desk
+        settings,
+        database,
+        catalogue,
+        journal,
+        redis,
+        media=media,
+        notifier=notifier,
+        desk=desk,
+        dog_news=dog_news(bot, catalogue, settings.tz),
     )
     scheduler = create_scheduler(database, desk, media, settings, publish_button)
     metrics.watch(scheduler)

@@ -10,7 +10,8 @@ any instance takes it over (one conditional update, so two instances never both 
 delivers it again. Killed at any point, what a change owes goes out after a restart, at most once
 more; a new card is not sent again to a chat that holds the case's card already, and a filing's
 confirmation not to a reporter who got it (`reporter_told`), so of a filing's messages only the
-one in flight at the stop can repeat.
+one in flight at the stop can repeat. The hold and the take-over are storage.owed's, which dogs,
+duties and fires use too (their rows are `owed`; their deliverers are wired in app.owed).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from aiogram.exceptions import TelegramAPIError
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from bot.cases.lifecycle import Action, Outcome, audience
+from storage import owed as rows
 from storage.db import Database
 from storage.models import Case, CaseEvent, CaseOwed, Person
 from storage.types import utcnow
@@ -34,23 +36,18 @@ log = logging.getLogger(__name__)
 
 # Longer than any delivery takes, waits for Telegram's 429s included (bot.telegram.session).
 LEASE = timedelta(minutes=5)
-BATCH = 50
 
 
 async def settle(database: Database, owed_id: int) -> None:
     """What the row owed has gone out."""
-    await _stamp(database, owed_id, "done_at")
+    await rows.settle(database, CaseOwed, owed_id)
 
 
 async def reporter_told(database: Database, owed_id: int) -> None:
     """A filing's reporter got its confirmation: a delivery after a stop does not repeat it."""
-    await _stamp(database, owed_id, "reporter_told_at")
-
-
-async def _stamp(database: Database, owed_id: int, column: str) -> None:
     async with database.transaction() as session:
         await session.execute(
-            update(CaseOwed).where(CaseOwed.id == owed_id).values({column: utcnow()})
+            update(CaseOwed).where(CaseOwed.id == owed_id).values(reporter_told_at=utcnow())
         )
 
 
@@ -59,35 +56,7 @@ async def take_overdue(
 ) -> list[CaseOwed]:
     """Rows of `kind` held longer than `lease` (their holder stopped before delivering them),
     each now held by the caller (oldest first, at most BATCH)."""
-    stale = now - lease
-    async with database.sessions() as session:
-        ids = list(
-            await session.scalars(
-                select(CaseOwed.id)
-                .where(
-                    CaseOwed.kind == kind,
-                    CaseOwed.done_at.is_(None),
-                    CaseOwed.claimed_at < stale,
-                )
-                .order_by(CaseOwed.id)
-                .limit(BATCH)
-            )
-        )
-    taken = []
-    for owed_id in ids:
-        async with database.transaction() as session:
-            result = await session.execute(
-                update(CaseOwed)
-                .where(
-                    CaseOwed.id == owed_id,
-                    CaseOwed.done_at.is_(None),
-                    CaseOwed.claimed_at < stale,
-                )
-                .values(claimed_at=now)
-            )
-            if result.rowcount:  # type: ignore[attr-defined]
-                taken.append(await session.get_one(CaseOwed, owed_id))
-    return taken
+    return await rows.take_overdue(database, CaseOwed, now, lease, CaseOwed.kind == kind)
 
 
 async def deliver_overdue(desk: Desk, now: datetime | None = None, lease: timedelta = LEASE) -> int:

@@ -14,12 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cases.lifecycle import case_prefix
 from bot.dogs import access, rules
 from bot.dogs.rules import DogError
+from storage import owed as rows
 from storage.db import Database
-from storage.models import Dog, DogEvent, Person, Role
+from storage.models import Dog, DogEvent, Owed, Person, Role
 from storage.models import DogStatus as S
 from storage.types import utcnow
 
 RETURN_REASONS = ("photo", "vaccination", "details", "place")
+# What a change owes, written with it (delivered by bot.dogs.news): a submission's review
+# cards, and a decision's outcome (the owner told, the reviewers' cards edited).
+REVIEW_OWED, DECISION_OWED = "dog.review", "dog.decision"
 EARLIEST_ZONE = timedelta(hours=14)  # UTC+14, where a day begins first
 
 
@@ -55,6 +59,7 @@ RULES: dict[Action, Rule] = {
     Action.DEAD: Rule(ALIVE, S.DEAD),
     Action.REHOMED: Rule(ALIVE, S.REHOMED),
 }
+OWES = {Action.RESUBMIT: REVIEW_OWED, Action.APPROVE: DECISION_OWED, Action.RETURN: DECISION_OWED}
 # What an owner may report from the dog's page.
 OWNER_REPORTS = (Action.LOST, Action.FOUND, Action.DEAD, Action.REHOMED)
 
@@ -82,6 +87,7 @@ class Outcome:
     event: DogEvent
     tell_owner: bool = True
     reviewers: list[Person] = field(default_factory=list)
+    owed: Owed | None = None  # the row saying what the change owes people, if anything
 
 
 def allowed(action: Action, dog: Dog, actor: Person) -> str | None:
@@ -115,7 +121,10 @@ async def register(
         event = _event(dog, Action.REGISTER, owner, None, None, now)
         session.add(event)
         await session.flush()
-        return Outcome(dog, Action.REGISTER, event, reviewers=await reviewers(session, dog))
+        owed = await rows.owe(session, REVIEW_OWED, dog.id, event.id, now)
+        return Outcome(
+            dog, Action.REGISTER, event, reviewers=await reviewers(session, dog), owed=owed
+        )
 
 
 async def resubmit(
@@ -235,7 +244,9 @@ async def _record(
     event = _event(dog, action, actor, before, note, now)
     session.add(event)
     await session.flush()
-    return Outcome(dog, action, event, tell_owner=RULES[action].reviewer)
+    kind = OWES.get(action)
+    owed = await rows.owe(session, kind, dog.id, event.id, now) if kind else None
+    return Outcome(dog, action, event, tell_owner=RULES[action].reviewer, owed=owed)
 
 
 def _event(

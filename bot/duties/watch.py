@@ -3,8 +3,8 @@ period, so two instances never create it twice), its people told; a reminder bef
 deadline; a missed one escalated a level up, then another (officer → community lead → street).
 
 The reminder and each escalation are claimed with a conditional update, so each goes out once
-even with several instances. A process stopped between the claim and the sending leaves that
-message unsent (at most once, unlike the cases' owed messages).
+even with several instances; the claim writes what it owes (storage.owed) in its transaction, so
+a process stopped before sending leaves it to the clock (`deliver`), as the cases' are.
 """
 
 from __future__ import annotations
@@ -20,14 +20,16 @@ from sqlalchemy import select, update
 from bot.duties import people
 from bot.duties.rhythm import period_of
 from bot.texts import Catalogue
+from storage import owed as rows
 from storage.db import Database
-from storage.models import Duty, DutyOccurrence, Person
+from storage.models import Duty, DutyOccurrence, Owed, Person
 from storage.types import utcnow
 from storage.upsert import insert_if_absent
 
 log = logging.getLogger(__name__)
 
 REMIND_AT = 0.75  # the share of the allowed time at which the owners are reminded
+REMINDER_OWED, ESCALATION_OWED = "duty.reminder", "duty.escalation"  # `what`: the level
 
 
 class DutyWatch:
@@ -86,10 +88,10 @@ class DutyWatch:
         if now >= occurrence.due_at:
             return 0  # late already: the escalation says it
         claim = (DutyOccurrence.reminded_at.is_(None),)
-        if not await self._claim(occurrence.id, claim, reminded_at=now):
+        owed = await self._claim(occurrence.id, claim, (REMINDER_OWED, None), now, reminded_at=now)
+        if owed is None:
             return 0
-        owners = await people.owners(self.database, duty)
-        await self._tell(owners, "duties.reminder", duty, occurrence.due_at)
+        await self._deliver_now(owed)
         return 1
 
     async def _escalate(self, occurrence: DutyOccurrence, duty: Duty, now: datetime) -> int:
@@ -99,12 +101,41 @@ class DutyWatch:
         done = 0
         for level in range(occurrence.escalation_level + 1, reached + 1):
             claim = (DutyOccurrence.escalation_level < level,)
-            if await self._claim(occurrence.id, claim, escalation_level=level):
-                await self._tell(levels[level - 1], "duties.escalated", duty, occurrence.due_at)
+            owes = (ESCALATION_OWED, level)
+            if owed := await self._claim(occurrence.id, claim, owes, now, escalation_level=level):
+                await self._deliver_now(owed)
                 done += 1
         return done
 
-    async def _claim(self, occurrence_id: int, where: Iterable[object], **values: object) -> bool:
+    async def _deliver_now(self, owed: Owed) -> None:
+        await self.deliver(owed)
+        await rows.settle(self.database, Owed, owed.id)
+
+    async def deliver(self, owed: Owed, _now: datetime | None = None) -> None:
+        """Send what a claimed reminder or escalation owes (again, after a stop)."""
+        async with self.database.sessions() as session:
+            occurrence = await session.get(DutyOccurrence, owed.subject_id)
+            duty = await session.get(Duty, occurrence.duty_id) if occurrence else None
+        if occurrence is None or duty is None:
+            return
+        if owed.kind == REMINDER_OWED:
+            owners = await people.owners(self.database, duty)
+            await self._tell(owners, "duties.reminder", duty, occurrence.due_at)
+            return
+        levels = await people.levels_up(self.database, duty)
+        level = owed.what or 0
+        if 0 < level <= len(levels):
+            await self._tell(levels[level - 1], "duties.escalated", duty, occurrence.due_at)
+
+    async def _claim(
+        self,
+        occurrence_id: int,
+        where: Iterable[object],
+        owes: tuple[str, int | None],
+        now: datetime,
+        **values: object,
+    ) -> Owed | None:
+        """Take the step and owe its message, in one transaction; None if taken already."""
         async with self.database.transaction() as session:
             result = await session.execute(
                 update(DutyOccurrence)
@@ -115,7 +146,9 @@ class DutyWatch:
                 )
                 .values(**values)
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            if not result.rowcount:  # type: ignore[attr-defined]
+                return None
+            return await rows.owe(session, owes[0], occurrence_id, owes[1], now)
 
     async def _tell(self, to: list[Person], key: str, duty: Duty, due: datetime) -> None:
         when = due.astimezone(self.tz).strftime("%m-%d %H:%M")

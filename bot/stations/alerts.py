@@ -1,7 +1,9 @@
 """A fire now: the nearest station's on-duty members are alerted at once (a location to
 navigate to, the resident's answers, an 出发 button); 60 s without 出发 and the backup stations
 and the community lead are alerted too. Every alert is a row, claimed before it is sent, so a
-second instance never sends it again and a stopped process's is sent by the clock."""
+second instance never sends it again and a stopped process's is sent by the clock; the
+escalation writes its backups' alerts and an owed row for the lead's message (storage.owed) in
+the transaction that claims it, so a stop after the claim loses neither."""
 
 from __future__ import annotations
 
@@ -22,10 +24,12 @@ from bot.stations import on_duty, register
 from bot.stations.nearest import backups, nearest
 from bot.stations.response import nobody_on_duty
 from bot.texts import Catalogue, Translator
+from storage import owed as rows
 from storage.db import Database
 from storage.models import (
     Case,
     FireResponse,
+    Owed,
     Person,
     Role,
     Station,
@@ -38,6 +42,7 @@ log = logging.getLogger(__name__)
 
 NO_START_WITHIN = timedelta(seconds=60)
 SEND_LEASE = timedelta(minutes=1)  # longer than sending one station's alert takes
+ESCALATION_OWED = "fire.escalation"  # what an escalation owes: backups' alerts, the lead told
 
 GoButton = Callable[[Translator, int], InlineKeyboardMarkup]  # the 出发 button of a response
 
@@ -204,12 +209,15 @@ class Alerter:
             )
         escalated = 0
         for response_id in due:
-            if await self._claim_escalation(response_id, now):
-                await self._escalate(response_id, now)
+            if owed := await self._claim_escalation(response_id, now):
+                await self.deliver(owed, now)
+                await rows.settle(self.database, Owed, owed.id)
                 escalated += 1
         return escalated
 
-    async def _claim_escalation(self, response_id: int, now: datetime) -> bool:
+    async def _claim_escalation(self, response_id: int, now: datetime) -> Owed | None:
+        """Take the escalation: the backups' alerts and the lead's message are owed with it."""
+        stations = await register.all_stations(self.database)
         async with self.database.transaction() as session:
             result = await session.execute(
                 update(FireResponse)
@@ -220,19 +228,25 @@ class Alerter:
                 )
                 .values(escalated_at=now)
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    async def _escalate(self, response_id: int, now: datetime) -> None:
-        stations = await register.all_stations(self.database)
-        async with self.database.transaction() as session:
+            if not result.rowcount:  # type: ignore[attr-defined]
+                return None
             response = await session.get_one(FireResponse, response_id)
             own = next(s for s in stations if s.id == response.station_id)
-            helpers = backups(stations, own)
-            for station in helpers:
+            for station in backups(stations, own):
                 await _add_alert(session, response_id, station.id, backup=True, now=now)
-            case = await session.get_one(Case, response.case_id)
-        await self.send_pending(response_id, now)
-        await self._tell_leads(case, own, helpers)
+            return await rows.owe(session, ESCALATION_OWED, response_id, now=now)
+
+    async def deliver(self, owed: Owed, now: datetime) -> None:
+        """An escalation's backup alerts (those not sent yet) and the lead's message."""
+        stations = await register.all_stations(self.database)
+        async with self.database.sessions() as session:
+            response = await session.get(FireResponse, owed.subject_id)
+            case = await session.get(Case, response.case_id) if response else None
+        own = next((s for s in stations if response and s.id == response.station_id), None)
+        if response is None or case is None or own is None:
+            return
+        await self.send_pending(response.id, now)
+        await self._tell_leads(case, own, backups(stations, own))
 
     async def _tell_leads(self, case: Case, own: Station, helpers: list[Station]) -> None:
         leads = await routing.staff_of(self.database, Role.LEAD, own.community_id)

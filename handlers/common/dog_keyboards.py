@@ -1,19 +1,13 @@
-"""Keyboards of dog management, and the review card the community's staff get."""
+"""Keyboards of dog management: the owner's, the form's and the review card's."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
-from datetime import date
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.dogs import registry, views
+from bot.dogs import registry
 from bot.dogs.registry import Action
-from bot.telegram.session import CAPTION_LIMIT
-from bot.texts import Catalogue
 from bot.texts import Translator as T
 from handlers.common.callbacks import (
     DogDo,
@@ -25,10 +19,7 @@ from handlers.common.callbacks import (
     DogStep,
     DogVerdict,
 )
-from storage.db import Database
-from storage.models import Dog, DogStatus, Person
-
-log = logging.getLogger(__name__)
+from storage.models import Dog, Person
 
 OWNER_BUTTONS = (
     (Action.VACCINATE, DogDo.VACCINATE),
@@ -96,6 +87,12 @@ def confirm(t: T, dog_id: int, do: DogDo) -> InlineKeyboardMarkup:
     )
 
 
+def resubmit(t: T, dog_id: int) -> InlineKeyboardMarkup:
+    """Under a returned dog's news: send it again, corrected."""
+    button = DogOwner(dog_id=dog_id, action=DogDo.RESUBMIT).pack()
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(t("dogs.button_resubmit"), button)]])
+
+
 def review(t: T, dog_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
@@ -138,32 +135,3 @@ def register_page(
     if page + 1 < pages:
         paging.append(_button("▶", DogPage(page=page + 1, lapsed=lapsed).pack()))
     return InlineKeyboardMarkup(inline_keyboard=[*buttons, paging] if paging else buttons)
-
-
-async def send_review_cards(
-    bot: Bot,
-    database: Database,
-    catalogue: Catalogue,
-    dog_id: int,
-    reviewers: Sequence[Person],
-    today: date,
-) -> int:
-    """The dog's card, with its photo and the review buttons, to each reviewer in their
-    language; returns how many got it."""
-    sent = 0
-    for reviewer in reviewers:
-        t = catalogue.translator_for(reviewer.language, reviewer.tg_language)
-        card = await views.card(database, dog_id, reviewer, t, today)
-        if card is None or card.dog.status != DogStatus.PENDING:
-            continue
-        try:
-            await bot.send_photo(
-                reviewer.tg_id,
-                card.dog.photo_file_id,
-                caption=card.text[:CAPTION_LIMIT],
-                reply_markup=review(t, dog_id),
-            )
-            sent += 1
-        except TelegramAPIError as error:
-            log.warning("dog %s: review card not sent to %s: %s", dog_id, reviewer.id, error)
-    return sent

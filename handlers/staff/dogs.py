@@ -10,18 +10,19 @@ from datetime import date, tzinfo
 from pathlib import Path
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, FSInputFile, Message
 
 from bot.config import Settings
 from bot.dogs import figures, register, registry, views
-from bot.dogs.registry import Action, Outcome
+from bot.dogs.news import DogNews
+from bot.dogs.registry import Action
 from bot.dogs.rules import DogError
 from bot.telegram.session import CAPTION_LIMIT
 from bot.texts import Catalogue, Translator
 from handlers.common import dog_keyboards as kb
-from handlers.common.callbacks import DogDo, DogOwner, DogPage, DogReview, DogVerdict
+from handlers.common.callbacks import DogPage, DogReview, DogVerdict
 from handlers.common.filters import HasRole
 from storage.db import Database
 from storage.models import Person, Role
@@ -39,7 +40,7 @@ async def review(
     t: Translator,
     database: Database,
     bot: Bot,
-    catalogue: Catalogue,
+    dog_news: DogNews,
     settings: Settings,
 ) -> None:
     verdict = callback_data.verdict
@@ -73,7 +74,7 @@ async def review(
         )
     await query.answer(t(f"dogs.reviewed_{outcome.action.value}"))
     await _update_card(query, bot, database, person, t, settings.tz)
-    await _tell_owner(bot, database, catalogue, outcome)
+    await dog_news.after(database, outcome)  # the owner told, every reviewer's card edited
 
 
 async def _update_card(
@@ -93,29 +94,6 @@ async def _update_card(
             caption=card.text[:CAPTION_LIMIT],
             reply_markup=None,
         )
-
-
-async def _tell_owner(bot: Bot, database: Database, catalogue: Catalogue, outcome: Outcome) -> None:
-    async with database.sessions() as session:
-        owner = await session.get(Person, outcome.dog.owner_id)
-    if owner is None:
-        return
-    t = catalogue.translator_for(owner.language, owner.tg_language)
-    dog = outcome.dog
-    markup = None
-    if outcome.action is Action.APPROVE:
-        text = t("dogs.owner_approved", name=dog.name, number=dog.number or "")
-    else:
-        reason = t(f"dogs.reason_{dog.return_reason}")
-        text = t("dogs.owner_returned", name=dog.name, reason=reason)
-        button = DogOwner(dog_id=dog.id, action=DogDo.RESUBMIT).pack()
-        markup = kb.InlineKeyboardMarkup(
-            inline_keyboard=[
-                [kb.InlineKeyboardButton(text=t("dogs.button_resubmit"), callback_data=button)]
-            ]
-        )
-    with suppress(TelegramAPIError):
-        await bot.send_message(owner.tg_id, text, reply_markup=markup)
 
 
 async def _listing(

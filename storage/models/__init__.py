@@ -20,6 +20,7 @@ from storage.models.cases import (
     Person,
     Role,
 )
+from storage.models.dog_cards import DogReviewCard
 from storage.models.dogs import (
     Dog,
     DogBooking,
@@ -41,6 +42,7 @@ from storage.models.notices import (
     Subscription,
     SubscriptionTopic,
 )
+from storage.models.owed import Owed
 from storage.models.patrol import DutyTrackPoint
 from storage.models.stations import (
     FireResponse,
@@ -80,6 +82,7 @@ __all__ = [
     "DogDaySlot",
     "DogEvent",
     "DogReminder",
+    "DogReviewCard",
     "DogStatus",
     "Duty",
     "DutyFind",
@@ -92,6 +95,7 @@ __all__ = [
     "MediaKind",
     "Notice",
     "NoticePlan",
+    "Owed",
     "Person",
     "PlanStatus",
     "ResidentGroup",

@@ -16,6 +16,7 @@ from aiogram.types import Message, TelegramObject
 
 from bot.config import Settings
 from bot.dogs import access, views
+from bot.dogs.news import DogNews
 from bot.reports.media import MediaStore
 from bot.texts import Catalogue, Translator
 from handlers.common.keyboards import menu_texts
@@ -59,6 +60,7 @@ class Form:
     state: FSMContext
     person: Person
     media: MediaStore
+    news: DogNews
 
     @property
     def today(self) -> date:
@@ -108,6 +110,7 @@ class FormMiddleware(BaseMiddleware):
             state=data["state"],
             person=data["person"],
             media=data["media"],
+            news=data["dog_news"],
         )
         return await handler(event, data)
 

@@ -280,9 +280,7 @@ async def submit(form: Form) -> None:
         outcome = await registry.register(form.database, form.person, details, restricted)
     await form.state.clear()
     await form.say("dogs.submitted", reply_markup=main_menu(form.t, form.person.role))
-    await kb.send_review_cards(
-        form.bot, form.database, form.catalogue, outcome.dog.id, outcome.reviewers, form.today
-    )
+    await form.news.after(form.database, outcome)  # the review cards
 
 
 def create_router() -> Router:
