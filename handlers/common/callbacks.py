@@ -36,6 +36,7 @@ class Nav(StrEnum):
     COMMUNITY = "cm"
     SELF_HANDLE = "sh"
     SHARE = "id"
+    DOG_SKIP = "ds"
 
 
 class ReportCategory(CallbackData, prefix="v1rc"):
