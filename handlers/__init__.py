@@ -45,7 +45,7 @@ from handlers.resident import (
     subscriptions,
     withdraw,
 )
-from handlers.staff import case_buttons, dog_days, duties, find, fire, tools
+from handlers.staff import case_buttons, dog_attendance, dog_days, duties, find, fire, tools
 from handlers.staff import dogs as dog_register
 
 # `fallback` answers what nobody else took, so it comes last.
@@ -74,6 +74,7 @@ FEATURES = (
     case_buttons,
     dog_register,
     dog_days,
+    dog_attendance,
     mycases,
     withdraw,
     feedback,

@@ -176,7 +176,8 @@ async def apply(
     now: datetime,
 ) -> Outcome:
     """`act` inside the caller's transaction (an immunisation day marks the booking in the same
-    one). IMMUNISE takes the day as `vaccination` (no certificate: the old one is kept)."""
+    one). IMMUNISE takes the day as `vaccination`, with the new certificate number if staff
+    gave one (None: the old one is kept)."""
     dog = await _dog_for(session, dog_id, action, actor)
     if action is Action.APPROVE:
         dog.number = dog.number or rules.dog_number(await case_prefix(session, prefix), dog.id)

@@ -307,6 +307,19 @@ class DogCame(CallbackData, prefix="v1dc"):
     booking_id: Id
 
 
+class CameStep(StrEnum):
+    """A button of the question for a come dog's new certificate number."""
+
+    NO_CERTIFICATE = "n"
+    BACK = "b"
+    CANCEL = "c"
+
+
+class DogCameStep(CallbackData, prefix="v1dk"):
+    booking_id: Id
+    step: CameStep
+
+
 class DutyDo(StrEnum):
     """What a routine duty's button does."""
 
