@@ -45,7 +45,16 @@ from handlers.resident import (
     subscriptions,
     withdraw,
 )
-from handlers.staff import case_buttons, dog_attendance, dog_days, duties, find, fire, tools
+from handlers.staff import (
+    case_buttons,
+    dog_attendance,
+    dog_days,
+    dog_vaccinations,
+    duties,
+    find,
+    fire,
+    tools,
+)
 from handlers.staff import dogs as dog_register
 
 # `fallback` answers what nobody else took, so it comes last.
@@ -75,6 +84,7 @@ FEATURES = (
     dog_register,
     dog_days,
     dog_attendance,
+    dog_vaccinations,
     mycases,
     withdraw,
     feedback,

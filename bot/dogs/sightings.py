@@ -100,7 +100,7 @@ async def card_lines(
 
 
 async def _asking_draft(session: AsyncSession, reporter: Person, case_id: int) -> Case:
-    case = await session.get(Case, case_id, with_for_update=True) if 0 < case_id < 2**63 else None
+    case = await session.get(Case, case_id, with_for_update=True) if 0 < case_id < 2**31 else None
     if case is None or case.reporter_id != reporter.id or case.status != CS.DRAFT:
         raise DogError("error.stale_button")
     category = await session.get(Category, case.category_id) if case.category_id else None

@@ -307,6 +307,13 @@ class DogCame(CallbackData, prefix="v1dc"):
     booking_id: Id
 
 
+class DogClaim(CallbackData, prefix="v1dv"):
+    """Staff confirm or refuse an owner's newer vaccination (its certificate photographed)."""
+
+    claim_id: Id
+    confirm: bool
+
+
 class CameStep(StrEnum):
     """A button of the question for a come dog's new certificate number."""
 

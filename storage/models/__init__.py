@@ -28,6 +28,7 @@ from storage.models.dogs import (
     DogEvent,
     DogReminder,
     DogStatus,
+    DogVaccination,
 )
 from storage.models.duties import Duty, DutyFind, DutyOccurrence, Rhythm
 from storage.models.notices import (
@@ -73,6 +74,7 @@ __all__ = [
     "DogEvent",
     "DogReminder",
     "DogStatus",
+    "DogVaccination",
     "Duty",
     "DutyFind",
     "DutyOccurrence",
