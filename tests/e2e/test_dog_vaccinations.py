@@ -6,16 +6,22 @@ vaccination, and the owner is told either way."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from app.admin_cli import DEMO_FILE
 from app.wiring import App
+from bot.config import Settings
+from bot.people import staff
+from bot.places.areas import import_file
 from handlers.common.callbacks import DogClaim
 from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.client import BotMessage, TestUser
 from sandbox.emulator.files import make_image
-from storage.models import Dog, DogEvent, DogVaccination
+from storage.models import Dog, DogEvent, DogVaccination, Role
+from tests.conftest import running_bot
 from tests.e2e.test_dog_days import VACCINATED, owned_dogs
 from tests.e2e.test_dogs import choose, street  # noqa: F401  (the fixture)
 
@@ -124,3 +130,32 @@ async def test_bad_input_back_and_cancel_then_staff_refuse_and_confirm(
         "vaccinate",
         "confirm_vaccination",
     ]
+
+
+async def test_the_vaccination_steps_survive_a_restart(
+    emulator: TelegramEmulator, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings()
+    owner = emulator.user(8301, "养犬人8301")
+    async with running_bot(settings) as app:
+        await import_file(app.database, DEMO_FILE)
+        await staff.appoint(app.database, 8203, Role.LEAD, "JN01")
+        [dog] = await owned_dogs(app, emulator, owner, ["旺财"])
+        await begin(owner)
+        certificate = await owner.ask(NEWER.isoformat())
+    async with running_bot(settings) as app:
+        photo = await owner.ask("CD-2026-7777")  # the step the first process asked
+        assert "照片" in (photo.text or "")
+        back = await choose(owner, photo, "⬅️ 上一步")
+        assert "免疫证" in (back.text or "")
+        await owner.ask("CD-2026-7777")
+        await owner.send_photo(make_image(color=(7, 7, 7)))
+        assert "交给社区核对" in ((await owner.next_message()).text or "")
+        async with app.database.sessions() as session:
+            [claim] = (await session.scalars(select(DogVaccination))).all()
+        assert (claim.dog_id, claim.certificate, claim.vaccinated_on) == (
+            dog.id,
+            "CD-2026-7777",
+            NEWER,
+        )
+        assert certificate.buttons
