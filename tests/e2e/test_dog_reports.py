@@ -12,7 +12,7 @@ from bot.dogs import registry
 from bot.dogs.registry import Action
 from handlers.common.callbacks import Nav, ReportNav
 from sandbox.emulator import TelegramEmulator
-from sandbox.emulator.client import TestUser
+from sandbox.emulator.client import BotMessage, TestUser
 from sandbox.emulator.files import make_image
 from storage.models import Area, Dog, Person, Role
 from tests.e2e.flows import all_cases, step
@@ -45,6 +45,14 @@ async def dog_in(app: App, emulator: TelegramEmulator, owner: TestUser, grid_cod
     return (await registry.act(app.database, outcome.dog.id, Action.APPROVE, admin)).dog
 
 
+async def to_the_number(reporter: TestUser, kind: str) -> BotMessage:
+    """/report in the dog category up to the question of the dog's number (one message)."""
+    question = await reporter.ask("/report")
+    await step(reporter, question, "🐕 犬只问题")
+    await step(reporter, question, kind)
+    return await step(reporter, question, "1 只")
+
+
 async def test_a_report_names_a_registered_dog_and_staff_see_it_the_reporter_no_owner(
     emulator: TelegramEmulator,
     street: App,  # noqa: F811
@@ -56,10 +64,7 @@ async def test_a_report_names_a_registered_dog_and_staff_see_it_the_reporter_no_
     officer, _ = emulator.user(8201, "李网格"), emulator.user(8202, "王网格")
     admin = emulator.user(900001, "管理员")
 
-    question = await reporter.ask("/report")
-    await step(reporter, question, "🐕 犬只问题")
-    await step(reporter, question, "遛狗不拴绳")
-    await step(reporter, question, "1 只")
+    question = await to_the_number(reporter, "遛狗不拴绳")
     assert "登记号" in (question.text or "")
     assert [SKIP] in question.buttons
     again = await reporter.ask("大黄狗")
@@ -107,10 +112,7 @@ async def test_the_dogs_community_sees_the_owner_and_a_skip_names_no_dog(
     officer, _ = emulator.user(8201, "李网格"), emulator.user(8202, "王网格")
     reporter = emulator.user(8398, "邻居")
 
-    question = await reporter.ask("/report")
-    await step(reporter, question, "🐕 犬只问题")
-    await step(reporter, question, "犬吠扰民")
-    await step(reporter, question, "1 只")
+    await to_the_number(reporter, "犬吠扰民")
     await reporter.ask(dog.number or "")  # named, then back: asked again, then skipped
     describe = await reporter.next_message()
     await step(reporter, describe, "⬅ 返回")
@@ -143,10 +145,7 @@ async def test_a_forged_skip_changes_nothing(
     owner = emulator.user(8313, "养犬人")
     dog = await dog_in(street, emulator, owner, "JN01-1")
     reporter, other = emulator.user(8397, "甲"), emulator.user(8396, "乙")
-    question = await reporter.ask("/report")
-    await step(reporter, question, "🐕 犬只问题")
-    await step(reporter, question, "流浪犬")
-    await step(reporter, question, "1 只")
+    question = await to_the_number(reporter, "流浪犬")
     await reporter.ask(dog.number or "")
     await reporter.next_message()
     [draft] = await all_cases(street)
