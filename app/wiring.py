@@ -23,6 +23,7 @@ from bot.cases.desk import Desk
 from bot.cases.news import Notifier
 from bot.config import Settings
 from bot.dogs import days as dog_days
+from bot.dogs import sightings
 from bot.notices.paid import paid_broadcast
 from bot.notices.sender import Sender, SenderTask
 from bot.people.registration import mark_unreachable
@@ -197,6 +198,7 @@ async def create_app(settings: Settings, *, apply_migrations: bool = True) -> Ap
         settings.tz,
         settings.routing_tolerance_m,
         stations=stations,
+        dog_lines=sightings.card_lines,
     )
     dispatcher = build_dispatcher(
         settings,

@@ -47,7 +47,9 @@ from handlers.resident import (
 )
 from handlers.staff import (
     case_buttons,
+    dog_attendance,
     dog_days,
+    dog_vaccinations,
     duties,
     duty_reports,
     find,
@@ -87,6 +89,8 @@ FEATURES = (
     case_buttons,
     dog_register,
     dog_days,
+    dog_attendance,
+    dog_vaccinations,
     mycases,
     withdraw,
     feedback,

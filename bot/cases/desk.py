@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from aiogram import Bot
@@ -35,11 +35,15 @@ from storage.models import (
     Person,
     Role,
 )
+from storage.types import utcnow
 from storage.upsert import upsert
 
 log = logging.getLogger(__name__)
 
 CardButtons = Callable[[Translator, Case], InlineKeyboardMarkup | None]
+# The lines a card gives a registered dog the case names, as `viewer` may read them (the dog
+# register sits above the cases, so the composition root hands them in).
+DogLines = Callable[[Database, Case, Person | None, Translator, date], Awaitable[list[str]]]
 ALBUM_LIMIT = 10
 
 
@@ -54,6 +58,7 @@ class Desk:
         tz: tzinfo,
         tolerance_m: float,
         stations: Alerter | None = None,
+        dog_lines: DogLines | None = None,
     ) -> None:
         self.bot = bot
         self.database = database
@@ -63,6 +68,7 @@ class Desk:
         self.tz = tz
         self.tolerance_m = tolerance_m
         self.stations = stations
+        self.dog_lines = dog_lines
 
     def for_update(self, database: Database) -> Desk:
         """This desk doing one update's work, in that update's unit of work."""
@@ -114,7 +120,7 @@ class Desk:
                 sent += 1
         for group in await departments.groups_of(self.database, case):
             if group in carded or await self._send_card_to(
-                group, self._translator(None), case, False
+                group, self._translator(None), case, None
             ):
                 sent += 1
         if not sent:
@@ -123,15 +129,16 @@ class Desk:
 
     async def _send_card(self, person: Person, case: Case, header: str = "") -> bool:
         t = self._translator(person)
-        return await self._send_card_to(person.tg_id, t, case, person.role == Role.ADMIN, header)
+        return await self._send_card_to(person.tg_id, t, case, person, header)
 
     async def _send_card_to(
-        self, chat_id: int, t: Translator, case: Case, admin: bool, header: str = ""
+        self, chat_id: int, t: Translator, case: Case, viewer: Person | None, header: str = ""
     ) -> bool:
         """The case's evidence, then its card (after `header`, e.g. why it reaches them)."""
+        admin = viewer is not None and viewer.role == Role.ADMIN
         try:
             await self._send_evidence(chat_id, case)
-            text = await self.card_text(case, t, admin)
+            text = await self.card_text(case, t, admin, viewer)
             message = await self.bot.send_message(
                 chat_id,
                 f"{header}\n\n{text}" if header else text,
@@ -225,13 +232,15 @@ class Desk:
                 await session.scalars(select(CaseCard).where(CaseCard.case_id == case_id))
             ).all()
         people = await self._people([card.chat_id for card in cards])
-        texts: dict[tuple[str, bool], str] = {}  # one text per language and admin view
+        # One text per language and admin view (and per reader when a dog's owner may show).
+        texts: dict[tuple[str, bool, int | None], str] = {}
         for card in cards:
             person = people.get(card.chat_id)
             t = self._translator(person)
-            view = (t.language, person is not None and person.role == Role.ADMIN)
+            reader = person.id if person is not None and case.dog_id is not None else None
+            view = (t.language, person is not None and person.role == Role.ADMIN, reader)
             if view not in texts:
-                texts[view] = await self.card_text(case, t, view[1])
+                texts[view] = await self.card_text(case, t, view[1], person)
             with suppress(TelegramBadRequest):  # "not modified", or too old to edit
                 await self.bot.edit_message_text(
                     texts[view],
@@ -264,7 +273,9 @@ class Desk:
                 else:
                     await self.bot.send_message(card.chat_id, text)
 
-    async def card_text(self, case: Case, t: Translator, show_reporter: bool) -> str:
+    async def card_text(
+        self, case: Case, t: Translator, show_reporter: bool, viewer: Person | None = None
+    ) -> str:
         category = await table.category(self.database, case.category_id)
         async with self.database.sessions() as session:
             area = await session.get(Area, case.area_id) if case.area_id else None
@@ -298,6 +309,9 @@ class Desk:
         ]
         if officer is not None:
             lines.append(t("desk.card_officer", name=officer.name or str(officer.tg_id)))
+        if self.dog_lines is not None:
+            today = utcnow().astimezone(self.tz).date()
+            lines += await self.dog_lines(self.database, case, viewer, t, today)
         lines += await fire_response.timeline(self.database, case.id, t, self.tz)
         return "\n".join(lines)
 

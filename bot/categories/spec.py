@@ -52,6 +52,7 @@ COLUMNS = (
     "urgent",
     "department",
     "alerts_stations",
+    "asks_dog_number",
     *NATIONAL,
     "active",
     "sort_order",
@@ -166,6 +167,9 @@ class _Reader:
             "department": self._optional("department", self.item.get("department"), 32),
             "alerts_stations": self._switch(
                 "alerts_stations", self.item.get("alerts_stations", False)
+            ),
+            "asks_dog_number": self._switch(
+                "asks_dog_number", self.item.get("asks_dog_number", False)
             ),
             "active": self._switch("active", self.item.get("active", True)),
             "sort_order": self._order(),
@@ -320,6 +324,8 @@ def _entry(row: dict[str, Any]) -> dict[str, Any]:
         entry["department"] = row["department"]
     if row["alerts_stations"]:
         entry["alerts_stations"] = True
+    if row["asks_dog_number"]:
+        entry["asks_dog_number"] = True
     national = {column.removeprefix("national_"): row[column] for column in NATIONAL if row[column]}
     if national:
         entry["national"] = national

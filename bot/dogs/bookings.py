@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dogs import access, registry
+from bot.dogs import access, registry, rules
 from bot.dogs.registry import Action
 from bot.dogs.rules import DogError
 from bot.notices import outbox
@@ -97,6 +97,21 @@ async def book(database: Database, owner: Person, slot_id: int, dog_id: int, tod
         raise DogError("dogday.already_booked", name="") from clash
 
 
+async def attendable(database: Database, booking_id: int, staff: Person, today: date) -> Booked:
+    """Whether staff may mark this booking's dog as come, asked before the certificate number
+    (DogError says why not); `attend` checks it all again."""
+    async with database.sessions() as session:
+        booking, day, slot = await _attending(session, booking_id, today)
+        dog = await session.get(Dog, booking.dog_id)
+        assert dog is not None
+        refusal = registry.allowed(Action.IMMUNISE, dog, staff)
+        if refusal is None and not await access.may_review(session, staff, dog):
+            refusal = "dogs.not_allowed"
+        if refusal:
+            raise DogError(refusal, number=dog.number or "")
+        return Booked(booking, dog, day, slot)
+
+
 async def attend(
     database: Database,
     catalogue: Catalogue,
@@ -104,33 +119,23 @@ async def attend(
     staff: Person,
     today: date,
     now: datetime | None = None,
+    certificate: str | None = None,
 ) -> Booked:
     """Staff mark that a booked dog came: the booking is marked, the dog's vaccination becomes
-    the day's (audited as IMMUNISE by the registry, which checks the staff's community) and
-    the owner is told through the outbox, all in one transaction."""
+    the day's, with the new certificate number if staff gave one (audited as IMMUNISE by the
+    registry, which checks the staff's community) and the owner is told through the outbox,
+    all in one transaction."""
     now = now or utcnow()
+    if certificate is not None:
+        certificate = rules.check_certificate(certificate)
     async with database.transaction() as session:
-        booking = (
-            await session.get(DogBooking, booking_id, with_for_update=True)
-            if _valid(booking_id)
-            else None
-        )
-        if booking is None:
-            raise DogError("dogday.not_found")
-        day = await session.get(DogDay, booking.day_id)
-        slot = await session.get(DogDaySlot, booking.slot_id)
-        assert day is not None
-        assert slot is not None
-        if day.day > today:
-            raise DogError("dogday.not_yet")
-        if booking.attended_at is not None:
-            raise DogError("dogday.already_attended")
+        booking, day, slot = await _attending(session, booking_id, today, lock=True)
         outcome = await registry.apply(
             session,
             booking.dog_id,
             Action.IMMUNISE,
             staff,
-            vaccination=(day.day, None),
+            vaccination=(day.day, certificate),
             note=f"dog day {day.id}",
             now=now,
         )
@@ -144,6 +149,28 @@ async def attend(
             date=day.day.isoformat(),
         )
         return Booked(booking, outcome.dog, day, slot)
+
+
+async def _attending(
+    session: AsyncSession, booking_id: int, today: date, lock: bool = False
+) -> tuple[DogBooking, DogDay, DogDaySlot]:
+    """A booking whose day has come and whose dog is not marked yet."""
+    booking = (
+        await session.get(DogBooking, booking_id, with_for_update=lock)
+        if _valid(booking_id)
+        else None
+    )
+    if booking is None:
+        raise DogError("dogday.not_found")
+    day = await session.get(DogDay, booking.day_id)
+    slot = await session.get(DogDaySlot, booking.slot_id)
+    assert day is not None
+    assert slot is not None
+    if day.day > today:
+        raise DogError("dogday.not_yet")
+    if booking.attended_at is not None:
+        raise DogError("dogday.already_attended")
+    return booking, day, slot
 
 
 async def tell_owner(

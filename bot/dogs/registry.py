@@ -32,7 +32,9 @@ class Action(enum.StrEnum):
     RESUBMIT = "resubmit"  # the owner sends a returned dog again, corrected
     APPROVE = "approve"
     RETURN = "return"
-    VACCINATE = "vaccinate"  # the owner gives a newer vaccination
+    VACCINATE = "vaccinate"  # the owner sends a newer vaccination, its certificate photographed
+    CONFIRM_VACCINATION = "confirm_vaccination"  # staff confirm it: only then is it renewed
+    REFUSE_VACCINATION = "refuse_vaccination"  # staff refuse it: nothing changes
     IMMUNISE = "immunise"  # staff saw the dog vaccinated at an immunisation day
     LOST = "lost"
     FOUND = "found"
@@ -53,6 +55,8 @@ RULES: dict[Action, Rule] = {
     Action.APPROVE: Rule(frozenset({S.PENDING}), S.APPROVED, reviewer=True),
     Action.RETURN: Rule(frozenset({S.PENDING}), S.RETURNED, reviewer=True),
     Action.VACCINATE: Rule(ALIVE, None),
+    Action.CONFIRM_VACCINATION: Rule(ALIVE, None, reviewer=True),
+    Action.REFUSE_VACCINATION: Rule(ALIVE, None, reviewer=True),
     Action.IMMUNISE: Rule(ALIVE, None, reviewer=True),
     Action.LOST: Rule(frozenset({S.APPROVED}), S.LOST),
     Action.FOUND: Rule(frozenset({S.LOST}), S.APPROVED),
@@ -185,7 +189,8 @@ async def apply(
     now: datetime,
 ) -> Outcome:
     """`act` inside the caller's transaction (an immunisation day marks the booking in the same
-    one). IMMUNISE takes the day as `vaccination` (no certificate: the old one is kept)."""
+    one). IMMUNISE takes the day as `vaccination`, with the new certificate number if staff
+    gave one (None: the old one is kept)."""
     dog = await _dog_for(session, dog_id, action, actor)
     if action is Action.APPROVE:
         dog.number = dog.number or rules.dog_number(await case_prefix(session, prefix), dog.id)
@@ -195,7 +200,9 @@ async def apply(
         if note not in RETURN_REASONS:
             raise DogError("error.stale_button")
         dog.return_reason = note
-    elif action in (Action.VACCINATE, Action.IMMUNISE):
+    elif action is Action.VACCINATE:  # checked; renewed only once staff confirm it
+        note = _vaccination_note(dog, vaccination, now, note)
+    elif action in (Action.CONFIRM_VACCINATION, Action.IMMUNISE):
         note = _vaccinate(dog, vaccination, now, note)
     return await _record(session, dog, action, actor, note, now)
 
@@ -203,6 +210,17 @@ async def apply(
 def _vaccinate(
     dog: Dog, vaccination: tuple[date, str | None] | None, now: datetime, note: str | None
 ) -> str:
+    note = _vaccination_note(dog, vaccination, now, note)
+    assert vaccination is not None
+    dog.vaccinated_on = vaccination[0]
+    dog.certificate = vaccination[1] or dog.certificate
+    return note
+
+
+def _vaccination_note(
+    dog: Dog, vaccination: tuple[date, str | None] | None, now: datetime, note: str | None
+) -> str:
+    """A newer vaccination, not in the future, as its audit note; DogError otherwise."""
     # `now` is UTC and the owner's today may be a day ahead of it (Asia/Shanghai before 08:00):
     # a date is in the future only once it is tomorrow everywhere (the handlers check the
     # local day itself).
@@ -210,8 +228,6 @@ def _vaccinate(
         raise DogError("dogs.future_date")
     if vaccination[0] <= dog.vaccinated_on:
         raise DogError("dogs.not_newer", date=dog.vaccinated_on.isoformat())
-    dog.vaccinated_on = vaccination[0]
-    dog.certificate = vaccination[1] or dog.certificate
     return " ".join(part for part in (vaccination[0].isoformat(), vaccination[1], note) if part)
 
 

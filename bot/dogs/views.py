@@ -77,7 +77,7 @@ def describe(
     if dog.return_reason:
         lines.append(t("dogs.card_returned", reason=t(f"dogs.reason_{dog.return_reason}")))
     if owner is not None:
-        lines.append(t("dogs.card_owner", name=owner.name or "—", contact=_contact(owner)))
+        lines.append(owner_text(t, owner))
     return "\n".join(lines)
 
 
@@ -96,6 +96,11 @@ async def card(
         owner = await session.get(Person, dog.owner_id) if dog.owner_id != viewer.id else None
     text = describe(t, dog, place_text(t, grid, community), today, owner)
     return DogCard(dog, text, owner is not None)
+
+
+def owner_text(t: Translator, owner: Person) -> str:
+    """Who owns a dog, for those `access.sees_owner` lets see them."""
+    return t("dogs.card_owner", name=owner.name or "—", contact=_contact(owner))
 
 
 def _contact(owner: Person) -> str:

@@ -89,7 +89,9 @@ async def choose_category(database: Database, draft: Case, category_id: int) -> 
         raise ReportError("report.bad_choice")
     if draft.category_id == category_id:
         return draft
-    return await _update(database, draft.id, category_id=category_id, answers={}, urgent=False)
+    return await _update(
+        database, draft.id, category_id=category_id, answers={}, urgent=False, dog_id=None
+    )
 
 
 async def answer(database: Database, draft: Case, key: str, option: str) -> tuple[Case, bool]:

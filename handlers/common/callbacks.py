@@ -36,6 +36,7 @@ class Nav(StrEnum):
     COMMUNITY = "cm"
     SELF_HANDLE = "sh"
     SHARE = "id"
+    DOG_SKIP = "ds"
 
 
 class ReportCategory(CallbackData, prefix="v1rc"):
@@ -304,6 +305,26 @@ class DogCame(CallbackData, prefix="v1dc"):
     """Staff mark that a booked dog came to its immunisation day."""
 
     booking_id: Id
+
+
+class DogClaim(CallbackData, prefix="v1dv"):
+    """Staff confirm or refuse an owner's newer vaccination (its certificate photographed)."""
+
+    claim_id: Id
+    confirm: bool
+
+
+class CameStep(StrEnum):
+    """A button of the question for a come dog's new certificate number."""
+
+    NO_CERTIFICATE = "n"
+    BACK = "b"
+    CANCEL = "c"
+
+
+class DogCameStep(CallbackData, prefix="v1dk"):
+    booking_id: Id
+    step: CameStep
 
 
 class DutyDo(StrEnum):

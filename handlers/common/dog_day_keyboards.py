@@ -10,7 +10,14 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.dogs import days
 from bot.dogs.bookings import Booked
 from bot.texts import Translator as T
-from handlers.common.callbacks import DogBook, DogCame, DogDayAct, DogDayDo
+from handlers.common.callbacks import (
+    CameStep,
+    DogBook,
+    DogCame,
+    DogCameStep,
+    DogDayAct,
+    DogDayDo,
+)
 from storage.db import Database
 from storage.models import Dog
 
@@ -89,6 +96,20 @@ def attendance(t: T, booked: Sequence[Booked]) -> Markup | None:
         if b.booking.attended_at is None
     ]
     return Markup(inline_keyboard=rows) if rows else None
+
+
+def certificate(t: T, booking_id: int) -> Markup:
+    """The new certificate number is typed; a tap when there is none, Back and Cancel."""
+
+    def step(key: str, step: CameStep) -> InlineKeyboardButton:
+        return _button(t(key), DogCameStep(booking_id=booking_id, step=step).pack())
+
+    return Markup(
+        inline_keyboard=[
+            [step("dogday.button_no_certificate", CameStep.NO_CERTIFICATE)],
+            [step("dogs.button_back", CameStep.BACK), step("dogs.button_cancel", CameStep.CANCEL)],
+        ]
+    )
 
 
 class DayNotice:

@@ -1,6 +1,7 @@
 """Immunisation days for staff: `/dogday DATE HOURS MINUTES CAPACITY PLACE` drafts one (an
 admin may put a community's code, or the street's, first) and shows it with Announce and
-Cancel; `/dogday` alone lists the days with their bookings, where staff mark who came."""
+Cancel; `/dogday` alone lists the days with their bookings, where staff mark who came
+(`dog_attendance`)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from bot.config import Settings
 from bot.dogs import bookings, days
 from bot.dogs.day_rules import parse_plan
 from bot.dogs.rules import DogError
-from bot.texts import Catalogue, Translator
+from bot.texts import Translator
 from handlers.common import dog_day_keyboards as kb
-from handlers.common.callbacks import DogCame, DogDayAct, DogDayDo
+from handlers.common.callbacks import DogDayAct, DogDayDo
 from handlers.common.filters import HasRole
 from storage.db import Database
 from storage.models import Person, Role
@@ -78,7 +79,7 @@ async def day_button(
 ) -> None:
     action = callback_data.action
     if action is DogDayDo.BOOKINGS:
-        text, markup = await _bookings(database, person, t, callback_data.day_id)
+        text, markup = await bookings_view(database, person, t, callback_data.day_id)
         await query.answer()
         await bot.send_message(person.tg_id, text, reply_markup=markup)
         return
@@ -102,7 +103,7 @@ async def day_button(
             )
 
 
-async def _bookings(
+async def bookings_view(
     database: Database, person: Person, t: Translator, day_id: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A day's bookings as the staff member may see them, with a "came" button each."""
@@ -124,28 +125,10 @@ async def _bookings(
     return "\n".join(lines), kb.attendance(t, booked)
 
 
-async def came(
-    query: CallbackQuery,
-    callback_data: DogCame,
-    person: Person,
-    t: Translator,
-    database: Database,
-    catalogue: Catalogue,
-    tz: tzinfo,
-) -> None:
-    marked = await bookings.attend(
-        database, catalogue, callback_data.booking_id, person, _today(tz)
-    )
-    await query.answer(
-        t("dogday.came", name=marked.dog.name, date=marked.dog.vaccinated_on.isoformat())
-    )
-
-
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
     staff = HasRole(Role.OFFICER, Role.LEAD, Role.ADMIN)
     router.message.register(dog_day, Command("dogday"), staff)
     router.callback_query.register(day_button, DogDayAct.filter())
-    router.callback_query.register(came, DogCame.filter())  # the registry checks who
     return router

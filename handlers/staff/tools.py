@@ -56,7 +56,7 @@ async def show_case(
     bot: Bot,
 ) -> None:
     found = await _readable(database, person, command.args)
-    text = await desk.card_text(found, t, person.role == Role.ADMIN)
+    text = await desk.card_text(found, t, person.role == Role.ADMIN, person)
     history = await _history_lines(database, found.id, t, tz, person)
     link = links.case_link((await bot.me()).username or "", found.number or "")
     shared = t("doors.staff_link", link=link)  # to post where residents may follow it

@@ -29,6 +29,7 @@ from storage.models.dogs import (
     DogEvent,
     DogReminder,
     DogStatus,
+    DogVaccination,
 )
 from storage.models.duties import Duty, DutyFind, DutyOccurrence, Rhythm
 from storage.models.groups import GroupVolunteer, ResidentGroup
@@ -84,6 +85,7 @@ __all__ = [
     "DogReminder",
     "DogReviewCard",
     "DogStatus",
+    "DogVaccination",
     "Duty",
     "DutyFind",
     "DutyOccurrence",

@@ -128,6 +128,8 @@ class Category(Base):
     department: Mapped[str | None] = mapped_column(String(32))
     # A danger-now answer also alerts the nearest micro fire station (bot.stations).
     alerts_stations: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A report asks whether the resident knows the dog's registration number (bot.dogs).
+    asks_dog_number: Mapped[bool] = mapped_column(Boolean, default=False)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     questions: Mapped[list[dict[str, Any]]] = mapped_column(default=list, comment=QUESTIONS_COMMENT)
@@ -156,6 +158,8 @@ class Case(Base):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
     # Indexed so that deleting a case (a cancelled draft) does not scan all cases for duplicates.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # The registered dog the reporter named by its number (bot.dogs.sightings).
+    dog_id: Mapped[int | None] = mapped_column(ForeignKey("dogs.id", ondelete="SET NULL"))
     description: Mapped[str] = mapped_column(Text, default="")
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     latitude: Mapped[float | None] = mapped_column(Float)

@@ -70,6 +70,25 @@ class DogEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class DogVaccination(Base):
+    """A newer vaccination an owner sent with a photo of its certificate, waiting for the
+    community's staff to confirm it (only a confirmed one renews the dog's) or refuse it."""
+
+    __tablename__ = "dog_vaccinations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dog_id: Mapped[int] = mapped_column(ForeignKey("dogs.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    vaccinated_on: Mapped[date] = mapped_column(Date)
+    certificate: Mapped[str] = mapped_column(String(64))
+    photo_file_id: Mapped[str] = mapped_column(String(256))
+    photo_unique_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # confirmed, refused
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
 class DogReminder(Base):
     """A vaccination reminder queued for a dog (stage 1: 30 days before the lapse, 2: 7 days
     before, 3: lapsed), once per vaccination date; the notice it became is in the outbox."""

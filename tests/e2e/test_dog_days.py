@@ -144,13 +144,32 @@ async def test_a_lead_announces_owners_book_get_reminded_and_staff_mark_who_came
     assert "还没到" in await alert(officer, names, came)
     clock(timedelta(days=1))
     assert "不能" in await alert(far_lead, names, came)
-    assert "已登记到场" in await alert(officer, names, came)
+    await officer.press_data(names, came)
+    asked = await officer.next_message()
+    assert "免疫证号" in (asked.text or "")
+    wrong = await officer.ask("无")  # not a certificate number: asked again
+    assert "证号" in (wrong.text or "")
+    assert ["⬅️ 上一步", "✖ 取消"] in wrong.buttons
+    await officer.press(wrong, "✖ 取消")
+    cancelled = await edited(emulator, officer, wrong, lambda m: "已取消" in (m.text or ""))
+    assert not cancelled.buttons
+    await officer.press_data(names, came)
+    asked = await officer.next_message()
+    back = await officer.press(asked, "⬅️ 上一步")  # the day's bookings again
+    assert await officer.callback_answer(back) is not None
+    listed = await edited(emulator, officer, asked, lambda m: "旺财" in str(m.buttons))
+    await officer.press_data(listed, came)
+    asked = await officer.next_message()
+    done = await officer.ask("CD-2026-0999")
+    assert "已登记到场" in (done.text or "")
+    assert "CD-2026-0999" in (done.text or "")
     renewed = await owner.next_message(timeout=10)
     assert tomorrow.isoformat() in (renewed.text or "")
     async with street.database.sessions() as session:
         dog = await session.get(Dog, wangcai.id)
         assert dog is not None
         assert dog.vaccinated_on == tomorrow
+        assert dog.certificate == "CD-2026-0999"
         event = await session.scalar(select(DogEvent).where(DogEvent.action == "immunise"))
         assert event is not None
 

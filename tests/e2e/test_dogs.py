@@ -250,8 +250,12 @@ async def test_the_owner_updates_the_vaccination_and_reports_the_dog_lost(
     ask = await choose(owner, page, "💉 更新疫苗接种")
     assert "接种日期" in (ask.text or "")
     assert "晚于已登记" not in ((await owner.ask(date.today().isoformat())).text or "")
-    updated = await owner.ask("CD-2027-00001")
-    assert "已更新" in (updated.text or "")
+    assert "照片" in ((await owner.ask("CD-2027-00001")).text or "")
+    await owner.send_photo(make_image(color=(9, 90, 9)))
+    assert "交给社区核对" in ((await owner.next_message()).text or "")
+    claim = await first.next_message()
+    await first.press(claim, "✅ 核对无误")
+    assert "已核对" in ((await owner.next_message(timeout=10)).text or "")
     sure = await choose(owner, page, "走失了")
     assert "走失了吗" in (sure.text or "")
     done = await choose(owner, sure, "确认")
@@ -267,7 +271,7 @@ async def test_the_owner_updates_the_vaccination_and_reports_the_dog_lost(
     assert "没有找到" in (await neighbour.callback_answer(query))["text"]
     async with street.database.sessions() as session:
         actions = list(await session.scalars(select(DogEvent.action).order_by(DogEvent.id)))
-    assert actions == ["register", "approve", "vaccinate", "lost"]
+    assert actions == ["register", "approve", "vaccinate", "confirm_vaccination", "lost"]
 
 
 async def test_the_form_survives_a_restart(

@@ -74,13 +74,16 @@ async def test_full_report_with_an_album_and_a_location(
 async def test_a_whole_report_takes_six_messages_from_the_bot(
     emulator: TelegramEmulator, bot_app: App
 ) -> None:
-    """Category, two quick questions, words, an album, a location, submit: the tapped steps
-    edit one message in place; the bot's messages are the prompts that need a new one."""
+    """Category, two quick questions, the dog's number skipped, words, an album, a location,
+    submit: the tapped steps edit one message in place; the bot's messages are the prompts
+    that need a new one."""
     user = emulator.user(5010, "简")
     steps = await user.ask("/report")
     await step(user, steps, "🐕 犬只问题")
     await step(user, steps, "犬吠扰民")
     await step(user, steps, "2–3 只")
+    assert "登记号" in (steps.text or "")
+    await step(user, steps, "⏭ 跳过，不知道登记号")
     assert "描述问题" in (steps.text or "")
     photos = await user.ask("两只狗每天半夜在门口叫")
     await user.send_album([make_image(color=(3, 3, 3)), make_image(color=(4, 4, 4))])
@@ -126,7 +129,8 @@ async def test_a_location_starts_a_report(emulator: TelegramEmulator, bot_app: A
     question = await step(user, categories, "🐕 Dogs (stray, nuisance, unleashed, bite)")
     await step(user, question, "Barking nuisance")
     assert question.text == "🐕 Dogs (stray, nuisance, unleashed, bite)\n\nHow many dogs?"
-    describe = await step(user, question, "Two or three")
+    await step(user, question, "Two or three")
+    describe = await step(user, question, "⏭ Skip, I don't know it")
     photos = await user.ask("Two dogs barking all night at the gate")
     summary = await step(user, photos, "Skip, no photos")  # the place is known already
     assert "Photos: 0" in (summary.text or "")

@@ -131,6 +131,7 @@ def report_a_dog(page: Page) -> str:
     page.press("resident_zh", "🐕 犬只问题", "请选择问题类型")
     page.press("resident_zh", "流浪犬", "是什么情况")
     page.press("resident_zh", "1 只", "有几只犬")
+    page.press("resident_zh", "⏭ 跳过，不知道登记号", "登记号")
     page.message("resident_zh", "请用文字简单描述")
     page.type("resident_zh", "小区门口有一只流浪狗，追着孩子叫")
     page.message("resident_zh", "请发送现场照片")

@@ -110,7 +110,9 @@ DOG_EXPECTED: dict[DogAction, frozenset[str]] = {
     DogAction.RESUBMIT: OWNER,
     DogAction.APPROVE: STAFF_OF_THE_COMMUNITY,
     DogAction.RETURN: STAFF_OF_THE_COMMUNITY,
-    DogAction.VACCINATE: OWNER,
+    DogAction.VACCINATE: OWNER,  # sent, with the certificate's photo; renewed once confirmed
+    DogAction.CONFIRM_VACCINATION: STAFF_OF_THE_COMMUNITY,
+    DogAction.REFUSE_VACCINATION: STAFF_OF_THE_COMMUNITY,
     DogAction.LOST: OWNER,
     DogAction.FOUND: OWNER,
     DogAction.DEAD: OWNER,
@@ -134,6 +136,7 @@ async def test_who_may_change_a_dog(database: Database, action: DogAction) -> No
         details = {
             DogAction.RETURN: {"note": "photo"},
             DogAction.VACCINATE: {"vaccination": (date(2026, 3, 1), "CD-2026-002")},
+            DogAction.CONFIRM_VACCINATION: {"vaccination": (date(2026, 3, 1), "CD-2026-002")},
             DogAction.IMMUNISE: {"vaccination": (date(2026, 3, 1), None)},
         }.get(action, {})
         try:

@@ -28,7 +28,7 @@ from storage.models import (
     SubscriptionTopic,
 )
 from tests.storage.dog_street import a_dog
-from tests.storage.test_access import _street
+from tests.storage.test_access import Street, _street
 from tests.storage.test_dogs import TZ, at
 
 CATALOGUE = Catalogue.load()
@@ -149,15 +149,22 @@ async def test_two_owners_racing_for_the_last_place_one_wins(database: Database)
     assert [s.booked for s in await _slots(database, day_id)] == [1, 1]
 
 
-async def test_staff_mark_who_came_which_renews_the_vaccination(database: Database) -> None:
-    street = await _street(database)
+async def _booked(database: Database, street: Street) -> bookings.Booked:
+    """The reporter's approved dog (vaccinated 2025-11-01) booked on the community's day."""
     p = street.people
     dog = await a_dog(
         database, p["reporter"], street.grid.id, DogStatus.APPROVED, vaccinated_on=date(2025, 11, 1)
     )
     day_id = await _day(database, p["lead"], street.community.id)
     slot = (await _slots(database, day_id))[0]
-    booked = await bookings.book(database, p["reporter"], slot.id, dog.id, TODAY)
+    return await bookings.book(database, p["reporter"], slot.id, dog.id, TODAY)
+
+
+async def test_staff_mark_who_came_which_renews_the_vaccination(database: Database) -> None:
+    street = await _street(database)
+    p = street.people
+    booked = await _booked(database, street)
+    dog = booked.dog
     with pytest.raises(DogError) as early:
         await bookings.attend(database, CATALOGUE, booked.booking.id, p["lead"], TODAY)
     assert early.value.key == "dogday.not_yet"
@@ -187,6 +194,48 @@ async def test_staff_mark_who_came_which_renews_the_vaccination(database: Databa
     [row] = found.days
     assert (row.capacity, row.booked, row.attended) == (4, 1, 1)
     assert "1/4" in "\n".join(figures.lines(T, found))
+
+
+async def test_a_new_certificate_at_attendance_is_kept_with_the_renewal(
+    database: Database,
+) -> None:
+    street = await _street(database)
+    p = street.people
+    booked = await _booked(database, street)
+    dog, booking_id = booked.dog, booked.booking.id
+    # asked before the number: the same refusals as marking itself
+    for who, today, key in (
+        (p["lead"], TODAY, "dogday.not_yet"),
+        (p["far_lead"], DAY, "dogs.not_allowed"),
+        (p["neighbour"], DAY, "dogs.not_allowed"),
+    ):
+        with pytest.raises(DogError) as refused:
+            await bookings.attendable(database, booking_id, who, today)
+        assert refused.value.key == key
+    with pytest.raises(DogError) as forged:
+        await bookings.attendable(database, 2**70, p["lead"], DAY)
+    assert forged.value.key == "dogday.not_found"
+    assert (await bookings.attendable(database, booking_id, p["officer"], DAY)).dog.id == dog.id
+    with pytest.raises(DogError) as bad:
+        await bookings.attend(
+            database, CATALOGUE, booking_id, p["officer"], DAY, at(DAY), certificate="无"
+        )
+    assert bad.value.key == "dogs.bad_certificate"
+    came = await bookings.attend(
+        database, CATALOGUE, booking_id, p["officer"], DAY, at(DAY), certificate=" CD-2026-777 "
+    )
+    assert (came.dog.vaccinated_on, came.dog.certificate) == (DAY, "CD-2026-777")
+    async with database.sessions() as session:
+        renewed = await session.get(Dog, dog.id)
+        assert renewed is not None
+        assert (renewed.vaccinated_on, renewed.certificate) == (DAY, "CD-2026-777")
+        event = await session.scalar(select(DogEvent).where(DogEvent.action == "immunise"))
+        assert event is not None
+        assert event.note is not None
+        assert "CD-2026-777" in event.note
+    with pytest.raises(DogError) as again:
+        await bookings.attendable(database, booking_id, p["officer"], DAY)
+    assert again.value.key == "dogday.already_attended"
 
 
 async def test_bookers_are_reminded_once_the_day_before(database: Database) -> None:

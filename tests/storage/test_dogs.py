@@ -160,12 +160,12 @@ async def test_lapse_reminders_30_and_7_days_before_and_once_after(database: Dat
         deliveries = await session.scalar(select(func.count()).select_from(Delivery))
     assert deliveries == 4  # each one in the outbox, for the sender
 
-    # a newer vaccination starts them afresh
+    # a newer vaccination, confirmed by the community, starts them afresh
     await registry.act(
         database,
         dog.id,
-        Action.VACCINATE,
-        owner,
+        Action.CONFIRM_VACCINATION,
+        street.people["lead"],
         vaccination=(date(2026, 12, 2), "CD-9999"),
         now=at(date(2026, 12, 2)),
     )

@@ -41,10 +41,11 @@ class DogSteps(StatesGroup):
 
 
 class DogUpdate(StatesGroup):
-    """An owner giving a newer vaccination: its date, then its certificate."""
+    """An owner giving a newer vaccination: its date, its certificate, a photo of it."""
 
     vaccinated = State()
     certificate = State()
+    photo = State()
 
 
 @dataclass

@@ -1,25 +1,23 @@
 """/mydogs: an owner's dogs, one dog's page, and what the owner may change: a newer
-vaccination, lost, found, dead or rehomed (confirmed first), a returned dog sent again. Staff of
-the dog's community open the same page from the register (with the owner, and review buttons
-while it waits)."""
+vaccination (its steps in `vaccination`), lost, found, dead or rehomed (confirmed first), a
+returned dog sent again. Staff of the dog's community open the same page from the register
+(with the owner, and review buttons while it waits)."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot.dogs import registry, rules, views
+from bot.dogs import registry, views
 from bot.dogs.registry import Action
 from bot.dogs.rules import DogError
 from bot.telegram.session import CAPTION_LIMIT
 from handlers.common import dog_keyboards as kb
-from handlers.common.callbacks import DogDo, DogOpen, DogOwner, DogStep
+from handlers.common.callbacks import DogDo, DogOpen, DogOwner
 from handlers.common.filters import MenuButton
-from handlers.common.keyboards import main_menu
 from handlers.resident.dogs import form as registration
+from handlers.resident.dogs import vaccination
 from handlers.resident.dogs.common import DogUpdate, Form, FormMiddleware, Typed
 from storage.models import DogStatus
 
@@ -67,10 +65,7 @@ async def owner_action(query: CallbackQuery, callback_data: DogOwner, form: Form
         _check(Action.VACCINATE, dog, form)
         await query.answer()
         await form.state.set_data({"dog_id": dog.id})
-        await form.state.set_state(DogUpdate.vaccinated)
-        await form.say(
-            "dogs.ask_vaccinated", reply_markup=kb.choices(form.t, DogStep.CANCEL, [], back=False)
-        )
+        await vaccination.ask(form, DogUpdate.vaccinated)
         return
     action = DO_ACTION[do]
     _check(action, dog, form)
@@ -93,36 +88,6 @@ def _check(action: Action, dog: object, form: Form) -> None:
         raise DogError(refusal)
 
 
-async def update_date(message: Message, form: Form) -> None:
-    day = rules.parse_date(message.text, form.today)
-    await form.state.update_data(vaccinated_on=day.isoformat())
-    await form.state.set_state(DogUpdate.certificate)
-    await form.say(
-        "dogs.ask_certificate", reply_markup=kb.choices(form.t, DogStep.CANCEL, [], back=False)
-    )
-
-
-async def update_certificate(message: Message, form: Form) -> None:
-    certificate = rules.check_certificate(message.text)
-    data = await form.state.get_data()
-    try:
-        dog_id, day = int(data["dog_id"]), date.fromisoformat(data["vaccinated_on"])
-    except (KeyError, ValueError, TypeError):
-        await form.state.clear()
-        raise DogError("error.stale_button") from None
-    outcome = await registry.act(
-        form.database, dog_id, Action.VACCINATE, form.person, vaccination=(day, certificate)
-    )
-    await form.state.clear()
-    until = rules.lapses_on(day).isoformat()
-    await form.say(
-        "dogs.vaccination_updated",
-        name=outcome.dog.name,
-        until=until,
-        reply_markup=main_menu(form.t, form.person.role),
-    )
-
-
 async def cancel_update(message: Message, form: Form) -> None:
     await registration.cancel_form(form)
 
@@ -141,9 +106,7 @@ def create_router() -> Router:
     router.message.register(list_dogs, MenuButton("menu.mydogs"))
     updating = StateFilter(DogUpdate)
     router.message.register(cancel_update, updating, Command("cancel"))
-    typed = Typed()
-    router.message.register(update_date, StateFilter(DogUpdate.vaccinated), typed)
-    router.message.register(update_certificate, StateFilter(DogUpdate.certificate), typed)
+    vaccination.register(router, Typed())
     router.message.register(text_please, updating, ~F.text)
     router.callback_query.register(open_dog, DogOpen.filter())
     router.callback_query.register(owner_action, DogOwner.filter())

@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from handlers.resident.report import content, danger, entry, place, submit
+from handlers.resident.report import content, danger, dog, entry, place, submit
 from handlers.resident.report.middleware import FlowMiddleware
 
 
@@ -10,7 +10,7 @@ def create_router() -> Router:
     """Entry points first; the summary router's catch-all hint comes last."""
     router = Router(name=__name__)
     middleware = FlowMiddleware()
-    for part in (entry, content, place, submit):
+    for part in (entry, dog, content, place, submit):
         built = part.create_router()
         built.message.middleware(middleware)
         built.callback_query.middleware(middleware)

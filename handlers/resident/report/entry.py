@@ -135,6 +135,7 @@ async def cancel(message: Message, flow: Flow) -> None:
 async def choose_category(query: CallbackQuery, callback_data: ReportCategory, flow: Flow) -> None:
     draft = await flow.own_draft(callback_data.case_id)
     draft = await drafts.choose_category(flow.database, draft, callback_data.category_id)
+    await flow.state.update_data(dog_done=False)
     await query.answer()
     await steps.advance(flow, draft)
 

@@ -64,6 +64,12 @@ def question(t: Translator, case_id: int, asked: dict, language: str) -> InlineK
     return InlineKeyboardMarkup(inline_keyboard=[*rows, _nav_row(t, case_id)])
 
 
+def dog_number(t: Translator, case_id: int) -> InlineKeyboardMarkup:
+    """The dog's number is typed; one tap when the resident does not know it."""
+    skip = [_button(t("report.button_skip_dog"), case_id, Nav.DOG_SKIP)]
+    return InlineKeyboardMarkup(inline_keyboard=[skip, _nav_row(t, case_id)])
+
+
 def step_nav(t: Translator, case_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[_nav_row(t, case_id)])
 

@@ -1,7 +1,8 @@
 """The steps of a report and how the next one is chosen: only what is still missing is asked.
 
-category → quick questions → description → photos → place → summary. The draft case holds the
-answers; the conversation state holds the step and two flags (photos done, place done).
+category → quick questions → the dog's number (categories that ask it) → description → photos →
+place → summary. The draft case holds the answers; the conversation state holds the step and
+three flags (dog asked, photos done, place done).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.cases.desk import Desk
 from bot.categories import table
 from bot.config import Settings
+from bot.dogs import sightings
 from bot.reports import drafts
 from bot.reports.media import MediaStore
 from bot.texts import Translator
@@ -30,6 +32,7 @@ from storage.models import CaseStatus as S
 class ReportState(StatesGroup):
     category = State()
     question = State()
+    dog = State()
     description = State()
     photos = State()
     place = State()
@@ -38,7 +41,7 @@ class ReportState(StatesGroup):
     duplicate = State()
 
 
-STEP_ORDER = ("category", "question", "description", "photos", "place", "summary")
+STEP_ORDER = ("category", "question", "dog", "description", "photos", "place", "summary")
 
 
 @dataclass
@@ -107,6 +110,8 @@ async def missing_step(flow: Flow, draft: Case) -> str:
         return "file_now" if data.get("place_done") else "place"
     if drafts.next_question(chosen, draft.answers) is not None:
         return "question"
+    if chosen.asks_dog_number and not data.get("dog_done"):
+        return "dog"
     if not draft.description:
         return "description"
     if not data.get("photos_done"):
@@ -128,8 +133,11 @@ async def back(flow: Flow, draft: Case, current: str) -> None:
     if (await flow.state.get_data()).get("danger"):  # back from the place: the danger answer
         await flow.state.update_data(danger=False)
         previous = "question"
+    chosen = await table.category(flow.database, draft.category_id)
+    if previous == "dog" and not (chosen and chosen.asks_dog_number):
+        previous = "question"
     if previous == "question":
-        chosen = await table.category(flow.database, draft.category_id)
+        await flow.state.update_data(dog_done=False)
         if not chosen or not chosen.questions:
             previous = "category"
         else:  # ask the questions again from the first
@@ -162,6 +170,20 @@ async def ask_question(flow: Flow, draft: Case) -> None:
     markup = keyboards.question(flow.t, draft.id, asked, flow.language)
     label = _escape(keyboards.category_label(chosen, flow.language))
     await flow.show(f"<b>{label}</b>\n\n{text}", markup)
+
+
+async def ask_dog(flow: Flow, draft: Case, refusal: str = "") -> None:
+    """Whether the resident knows the dog's registration number: typed, or one tap to skip.
+    After a refused number, the refusal and the same question in a new message."""
+    await flow.state.set_state(ReportState.dog)
+    await flow.state.update_data(dog_done=False)
+    chosen = await table.category(flow.database, draft.category_id)
+    label = _escape(keyboards.category_label(chosen, flow.language)) if chosen else ""
+    text = f"<b>{label}</b>\n\n{flow.t('report.ask_dog_number')}"
+    if refusal:
+        flow.message_id = None
+        text = f"{refusal}\n\n{text}"
+    await flow.show(text, keyboards.dog_number(flow.t, draft.id))
 
 
 async def ask_description(flow: Flow, draft: Case) -> None:
@@ -235,6 +257,8 @@ async def summary_text(flow: Flow, draft: Case) -> str:
         t("report.summary_place", place=await place_text(flow, draft)),
         t("report.summary_anonymous_on" if draft.anonymous else "report.summary_anonymous_off"),
     ]
+    if number := await sightings.number_of(flow.database, draft.dog_id):
+        lines.insert(3, t("report.summary_dog", number=number))
     if draft.share_identity:
         lines.append(t("report.summary_shared"))
     if draft.urgent:
@@ -275,6 +299,7 @@ def _escape(text: str) -> str:
 ASKS = {
     "category": ask_category,
     "question": ask_question,
+    "dog": ask_dog,
     "description": ask_description,
     "photos": ask_photos,
     "place": ask_place,

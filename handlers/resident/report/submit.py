@@ -24,6 +24,7 @@ from storage.models import Case
 STEP_OF_STATE = {
     ReportState.category.state: "category",
     ReportState.question.state: "question",
+    ReportState.dog.state: "dog",
     ReportState.description.state: "description",
     ReportState.photos.state: "photos",
     ReportState.place.state: "place",

@@ -2,8 +2,8 @@
 `owed` keeps one row per change until its messages have gone out; `dog_review_cards` keeps the
 dogs' review cards, so a decision edits every reviewer's card.
 
-Revision ID: 0028
-Revises: 0027
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-03
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0028"
-down_revision: str | None = "0027"
+revision: str = "0026"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

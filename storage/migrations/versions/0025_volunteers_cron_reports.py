@@ -1,8 +1,8 @@
 """Residents' groups with a leader and volunteers; a duty's cron rhythm, its report figures and
 its residents' group; an occurrence's filed figures.
 
-Revision ID: 0027
-Revises: 0026
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-03
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0027"
-down_revision: str | None = "0026"
+revision: str = "0025"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

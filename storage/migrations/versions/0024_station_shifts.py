@@ -1,8 +1,8 @@
 """Micro fire station members' weekly shifts, and when a member last switched their duty
 themselves (a switch holds until one of their shifts starts or ends).
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-03
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0026"
-down_revision: str | None = "0025"
+revision: str = "0024"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
