@@ -1,71 +1,68 @@
 """Broadcast: one notice to N subscribers (default 100,000) through the emulator.
 
-The bot is the real `python -m bot run` process (its peak RSS is read from /proc), the emulator
-runs here. Three runs, each on a fresh copy of one seeded SQLite database:
+Every run has the emulator in a process of its own (bench/broadcast_emulator.py) and the sender
+in another, so on a two-core machine neither takes the other's CPU. The bot is the real
+`python -m bot run` process, each run on a fresh copy of one seeded SQLite database:
 
 1. Telegram's limits enforced (30 messages/s, 1/s per chat), BROADCAST_RATE=30, for a bounded
    window after the first message: `sent_per_s`, `limit_fraction` of 30/s, 429s, duplicates.
 2. The same with the default BROADCAST_RATE=25: `default_rate_sent_per_s`.
-3. Limits off in the emulator and in the bot's throttle, every recipient, the sender run in this
-   process: its raw rate (`raw_sent_per_s`), and `missing` and `duplicates` over the whole
-   audience. Interleaved with it (before and after, on an emulator of its own each time), a
-   bare aiogram loop sends the same message to the same chats with as many at once as the
-   sender (`bare_sent_per_s`, their mean; `raw_to_bare` the ratio): the ceiling of one Python
-   process with the emulator in it.
+3. Raw: limits off in the emulator and in the bot's throttle (bench/raw_bot.py: the real
+   process, its throttle lifted), an urgent notice with paid broadcasting on (so the sender
+   works as a paid run does: 500 claimed at a time, 64 in flight) to every recipient: its rate
+   by wall clock (`raw_sent_per_s`) and per CPU second of the bot's process
+   (`raw_sent_per_cpu_s`), `raw_missing` and `raw_duplicates` over the whole audience.
+   Before and after it, a bare aiogram loop (bench/broadcast_bare.py, a process of its own,
+   an emulator of its own) sends the same message to the same chats, as many at once
+   (`bare_sent_per_s`, `bare_sent_per_cpu_s`; `raw_to_bare` and `raw_to_bare_cpu` the ratios
+   to their mean): the ceiling of one Python process sending through aiogram.
 4. Paid broadcasting (PAID_BROADCAST=true) in the real process: an urgent notice to everyone,
    the emulator enforcing 1000/s for paid messages (30/s for the rest): `paid_sent_per_s`,
    `paid_retry_after_429`, `paid_flagged` (messages that carried allow_paid_broadcast) and the
    process's `paid_peak_rss_mb`.
 
-Sending 100,000 messages at 30/s takes 56 minutes; the limited runs stop after `WINDOW_S`
-seconds of sending (the rate is steady by then), the raw and paid runs send them all.
+Rates are by the emulator's clock, first message to last; CPU rates over the same stretch from
+/proc; `*_load` is the machine's load average then. Sending 100,000 messages at 30/s takes 56
+minutes; the limited runs stop after `WINDOW_S` seconds of sending (`BENCH_WINDOW_S`), the raw
+and paid runs send them all. `BENCH_PARTS` (default `limited,raw,paid`) picks runs;
+`BENCH_BOT_ROOT` runs the bot from another checkout (to compare two versions interleaved), and
+`BENCH_PROFILE=FILE` profiles the raw run's process (cProfile).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import shutil
 import signal
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.enums import ParseMode
 from sqlalchemy import insert, literal, select
 
-from app.wiring import create_app
+from bench.broadcast_bare import TEXT
+from bench.broadcast_emulator import AUTHOR_ID, FIRST_ID
 from bench.common import peak_rss_mb, report
-from bot.config import Settings
 from bot.notices import plans
 from bot.notices.audience import Audience, Kind
-from bot.notices.sender import WINDOW, Sender, render
-from bot.telegram.session import api_server
-from bot.telegram.throttle import Throttle
-from bot.texts import Catalogue
-from handlers.common.notice_keyboards import ack_button
-from sandbox.emulator import TelegramEmulator
-from sandbox.emulator.limits import Limits
 from storage import migrate
 from storage.db import Database
-from storage.models import Area, AreaLevel, Notice, Person, Role, Subscription
+from storage.models import Area, AreaLevel, Person, Role, Subscription
 
 ROOT = str(Path(__file__).resolve().parents[1])
-FIRST_ID = 20_000_000
-AUTHOR_ID = 900_001
 WINDOW_S = 60.0
 CHUNK = 5_000
 TELEGRAM_LIMIT_PER_S = 30
-UNLIMITED = 1_000_000
-RAW_BATCH = 500  # as a paid sender claims: half a second at 1000/s
-TEXT = "【江南街道】本周六 9:00–12:00 在社区广场开展犬只免疫登记，请携带犬只和证件。"
+POLL_S = 0.1
+FIRST_MESSAGE_WITHIN_S = 300.0
+EVERYONE_WITHIN_S = 3600.0
 
 
 async def _seed(path: Path, recipients: int) -> None:
@@ -107,164 +104,167 @@ def time_zone() -> Any:
     return ZoneInfo("Asia/Shanghai")
 
 
-async def _run_bot(
-    emu: TelegramEmulator,
-    database: Path,
-    rate: float,
-    window_s: float,
-    until_sent: int | None = None,
-    extra_env: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK_"))},
-        "BOT_TOKEN": emu.token,
-        "TELEGRAM_API_URL": emu.url,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "MEDIA_DIR": str(database.parent / "media"),
-        "BROADCAST_RATE": str(rate),
-        "REDIS_URL": "",
-        "ADMIN_IDS": str(AUTHOR_ID),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": ROOT,
-        **(extra_env or {}),
-    }
-    started = time.monotonic()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, stdout=asyncio.subprocess.DEVNULL
+@dataclass
+class Emulator:
+    """The emulator's process (bench/broadcast_emulator.py) and its address."""
+
+    process: asyncio.subprocess.Process
+    url: str
+    token: str
+
+    async def ask(self, command: str) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write(f"{command}\n".encode())
+        await self.process.stdin.drain()
+        return dict(json.loads(await asyncio.wait_for(self.process.stdout.readline(), 120)))
+
+
+@contextlib.asynccontextmanager
+async def _emulator(limits: str, recipients: int) -> AsyncIterator[Emulator]:
+    """The emulator in a process of its own, with Telegram's limits (`telegram`) or none."""
+    process = await _spawn(
+        ["-m", "bench.broadcast_emulator", limits, str(recipients)], {"PYTHONPATH": ROOT}
     )
-    await _wait(lambda: _sent(emu), 1, 120)
-    first_at = time.monotonic()
-    peak = 0.0
-    deadline = first_at + window_s
-    while True:
-        peak = max(peak, peak_rss_mb(process.pid))
-        if time.monotonic() >= deadline or process.returncode is not None:
-            break
-        if until_sent is not None and emu.paid_sent >= until_sent:  # a cheap count
-            break
-        await asyncio.sleep(0.1 if until_sent else 0.5)
-    ended = time.monotonic()
-    counts = Counter(_sent(emu))
-    peak = max(peak, peak_rss_mb(process.pid))
-    process.send_signal(signal.SIGTERM)
+    try:
+        assert process.stdout is not None
+        address = json.loads(await asyncio.wait_for(process.stdout.readline(), 600))
+        yield Emulator(process, address["url"], address["token"])
+    finally:
+        await _end(process, b"stop\n")
+
+
+async def _spawn(args: list[str], env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        *args,
+        env={**os.environ, **env},
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+
+
+async def _end(process: asyncio.subprocess.Process, line: bytes | None = None) -> None:
+    """Ask a process to end (a line on its stdin, else SIGTERM), and kill it if it does not."""
+    if process.returncode is None:
+        if line is not None and process.stdin is not None:
+            with contextlib.suppress(ConnectionError):
+                process.stdin.write(line)
+                await process.stdin.drain()
+        else:
+            process.send_signal(signal.SIGTERM)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(process.wait(), 30)
     if process.returncode is None:
         process.kill()
-    sent = sum(counts.values())
+        await process.wait()
+
+
+async def _watch(
+    emu: Emulator, process: asyncio.subprocess.Process, until: int, window_s: float
+) -> dict[str, Any]:
+    """Watch `process` send: from the first message the emulator saw until `until` were sent
+    or `window_s` passed. Rates are by the emulator's clock (first to last message) and by the
+    process's CPU time (all its threads) over the same stretch; peak RSS is its VmHWM."""
+    status, began = await emu.ask("status"), time.monotonic()
+    while not status["sent"]:
+        if process.returncode is not None or time.monotonic() - began > FIRST_MESSAGE_WITHIN_S:
+            raise RuntimeError("the process sent nothing")
+        await asyncio.sleep(POLL_S)
+        status = await emu.ask("status")
+    first, cpu, emu_cpu = status, cpu_seconds(process.pid), cpu_seconds(emu.process.pid)
+    stop_at = time.monotonic() + window_s
+    while status["sent"] < until and time.monotonic() < stop_at and process.returncode is None:
+        await asyncio.sleep(POLL_S)
+        status = await emu.ask("status")
+    cpu = cpu_seconds(process.pid) - cpu
+    emu_cpu = cpu_seconds(emu.process.pid) - emu_cpu
+    peak = peak_rss_mb(process.pid)
+    final = await emu.ask("final")
     return {
-        "sent": sent,
-        "unique": len(counts),
-        "duplicates": sent - len(counts),
-        "per_s": sent / max(ended - first_at, 1e-9),
-        "first_message_s": round(first_at - started, 2),
+        **final,
+        "per_s": final["sent"] / max(final["last_at"] - final["first_at"], 1e-9),
+        "per_cpu_s": (status["sent"] - first["sent"]) / max(cpu, 1e-9),
+        "cpu_s": round(cpu, 2),
+        "emulator_per_cpu_s": (status["sent"] - first["sent"]) / max(emu_cpu, 1e-9),
+        "first_message_s": round(first["first_at"] - began, 2),
         "peak_rss_mb": peak,
+        "load": loadavg(),
     }
 
 
-def _sent(emu: TelegramEmulator) -> list[int]:
-    return [
-        int(call.params["chat_id"])
-        for call in emu.calls_of("sendMessage")
-        if call.status == 200 and int(call.params["chat_id"]) >= FIRST_ID
-    ]
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used so far, user and system, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def _wait(probe: Any, count: int, within_s: float) -> Any:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        if len(found := probe()) >= count:
-            return found
-        await asyncio.sleep(0.05)
-    raise TimeoutError("the bot sent nothing")
+def loadavg() -> float:
+    """The machine's load average over the last minute (others' work shares the two cores)."""
+    return float(Path("/proc/loadavg").read_text().split()[0])
 
 
-async def _one_run(
+async def _bot_run(
     seeded: Path,
     folder: Path,
     recipients: int,
-    rate: float,
-    window: float,
     *,
+    limits: str,
+    rate: float = 25,
+    window_s: float = EVERYONE_WITHIN_S,
     paid: bool = False,
+    raw: bool = False,
 ) -> dict[str, Any]:
+    """A notice sent by the bot's real process (`bench/raw_bot.py` for the raw run: the same,
+    its throttle's limits lifted) to an emulator in a process of its own."""
     run_dir = Path(tempfile.mkdtemp(dir=folder))
     database = run_dir / "bot.db"
     shutil.copy(seeded, database)
     await _plan_now(database, urgent=paid)
-    async with TelegramEmulator(limits=Limits()) as emu:
-        emu.user(AUTHOR_ID, "admin")
-        for n in range(recipients):
-            emu.user(FIRST_ID + n, f"r{n}")
-        env = {"PAID_BROADCAST": "true"} if paid else None
-        until = recipients if paid else None
-        figures = await _run_bot(emu, database, rate, window, until, env)
-        figures["retry_after_429"] = emu.retry_after_sent
-        figures["paid_flagged"] = emu.paid_sent
+    async with _emulator(limits, recipients) as emu:
+        env = {
+            "BOT_TOKEN": emu.token,
+            "TELEGRAM_API_URL": emu.url,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "MEDIA_DIR": str(run_dir / "media"),
+            "BROADCAST_RATE": str(rate),
+            "REDIS_URL": "",
+            "ADMIN_IDS": str(AUTHOR_ID),
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": os.environ.get("BENCH_BOT_ROOT", ROOT),
+            **({"PAID_BROADCAST": "true"} if paid else {}),
+        }
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK_"))}
+        module = "bench.raw_bot" if raw else "bot"
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            module,
+            *([] if raw else ["run"]),
+            env={**clean, **env},
+            stdout=asyncio.subprocess.DEVNULL,
+        )
+        try:
+            figures = await _watch(emu, process, recipients, window_s)
+        finally:
+            await _end(process)
     shutil.rmtree(run_dir, ignore_errors=True)
     return figures
 
 
-async def _raw_run(seeded: Path, folder: Path, recipients: int) -> dict[str, Any]:
-    database = folder / "raw.db"
-    shutil.copy(seeded, database)
-    await _plan_now(database)
-    async with TelegramEmulator() as emu:
-        emu.user(AUTHOR_ID, "admin")
-        for n in range(recipients):
-            emu.user(FIRST_ID + n, f"r{n}")
-        settings = Settings(
-            bot_token=emu.token,
-            telegram_api_url=emu.url,
-            database_url=f"sqlite+aiosqlite:///{database}",
-            media_dir=folder / "media",
-            _env_file=None,
+async def _bare_loop(recipients: int) -> dict[str, Any]:
+    """The bare aiogram loop (bench/broadcast_bare.py) in a process of its own, against an
+    emulator in another, without limits."""
+    async with _emulator("off", recipients) as emu:
+        process = await _spawn(
+            ["-m", "bench.broadcast_bare", emu.url, emu.token, str(recipients)],
+            {"PYTHONPATH": ROOT},
         )
-        app = await create_app(settings)
-        app.retry.throttle = Throttle(UNLIMITED, global_per_s=UNLIMITED, chat_interval_s=0)
-        sender = Sender(
-            app.bot, app.database, app.catalogue, ack_button, batch=RAW_BATCH, unwritten=WINDOW
-        )
-        started, cpu = time.monotonic(), time.process_time()
-        while await sender.run_once():
-            pass
-        seconds, cpu = time.monotonic() - started, time.process_time() - cpu
-        await app.close()
-        counts = Counter(_sent(emu))
-    sent = sum(counts.values())
-    return {
-        "sent": sent,
-        "unique": len(counts),
-        "duplicates": sent - len(counts),
-        "per_s": sent / seconds,
-        "per_cpu_s": sent / cpu,
-    }
-
-
-async def _bare_loop(recipients: int) -> tuple[float, float]:
-    """A bare aiogram bot sending the sender's message to the same chats, `WINDOW` at once, on
-    an emulator of its own: messages a second, and a second of this process's CPU time."""
-    async with TelegramEmulator() as emu:
-        for n in range(recipients):
-            emu.user(FIRST_ID + n, f"r{n}")
-        bot = Bot(
-            emu.token,
-            session=AiohttpSession(api=api_server(emu.url)),
-            default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-        )
-        text = render(Notice(text=TEXT, urgent=False), Catalogue.load("zh").translator("zh"))
-        chats = iter(range(FIRST_ID, FIRST_ID + recipients))
-
-        async def worker() -> None:
-            for chat in chats:
-                await bot.send_message(chat, text)
-
-        started, cpu = time.monotonic(), time.process_time()
-        await asyncio.gather(*(worker() for _ in range(WINDOW)))
-        seconds, cpu = time.monotonic() - started, time.process_time() - cpu
-        await bot.session.close()
-        assert len(_sent(emu)) == recipients
-    return recipients / seconds, recipients / cpu
+        try:
+            figures = await _watch(emu, process, recipients, EVERYONE_WITHIN_S)
+        finally:
+            await _end(process, b"done\n")
+    return figures
 
 
 def _mean(values: Any) -> float:
@@ -300,47 +300,78 @@ async def _bare_aiogram_rss_mb() -> float:
 async def run(size: int | None) -> None:
     recipients = size or 100_000
     window = float(os.environ.get("BENCH_WINDOW_S", WINDOW_S))
+    parts = os.environ.get("BENCH_PARTS", "limited,raw,paid").split(",")
+    figures: dict[str, Any] = {"recipients": recipients, "emulator": "own process"}
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
         seeded = folder / "seed.db"
         await _seed(seeded, recipients)
-        limited = await _one_run(seeded, folder, recipients, 30, window)
-        default = await _one_run(seeded, folder, recipients, 25, window)
-        bare = [await _bare_loop(recipients)]
-        raw = await _raw_run(seeded, folder, recipients)
-        bare.append(await _bare_loop(recipients))
-        paid = await _one_run(seeded, folder, recipients, 25, window * 10, paid=True)
-    report(
-        "broadcast",
-        {
-            "recipients": recipients,
-            "window_s": window,
-            "sent_per_s": round(limited["per_s"], 2),
-            "limit_per_s": TELEGRAM_LIMIT_PER_S,
-            "limit_fraction": round(limited["per_s"] / TELEGRAM_LIMIT_PER_S, 3),
-            "default_rate_sent_per_s": round(default["per_s"], 2),
-            "default_rate_fraction": round(default["per_s"] / TELEGRAM_LIMIT_PER_S, 3),
-            "retry_after_429": limited["retry_after_429"] + default["retry_after_429"],
-            "raw_sent_per_s": round(raw["per_s"], 1),
-            "raw_sent": raw["sent"],
-            "raw_sent_per_cpu_s": round(raw["per_cpu_s"], 1),
-            "bare_sent_per_s": [round(wall, 1) for wall, _ in bare],
-            "bare_sent_per_cpu_s": [round(cpu, 1) for _, cpu in bare],
-            "raw_to_bare": round(raw["per_s"] / _mean(wall for wall, _ in bare), 3),
-            "raw_to_bare_cpu": round(raw["per_cpu_s"] / _mean(cpu for _, cpu in bare), 3),
-            "paid_sent_per_s": round(paid["per_s"], 1),
-            "paid_sent": paid["sent"],
-            "paid_flagged": paid["paid_flagged"],
-            "paid_retry_after_429": paid["retry_after_429"],
-            "paid_peak_rss_mb": paid["peak_rss_mb"],
-            "duplicates": limited["duplicates"]
-            + default["duplicates"]
-            + raw["duplicates"]
-            + paid["duplicates"],
-            "missing": recipients - raw["unique"],
-            "paid_missing": recipients - paid["unique"],
-            "peak_rss_mb": max(limited["peak_rss_mb"], default["peak_rss_mb"]),
-            "bare_aiogram_rss_mb": await _bare_aiogram_rss_mb(),
-            "first_message_s": limited["first_message_s"],
-        },
-    )
+        if "limited" in parts:
+            limited = await _bot_run(
+                seeded, folder, recipients, limits="telegram", rate=30, window_s=window
+            )
+            default = await _bot_run(seeded, folder, recipients, limits="telegram", window_s=window)
+            figures |= _limited_figures(window, limited, default)
+        if "raw" in parts:
+            bare = [await _bare_loop(recipients)]
+            raw = await _bot_run(seeded, folder, recipients, limits="off", paid=True, raw=True)
+            bare.append(await _bare_loop(recipients))
+            figures |= _raw_figures(recipients, raw, bare)
+        if "paid" in parts:
+            paid = await _bot_run(seeded, folder, recipients, limits="telegram", paid=True)
+            figures |= _paid_figures(recipients, paid)
+    figures["bare_aiogram_rss_mb"] = await _bare_aiogram_rss_mb()
+    report("broadcast", figures)
+
+
+def _limited_figures(
+    window: float, limited: dict[str, Any], default: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "window_s": window,
+        "sent_per_s": round(limited["per_s"], 2),
+        "limit_per_s": TELEGRAM_LIMIT_PER_S,
+        "limit_fraction": round(limited["per_s"] / TELEGRAM_LIMIT_PER_S, 3),
+        "default_rate_sent_per_s": round(default["per_s"], 2),
+        "default_rate_fraction": round(default["per_s"] / TELEGRAM_LIMIT_PER_S, 3),
+        "retry_after_429": limited["retry_after_429"] + default["retry_after_429"],
+        "limited_duplicates": limited["duplicates"] + default["duplicates"],
+        "peak_rss_mb": max(limited["peak_rss_mb"], default["peak_rss_mb"]),
+        "first_message_s": limited["first_message_s"],
+        "limited_load": [limited["load"], default["load"]],
+    }
+
+
+def _raw_figures(
+    recipients: int, raw: dict[str, Any], bare: list[dict[str, Any]]
+) -> dict[str, Any]:
+    bare_wall, bare_cpu = _mean(b["per_s"] for b in bare), _mean(b["per_cpu_s"] for b in bare)
+    return {
+        "raw_sent_per_s": round(raw["per_s"], 1),
+        "raw_sent_per_cpu_s": round(raw["per_cpu_s"], 1),
+        "raw_sent": raw["sent"],
+        "raw_duplicates": raw["duplicates"],
+        "raw_missing": recipients - raw["unique"],
+        "raw_peak_rss_mb": raw["peak_rss_mb"],
+        "raw_load": raw["load"],
+        "raw_emulator_per_cpu_s": round(raw["emulator_per_cpu_s"], 1),
+        "bare_sent_per_s": [round(b["per_s"], 1) for b in bare],
+        "bare_sent_per_cpu_s": [round(b["per_cpu_s"], 1) for b in bare],
+        "bare_load": [b["load"] for b in bare],
+        "raw_to_bare": round(raw["per_s"] / bare_wall, 3),
+        "raw_to_bare_cpu": round(raw["per_cpu_s"] / bare_cpu, 3),
+    }
+
+
+def _paid_figures(recipients: int, paid: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "paid_sent_per_s": round(paid["per_s"], 1),
+        "paid_sent_per_cpu_s": round(paid["per_cpu_s"], 1),
+        "paid_sent": paid["sent"],
+        "paid_flagged": paid["paid"],
+        "paid_retry_after_429": paid["retry_after_429"],
+        "paid_duplicates": paid["duplicates"],
+        "paid_missing": recipients - paid["unique"],
+        "paid_peak_rss_mb": paid["peak_rss_mb"],
+        "paid_load": paid["load"],
+    }
