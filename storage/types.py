@@ -61,3 +61,12 @@ def reset_clock() -> None:
 def clock_ahead() -> timedelta:
     """How far the clock stands ahead of the wall clock."""
     return _ahead
+
+
+# The tables' keys are INTEGER: 32 bits on PostgreSQL, where a larger number fails the query.
+KEY_LIMIT = 2**31
+
+
+def is_key(number: int) -> bool:
+    """Whether a number from outside (a button, a link, a typed id) can name a row at all."""
+    return 0 < number < KEY_LIMIT

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import PoliteError
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseEvent, CaseFollower, Person, Role
+from storage.types import is_key
 
 STAFF_ROLES = frozenset({Role.OFFICER, Role.LEAD, Role.ADMIN})
 TRANSFER = "transfer"  # the audit event's action (lifecycle.Action.TRANSFER)
@@ -117,7 +118,7 @@ async def transfer_targets(session: AsyncSession, case: Case) -> TransferTargets
 async def _case(session: AsyncSession, case_id: int) -> Case | None:
     """The case with this id; None for an id no row can have (e.g. one kept in a conversation
     that was forged or corrupted)."""
-    return await session.get(Case, case_id) if 0 < case_id < 2**63 else None
+    return await session.get(Case, case_id) if is_key(case_id) else None
 
 
 async def _transferred_by(session: AsyncSession, person: Person, case: Case) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from bot.cases import lifecycle
 from storage.db import Database
 from storage.models import Case, CaseFollower, CaseStatus, Person
+from storage.types import is_key
 
 CASE_PREFIX = "c_"
 # What lifecycle numbers look like (CASE_PREFIX is 1–6 capital letters, then the id).
@@ -83,7 +84,7 @@ async def follow(database: Database, case_id: int, person: Person) -> tuple[Case
     """Make `person` a follower of a filed, open case (from its link's button): the button's
     case id is checked again here, so a forged one follows nothing."""
     async with database.transaction() as session:
-        case = await session.get(Case, case_id) if 0 < case_id < 2**63 else None
+        case = await session.get(Case, case_id) if is_key(case_id) else None
         if case is None or case.status == CaseStatus.DRAFT:
             return None, Followed.CLOSED
         following = await session.get(CaseFollower, (case.id, person.id)) is not None

@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, or_, select
 from bot.cases.lifecycle import OPEN
 from storage.db import Database
 from storage.models import Area, Case, CaseEvent, Person, Role
-from storage.types import utcnow
+from storage.types import is_key, utcnow
 
 # A case number as typed: an optional prefix and dash, then the digits (leading zeros optional).
 NUMBER = re.compile(r"^\s*(?:([A-Za-z]{1,6})\s*-\s*)?0*(\d{1,18})\s*$")
@@ -59,6 +59,8 @@ async def by_number(database: Database, number: str) -> Case | None:
     if match is None:
         return None
     prefix, digits = match.groups()
+    if not is_key(int(digits)):
+        return None
     async with database.sessions() as session:
         case = await session.get(Case, int(digits))
     if case is None or case.number is None:  # a draft has no number yet

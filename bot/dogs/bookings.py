@@ -25,7 +25,7 @@ from bot.places.tree import within
 from bot.texts import Catalogue
 from storage.db import Database
 from storage.models import Dog, DogBooking, DogDay, DogDaySlot, DogStatus, Notice, Person
-from storage.types import utcnow
+from storage.types import is_key, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class Booked:
 
 
 def _valid(some_id: int) -> bool:
-    return 0 < some_id < 2**63
+    return is_key(some_id)
 
 
 async def _open_slot(session: AsyncSession, slot_id: int, today: date) -> tuple[DogDaySlot, DogDay]:

@@ -21,7 +21,7 @@ from bot.places.tree import within
 from bot.texts import Translator
 from storage.db import Database
 from storage.models import Area, AreaLevel, Dog, DogDay, DogDaySlot, DogStatus, Notice, Person, Role
-from storage.types import utcnow
+from storage.types import is_key, utcnow
 
 SUBJECT = "dog_day"  # the notices' subject kind of an announcement
 
@@ -77,7 +77,7 @@ async def draft(
 
 
 async def _day_for(session: AsyncSession, day_id: int, author: Person) -> DogDay:
-    day = await session.get(DogDay, day_id, with_for_update=True) if 0 < day_id < 2**63 else None
+    day = await session.get(DogDay, day_id, with_for_update=True) if is_key(day_id) else None
     if day is None:
         raise DogError("dogday.not_found")
     if not may_announce(author, day.area_id, await access.staff_community(session, author)):
@@ -142,7 +142,7 @@ async def recipients(
 
 async def view(database: Database, day_id: int) -> DayView | None:
     async with database.sessions() as session:
-        day = await session.get(DogDay, day_id) if 0 < day_id < 2**63 else None
+        day = await session.get(DogDay, day_id) if is_key(day_id) else None
         if day is None:
             return None
         area = await session.get(Area, day.area_id) if day.area_id else None

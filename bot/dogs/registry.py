@@ -18,7 +18,7 @@ from storage import owed as rows
 from storage.db import Database
 from storage.models import Dog, DogEvent, Owed, Person, Role
 from storage.models import DogStatus as S
-from storage.types import utcnow
+from storage.types import is_key, utcnow
 
 RETURN_REASONS = ("photo", "vaccination", "details", "place")
 # What a change owes, written with it (delivered by bot.dogs.news): a submission's review
@@ -233,7 +233,7 @@ def _vaccination_note(
 
 async def _dog_for(session: AsyncSession, dog_id: int, action: Action, actor: Person) -> Dog:
     dog = None
-    if 0 < dog_id < 2**63:
+    if is_key(dog_id):
         dog = await session.get(Dog, dog_id, with_for_update=True, populate_existing=True)
     if dog is None:
         raise DogError("dogs.not_found")
@@ -324,7 +324,7 @@ async def reviewers(session: AsyncSession, dog: Dog) -> list[Person]:
 async def dog_of_owner(database: Database, owner: Person, dog_id: int) -> Dog:
     """An owner's own dog (a forged id, or someone else's dog, is refused)."""
     async with database.sessions() as session:
-        dog = await session.get(Dog, dog_id) if 0 < dog_id < 2**63 else None
+        dog = await session.get(Dog, dog_id) if is_key(dog_id) else None
     if dog is None or dog.owner_id != owner.id:
         raise DogError("dogs.not_found")
     return dog

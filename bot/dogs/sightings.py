@@ -17,6 +17,7 @@ from storage.db import Database
 from storage.models import Area, Case, Category, Dog, Person
 from storage.models import CaseStatus as CS
 from storage.models import DogStatus as S
+from storage.types import is_key
 
 NUMBER = re.compile(rf"^[A-Z0-9]{{1,16}}-{NUMBER_MARK}\d{{6,12}}$")
 NAMED = frozenset({S.APPROVED, S.LOST})  # a dog with a number that is still in the street
@@ -100,7 +101,7 @@ async def card_lines(
 
 
 async def _asking_draft(session: AsyncSession, reporter: Person, case_id: int) -> Case:
-    case = await session.get(Case, case_id, with_for_update=True) if 0 < case_id < 2**31 else None
+    case = await session.get(Case, case_id, with_for_update=True) if is_key(case_id) else None
     if case is None or case.reporter_id != reporter.id or case.status != CS.DRAFT:
         raise DogError("error.stale_button")
     category = await session.get(Category, case.category_id) if case.category_id else None

@@ -17,7 +17,7 @@ from bot.dogs.rules import DogError
 from bot.texts import Catalogue
 from storage.db import Database
 from storage.models import Dog, DogVaccination, Person
-from storage.types import utcnow
+from storage.types import is_key, utcnow
 
 PENDING, CONFIRMED, REFUSED = "pending", "confirmed", "refused"
 
@@ -86,7 +86,7 @@ async def decide(
     now = now or utcnow()
     async with database.transaction() as session:
         claim = None
-        if 0 < claim_id < 2**31:
+        if is_key(claim_id):
             claim = await session.get(DogVaccination, claim_id, with_for_update=True)
         if claim is None:
             raise DogError("dogs.not_found")

@@ -10,6 +10,7 @@ from bot.dogs import access, rules
 from bot.texts import Catalogue, Translator
 from storage.db import Database
 from storage.models import Area, Dog, Person
+from storage.types import is_key
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ async def card(
     """A dog's card as `viewer` may read it: None when it is neither theirs nor their
     community's (a forged id reads as a dog that does not exist)."""
     async with database.sessions() as session:
-        dog = await session.get(Dog, dog_id) if 0 < dog_id < 2**63 else None
+        dog = await session.get(Dog, dog_id) if is_key(dog_id) else None
         if dog is None or not await access.sees_owner(session, viewer, dog):
             return None
         grid = await session.get(Area, dog.area_id) if dog.area_id else None

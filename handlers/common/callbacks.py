@@ -1,7 +1,7 @@
 """Callback data of every inline button: short versioned prefixes, ids and actions only.
 
 Nothing in callback data is trusted: handlers check on the server who may do what. Every number
-is a database id or a small index, so one that is negative or beyond 64 bits does not parse: the
+is a database id or a small index, so one that is negative or beyond 31 bits does not parse: the
 press then reaches the fallback router's "this button is no longer valid", not a query.
 """
 
@@ -11,8 +11,11 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
-# What fits a database id (BIGINT on PostgreSQL, INTEGER on SQLite).
-Id = Annotated[int, Field(ge=0, lt=2**63)]
+from storage.types import KEY_LIMIT
+
+# What fits a database id: the tables' keys are INTEGER, 32 bits on PostgreSQL (a larger number
+# would make the query itself fail there).
+Id = Annotated[int, Field(ge=0, lt=KEY_LIMIT)]
 
 
 class LanguageChoice(CallbackData, prefix="v1lang"):
@@ -349,7 +352,7 @@ class DutyReportDo(StrEnum):
     CONFIRM = "k"
 
 
-class DutyReportStep(CallbackData, prefix="v1dr"):
+class DutyReportStep(CallbackData, prefix="v1dq"):
     occurrence_id: Id
     do: DutyReportDo
 

@@ -32,6 +32,7 @@ from handlers.common.images import incoming_image
 from handlers.common.keyboards import main_menu
 from handlers.resident.dogs.common import DogSteps, Form, FormMiddleware, Typed
 from storage.models import Area, AreaLevel, Dog, DogStatus, MediaKind
+from storage.types import is_key
 
 STEPS = tuple(state.state.split(":")[-1] for state in DogSteps.__all_states__)
 
@@ -199,7 +200,7 @@ async def _place_chosen(form: Form, step: DogStep, value: str) -> None:
 
 
 async def _area(form: Form, value: str) -> Area | None:
-    if not value.isdigit() or not 0 < int(value) < 2**63:
+    if not value.isdigit() or not is_key(int(value)):
         return None
     async with form.database.sessions() as session:
         return await session.get(Area, int(value))
