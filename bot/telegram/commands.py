@@ -40,7 +40,7 @@ OVERSIGHT_COMMANDS = (
     "dogexport",
     "stations",
 )
-ADMIN_COMMANDS = ("volunteers", "station", "revoke", "ban", "unban", "failed")
+ADMIN_COMMANDS = ("station", "revoke", "ban", "unban", "failed")
 COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.RESIDENT: RESIDENT_COMMANDS,
     Role.OFFICER: (
@@ -57,7 +57,13 @@ COMMANDS: dict[Role, tuple[str, ...]] = {
     # A volunteer: their group's duties; a group's leader manages its volunteers.
     Role.VOLUNTEER: ("duties", "volunteers", *RESIDENT_COMMANDS),
     Role.LEAD: (*STAFF_COMMANDS, "volunteers", *OVERSIGHT_COMMANDS, *AUTHOR_COMMANDS),
-    Role.ADMIN: (*STAFF_COMMANDS, *OVERSIGHT_COMMANDS, *AUTHOR_COMMANDS, *ADMIN_COMMANDS),
+    Role.ADMIN: (
+        *STAFF_COMMANDS,
+        "volunteers",
+        *OVERSIGHT_COMMANDS,
+        *AUTHOR_COMMANDS,
+        *ADMIN_COMMANDS,
+    ),
 }
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.wiring import App
 from bot.dogs import registry
@@ -20,7 +20,7 @@ from handlers.common.callbacks import DogBook, DogDayAct, DogDayDo
 from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.client import BotMessage, TestUser
 from sandbox.emulator.files import make_image
-from storage.models import Area, Dog, DogBooking, DogEvent, Person
+from storage.models import Area, Dog, DogBooking, DogEvent, Owed, Person
 from storage.types import utcnow
 from tests.e2e.test_dogs import edited, street  # noqa: F401  (the fixture: the demo street and its staff)
 from tests.e2e.test_export import file_bytes
@@ -49,6 +49,10 @@ async def owned_dogs(
         form.photo_file_id, form.photo_unique_id = photo.file_id, photo.file_unique_id
         outcome = await registry.register(app.database, person, form, restricted=False)
         dogs.append((await registry.act(app.database, outcome.dog.id, Action.APPROVE, lead)).dog)
+    # The form's handlers would have sent what these changes owe; nothing is left for a later
+    # process (or the clock) to deliver.
+    async with app.database.transaction() as session:
+        await session.execute(update(Owed).where(Owed.done_at.is_(None)).values(done_at=utcnow()))
     return dogs
 
 

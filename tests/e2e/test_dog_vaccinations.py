@@ -99,9 +99,12 @@ async def test_bad_input_back_and_cancel_then_staff_refuse_and_confirm(
     await resident.ask("/start")
     refused = await resident.callback_answer(await resident.press_data(card, confirm))
     assert refused["text"]
-    forged = DogClaim(claim_id=2**62, confirm=True).pack()
+    forged = DogClaim(claim_id=2**31 - 1, confirm=True).pack()  # no such claim
     refused = await officer.callback_answer(await officer.press_data(card, forged))
     assert "没有找到" in refused["text"]
+    beyond = "v1dv:4611686018427387904:1"  # no key holds it: the button does not parse
+    refused = await officer.callback_answer(await officer.press_data(card, beyond))
+    assert "这个按钮已经失效" in refused["text"]
     assert (await stored(street, dog.id)).vaccinated_on == VACCINATED
 
     # refused by the lead: unchanged, the owner told; a later confirm is too late
