@@ -57,6 +57,9 @@ JOURNAL_RETENTION = timedelta(days=2)
 # cannot lock or read its conversation then fails fast and is kept for a replay (the journal
 # comes first); the shared send budget gives up too, and the local throttle decides alone.
 REDIS_TIMEOUT_S = 1.0
+# A new connection may wait longer: a Redis that accepts but hangs is bounded by the reads'
+# timeout above, and a refused one fails at once; on a busy machine a connect can miss 1 s.
+REDIS_CONNECT_TIMEOUT_S = 5.0
 
 
 @dataclass
@@ -102,7 +105,7 @@ def redis_client(settings: Settings) -> Redis | None:
         return None
     return Redis.from_url(
         settings.redis_url,
-        socket_connect_timeout=REDIS_TIMEOUT_S,
+        socket_connect_timeout=REDIS_CONNECT_TIMEOUT_S,
         socket_timeout=REDIS_TIMEOUT_S,
     )
 
