@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from sandbox.emulator.markup import ParseError, render
-from sandbox.emulator.server import ApiError, Chat
+from sandbox.emulator.server import Chat
+from sandbox.emulator.wire import ApiError
 
 if TYPE_CHECKING:
     from sandbox.emulator.server import TelegramEmulator

@@ -1,7 +1,8 @@
-"""The emulator's HTTP side: Telegram's Bot API on 127.0.0.1, with its JSON shapes and errors.
+"""The emulator: Telegram's Bot API on 127.0.0.1.
 
-Bot API methods live in `methods.py`; this module holds the state they share, the update
-queue (getUpdates or webhook delivery) and the knobs: flood limits, blocked users, faults.
+Bot API methods live in `methods.py` and the wire format (parameters, error answers) in
+`wire.py`; this module holds the state the methods share, the update queue (getUpdates or
+webhook delivery) and the knobs: flood limits, blocked users, faults.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import aiohttp
 from aiohttp import web
 
 from sandbox.emulator.files import FileStore
+from sandbox.emulator.wire import ApiError, read_params, status_text
 
 if TYPE_CHECKING:
     from sandbox.emulator.client import TestGroup, TestUser
@@ -46,26 +48,6 @@ UPDATE_TYPES = (
 )
 # Delivered when allowed_updates is empty (Telegram leaves these out unless asked).
 NOT_BY_DEFAULT = {"chat_member", "message_reaction", "message_reaction_count"}
-
-
-class ApiError(Exception):
-    """An error answer of the Bot API."""
-
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.retry_after = retry_after
-
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "ok": False,
-            "error_code": self.code,
-            "description": self.description,
-        }
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return body
 
 
 @dataclass
@@ -396,7 +378,7 @@ class TelegramEmulator:
         method = request.match_info["method"]
         if request.match_info["token"] != self.token:
             return web.json_response(ApiError(401, "Unauthorized").body(), status=401)
-        params = await _read_params(request)
+        params = await read_params(request)
         call = Call(method, params, time.monotonic())
         self.calls.append(call)
         self.timeline.append(method)
@@ -420,7 +402,7 @@ class TelegramEmulator:
         for fault in self.faults:
             if fault.count > 0 and (fault.method == method or (fault.method is None and sending)):
                 fault.count -= 1
-                raise ApiError(fault.status, _status_text(fault.status), fault.retry_after)
+                raise ApiError(fault.status, status_text(fault.status), fault.retry_after)
         if sending and self.slow_rate and self.random.random() < self.slow_rate:
             await asyncio.sleep(self.slow_s)
         if sending and self.fail_rate and self.random.random() < self.fail_rate:
@@ -443,53 +425,3 @@ def _allowed(kind: str, allowed: list[str] | None) -> bool:
     if not allowed:
         return kind not in NOT_BY_DEFAULT
     return kind in allowed
-
-
-def _status_text(status: int) -> str:
-    return {
-        429: "Too Many Requests: retry after 1",
-        403: "Forbidden: bot was blocked by the user",
-        400: "Bad Request",
-        502: "Bad Gateway",
-    }.get(status, "Internal Server Error")
-
-
-JSON_FIELDS = {
-    "reply_markup",
-    "media",
-    "entities",
-    "caption_entities",
-    "allowed_updates",
-    "commands",
-    "scope",
-    "link_preview_options",
-    "reply_parameters",
-    "results",
-    "permissions",
-}
-
-
-async def _read_params(request: web.Request) -> dict[str, Any]:
-    """Bot API parameters from a query string, a form, a multipart form or a JSON body."""
-    params: dict[str, Any] = dict(request.query)
-    if request.method == "POST":
-        if request.content_type == "application/json":
-            params.update(await request.json())
-            return params
-        form = await request.post()
-        for key, value in form.items():
-            if isinstance(value, web.FileField):
-                params[key] = {
-                    "upload": value.file.read(),
-                    "filename": value.filename,
-                    "content_type": value.content_type,
-                }
-            else:
-                params[key] = value
-    for key, value in list(params.items()):
-        if isinstance(value, str):
-            if key in JSON_FIELDS:
-                params[key] = json.loads(value)
-            elif value in ("true", "false"):
-                params[key] = value == "true"
-    return params
