@@ -19,12 +19,13 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, timedelta, tzinfo
 from datetime import time as clock
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.methods import SendDocument, SendMessage, SendPhoto, TelegramMethod
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select, update
 
@@ -32,7 +33,8 @@ from bot.notices import outbox
 from bot.notices import plans as notices
 from bot.notices.paid import PaidBroadcast
 from bot.notices.sender_lock import SenderLock
-from bot.telegram.session import broadcasting
+from bot.telegram.prepared import PreparedMessage
+from bot.telegram.session import broadcasting, retries_of
 from bot.texts import Catalogue, Translator
 from bot.timing.quiet_hours import in_quiet_hours
 from storage.db import Database
@@ -78,6 +80,7 @@ class Sender:
         self.on_delivery = on_delivery  # counts each delivery's outcome (the metrics)
         self.lock = SenderLock(database)
         self.bot = bot
+        self.retries = retries_of(bot)  # the bot's own: its throttle and retries
         self.database = database
         self.catalogue = catalogue
         self.ack_button = ack_button
@@ -120,7 +123,7 @@ class Sender:
         paid = any(self.paid.applies(runs[d.notice_id].urgent) for d in claimed)
         limit = self.unwritten or (self.window if paid else UNWRITTEN_FREE)
         marks = _Marks(self.database, self.on_delivery, limit)
-        messages: dict[tuple[int, str], _Message] = {}
+        messages: dict[tuple[int, str], PreparedMessage] = {}
         queue = iter(claimed)
 
         async def worker() -> None:
@@ -158,7 +161,7 @@ class Sender:
         finally:
             await self.lock.release()
 
-    async def _message(self, notice: Notice, t: Translator) -> _Message:
+    async def _message(self, notice: Notice, t: Translator) -> PreparedMessage:
         """The notice in one language, drawn once per batch for all its readers."""
         text = render(notice, t)
         markup = self.ack_button(t, notice.reminder_of or notice.id) if notice.ack else None
@@ -168,11 +171,14 @@ class Sender:
             if drawn is not None:
                 text, markup = render(notice, t, drawn[0]), drawn[1]
         paid = True if self.paid.applies(notice.urgent) else None
-        return _Message(notice.media_kind, notice.media_file_id, text, markup, paid)
+        method = _method(notice.media_kind, notice.media_file_id, text, markup, paid)
+        return PreparedMessage(self.bot, method, self.retries)
 
-    async def _send(self, chat_id: int, message: _Message) -> tuple[DeliveryState, str | None]:
+    async def _send(
+        self, chat_id: int, message: PreparedMessage
+    ) -> tuple[DeliveryState, str | None]:
         try:
-            await self._deliver(chat_id, message)
+            await message.send(chat_id)
         except TelegramForbiddenError as forbidden:
             return DeliveryState.BLOCKED, str(forbidden)
         except TelegramRetryAfter:
@@ -180,29 +186,6 @@ class Sender:
         except TelegramAPIError as failure:
             return DeliveryState.FAILED, str(failure)
         return DeliveryState.SENT, None
-
-    async def _deliver(self, chat_id: int, message: _Message) -> None:
-        text, markup, paid = message.text, message.markup, message.paid
-        if message.media_kind == "photo":
-            await self.bot.send_photo(
-                chat_id,
-                message.media_file_id or "",
-                caption=text,
-                reply_markup=markup,
-                allow_paid_broadcast=paid,
-            )
-        elif message.media_kind == "document":
-            await self.bot.send_document(
-                chat_id,
-                message.media_file_id or "",
-                caption=text,
-                reply_markup=markup,
-                allow_paid_broadcast=paid,
-            )
-        else:
-            await self.bot.send_message(
-                chat_id, text, reply_markup=markup, allow_paid_broadcast=paid
-            )
 
     async def _notices(self, notice_ids: set[int]) -> dict[int, Notice]:
         async with self.database.sessions() as session:
@@ -285,15 +268,31 @@ class Sender:
         return self.catalogue.translator_for(author.language, author.tg_language)
 
 
-@dataclass(frozen=True)
-class _Message:
-    """What one notice looks like in one language: the same for each of its readers."""
-
-    media_kind: str | None
-    media_file_id: str | None
-    text: str
-    markup: InlineKeyboardMarkup | None
-    paid: bool | None  # allow_paid_broadcast, or None: not sent at all
+def _method(
+    media_kind: str | None,
+    file_id: str | None,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    paid: bool | None,
+) -> TelegramMethod[Any]:
+    """The call that sends a notice, for any chat (`chat_id` is filled in at each send)."""
+    if media_kind == "photo":
+        return SendPhoto(
+            chat_id=0,
+            photo=file_id or "",
+            caption=text,
+            reply_markup=markup,
+            allow_paid_broadcast=paid,
+        )
+    if media_kind == "document":
+        return SendDocument(
+            chat_id=0,
+            document=file_id or "",
+            caption=text,
+            reply_markup=markup,
+            allow_paid_broadcast=paid,
+        )
+    return SendMessage(chat_id=0, text=text, reply_markup=markup, allow_paid_broadcast=paid)
 
 
 class _Marks:

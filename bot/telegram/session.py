@@ -6,6 +6,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
@@ -30,6 +33,8 @@ from aiogram.methods.base import TelegramType
 from bot.telegram.throttle import Throttle
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Telegram's own limits, by name.
 MESSAGE_LIMIT = 4096
@@ -84,10 +89,23 @@ class RetryMiddleware(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         if isinstance(method, GetUpdates):  # the polling loop has its own backoff
             return await make_request(bot, method)
+        try:
+            return await self.send(partial(make_request, bot, method), Outgoing.of(method))
+        except TelegramBadRequest as error:
+            if isinstance(method, AnswerCallbackQuery) and TOO_OLD in error.message:
+                # The person's spinner stopped by itself long ago (an update replayed, or
+                # handled after a long wait): nothing is left to answer, nothing failed.
+                log.info("button of %s answered too late", method.callback_query_id)
+                return True  # type: ignore[return-value]  # (the chain returns results)
+            raise
+
+    async def send(self, request: Callable[[], Awaitable[T]], outgoing: Outgoing) -> T:
+        """`request` (one call to Telegram) through the throttle, with the retries above; also
+        for calls that do not go through aiogram's chain (bot/telegram/prepared.py)."""
         failures, waited = 0, 0.0
         while True:
             try:
-                return await self._throttled(make_request, bot, method)
+                return await self._throttled(request, outgoing)
             except TelegramRetryAfter as error:
                 # Not a failure: Telegram says when to come back. Waited out for as long as it
                 # asks, up to a budget of time, not a count of answers.
@@ -96,49 +114,60 @@ class RetryMiddleware(BaseRequestMiddleware):
                 waited += error.retry_after
                 if error.retry_after > self.max_retry_after_s or waited > self.retry_after_budget_s:
                     raise
-                log.warning("429 on %s: waiting %ss", method.__api_method__, error.retry_after)
+                log.warning("429 on %s: waiting %ss", outgoing.api_method, error.retry_after)
                 await asyncio.sleep(error.retry_after)
             except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as error:
                 failures += 1
                 if failures >= self.attempts:
                     raise
                 delay = self.backoff_s * 2 ** (failures - 1)
-                log.warning("%s on %s: retry in %.1fs", error, method.__api_method__, delay)
+                log.warning("%s on %s: retry in %.1fs", error, outgoing.api_method, delay)
                 await asyncio.sleep(delay)
             except TelegramForbiddenError:
-                await self._report_blocked(method)
-                raise
-            except TelegramBadRequest as error:
-                if isinstance(method, AnswerCallbackQuery) and TOO_OLD in error.message:
-                    # The person's spinner stopped by itself long ago (an update replayed, or
-                    # handled after a long wait): nothing is left to answer, nothing failed.
-                    log.info("button of %s answered too late", method.callback_query_id)
-                    return True  # type: ignore[return-value]  # (the chain returns results)
+                await self._report_blocked(outgoing.chat_id)
                 raise
 
-    async def _throttled(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        chat_id = getattr(method, "chat_id", None)
-        if not isinstance(chat_id, int) or not method.__api_method__.startswith(SENDING):
-            return await make_request(bot, method)
+    async def _throttled(self, request: Callable[[], Awaitable[T]], outgoing: Outgoing) -> T:
+        chat_id = outgoing.chat_id
+        if chat_id is None or not outgoing.api_method.startswith(SENDING):
+            return await request()
         interactive = not broadcasting.get()
-        paid = getattr(method, "allow_paid_broadcast", None) is True
         async with self.throttle.sending(
-            chat_id, is_group=chat_id < 0, interactive=interactive, paid=paid
+            chat_id, is_group=chat_id < 0, interactive=interactive, paid=outgoing.paid
         ):
-            return await make_request(bot, method)
+            return await request()
 
-    async def _report_blocked(self, method: TelegramMethod[TelegramType]) -> None:
-        chat_id = getattr(method, "chat_id", None)
-        if self.on_blocked is not None and isinstance(chat_id, int) and chat_id > 0:
+    async def _report_blocked(self, chat_id: int | None) -> None:
+        if self.on_blocked is not None and chat_id is not None and chat_id > 0:
             try:
                 await self.on_blocked(chat_id)
             except Exception:
                 log.exception("could not mark chat %s unreachable", chat_id)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What the throttle and the retries need to know of a call."""
+
+    api_method: str  # as Telegram spells it: sendMessage
+    chat_id: int | None  # the chat it sends to, if any
+    paid: bool = False  # sent with allow_paid_broadcast
+
+    @classmethod
+    def of(cls, method: TelegramMethod[Any]) -> Outgoing:
+        chat_id = getattr(method, "chat_id", None)
+        return cls(
+            method.__api_method__,
+            chat_id if isinstance(chat_id, int) else None,
+            getattr(method, "allow_paid_broadcast", None) is True,
+        )
+
+
+def retries_of(bot: Bot) -> RetryMiddleware:
+    """The bot's RetryMiddleware (create_bot gives every bot one), or a new one with the default
+    limits for a Bot made otherwise."""
+    found = (m for m in bot.session.middleware if isinstance(m, RetryMiddleware))
+    return next(found, None) or RetryMiddleware()
 
 
 def api_server(base_url: str | None) -> TelegramAPIServer:
