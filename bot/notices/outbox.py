@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Select, case, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Select, case, exists, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -133,25 +133,29 @@ async def claim(
     of urgent notices first; paused and cancelled notices wait; `urgent_only` during quiet
     hours."""
     now = now or utcnow()
-    due = or_(
-        Delivery.state == D.PENDING,
-        (Delivery.state == D.SENDING) & (Delivery.claimed_at < now - stale_after),
-    )
+    # Two queries, not one with OR: each walks its state's index in id order and stops at
+    # `limit`, where an OR sorted every pending row at every claim (50 ms at 100,000).
+    stale = (Delivery.state == D.SENDING) & (Delivery.claimed_at < now - stale_after)
     passes = (True,) if urgent_only else (True, False)
     async with database.transaction() as session:
         for urgent in passes:
             notices = select(Notice.id).where(Notice.status == SENDING)
             if urgent:
                 notices = notices.where(Notice.urgent.is_(True))
-            query = (
-                select(Delivery.id)
-                .where(due, Delivery.notice_id.in_(notices))
-                .order_by(Delivery.id)
-                .limit(limit)
-            )
-            if not database.is_sqlite:
-                query = query.with_for_update(skip_locked=True)
-            if ids := list((await session.scalars(query)).all()):
+            ids: list[int] = []
+            for due in (stale, Delivery.state == D.PENDING):
+                query = (
+                    select(Delivery.id)
+                    .where(due, Delivery.notice_id.in_(notices))
+                    .order_by(Delivery.id)
+                    .limit(limit - len(ids))
+                )
+                if not database.is_sqlite:
+                    query = query.with_for_update(skip_locked=True)
+                ids += (await session.scalars(query)).all()
+                if len(ids) >= limit:
+                    break
+            if ids:
                 break
         else:
             return []
