@@ -47,6 +47,7 @@ def deliverers(database: Database, desk: Desk, lease: timedelta) -> dict[str, De
     found = {
         registry.REVIEW_OWED: Deliverer(partial(news.deliver_late, database), lease),
         registry.DECISION_OWED: Deliverer(partial(news.deliver_late, database), lease),
+        watch.NEW_OWED: Deliverer(duties.deliver, lease),
         watch.REMINDER_OWED: Deliverer(duties.deliver, lease),
         watch.ESCALATION_OWED: Deliverer(duties.deliver, lease),
     }
