@@ -24,7 +24,7 @@ from storage.db import Database
 from storage.models import Person, UpdateState
 from storage.updates import Claim
 from tests.conftest import REDIS_URL, StartBot
-from tests.helpers import TcpGate, eventually, sqlite_locked
+from tests.helpers import TELEGRAM_500_LOGGED, TcpGate, eventually, sqlite_locked
 
 
 async def _reachable(app: App, tg_id: int) -> bool:
@@ -43,7 +43,7 @@ async def _handled(app: App, update_id: int) -> bool:
     return record is not None and record.state == UpdateState.HANDLED
 
 
-@pytest.mark.expect_traceback  # the failure it provokes is logged with its traceback
+@TELEGRAM_500_LOGGED
 async def test_a_failed_update_is_kept_apologised_for_and_replayed(
     emulator: TelegramEmulator, bot_app: App
 ) -> None:
@@ -69,7 +69,7 @@ async def test_a_failed_update_is_kept_apologised_for_and_replayed(
     await user.expect_silence()  # no second apology, no second greeting
 
 
-@pytest.mark.expect_traceback  # the failure it provokes is logged with its traceback
+@TELEGRAM_500_LOGGED
 async def test_the_apology_is_sent_once_however_often_it_fails(
     emulator: TelegramEmulator, bot_app: App
 ) -> None:
@@ -210,7 +210,7 @@ async def test_a_long_wait_for_the_database_is_apologised_for_once(
         assert await journal.failed_updates(app.database, app.bot.id) == []
 
 
-@pytest.mark.expect_traceback  # the failure it provokes is logged with its traceback
+@TELEGRAM_500_LOGGED
 async def test_admins_see_failed_updates(emulator: TelegramEmulator, bot_app: App) -> None:
     bot_app.retry.backoff_s = 0.01
     user = emulator.user(2008, "卫")

@@ -14,7 +14,7 @@ from handlers.common import dog_claim_cards
 from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.client import BotMessage, TestUser
 from storage.models import DogEvent, DogVaccination
-from tests.e2e.owed_checks import delivered_once, open_owed
+from tests.e2e.owed_checks import STOP_LOGGED, delivered_once, open_owed, the_stop
 from tests.e2e.test_dog_days import owned_dogs
 from tests.e2e.test_dog_vaccinations import send_claim
 from tests.e2e.test_dogs import dogs, edited, register_dog, street
@@ -61,7 +61,7 @@ async def test_a_decision_edits_every_reviewers_card(
     assert await eventually(lambda: _nothing_open(street), within=10)  # settled after sending
 
 
-@pytest.mark.expect_traceback  # the stop is simulated by a failure, logged
+@STOP_LOGGED
 async def test_a_submission_stopped_before_its_cards_reaches_the_reviewers_later(
     emulator: TelegramEmulator, street: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -69,6 +69,7 @@ async def test_a_submission_stopped_before_its_cards_reaches_the_reviewers_later
     reviewers = [emulator.user(i, n) for i, n in ((FIRST, "李"), (SECOND, "王"), (LEAD, "张"))]
     _stop(monkeypatch)
     await register_dog(owner)  # the owner is told it was submitted, then the process stops
+    await the_stop(street)
     for who in reviewers:
         await who.expect_silence(0.2)
     monkeypatch.undo()
@@ -82,7 +83,7 @@ async def test_a_submission_stopped_before_its_cards_reaches_the_reviewers_later
         await who.expect_silence(0.2)  # once each
 
 
-@pytest.mark.expect_traceback
+@STOP_LOGGED
 async def test_a_decision_stopped_before_its_news_reaches_the_owner_later(
     emulator: TelegramEmulator, street: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -93,6 +94,7 @@ async def test_a_decision_stopped_before_its_news_reaches_the_owner_later(
     _stop(monkeypatch)
     query = await reviewers[0].press(cards[FIRST], "✅ 通过")
     await reviewers[0].callback_answer(query)
+    await the_stop(street)
     await owner.expect_silence(0.3)
     monkeypatch.undo()
     async with street.database.sessions() as session:
@@ -131,10 +133,7 @@ async def test_a_vaccination_claims_cards_are_settled_once_sent(
     assert await eventually(lambda: _nothing_open(street), within=10)
 
 
-@pytest.mark.expect_traceback(
-    match=r"RuntimeError\('the process stopped here'\)",
-    reason="the stop after filing is simulated by a failure of the update, logged",
-)
+@STOP_LOGGED
 async def test_a_vaccination_stopped_before_its_cards_reaches_the_staff_later(
     emulator: TelegramEmulator, street: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -144,6 +143,7 @@ async def test_a_vaccination_stopped_before_its_cards_reaches_the_staff_later(
     _stop_claim_cards(monkeypatch)
     await send_claim(owner, "CD-2026-5555", 1)  # the owner is told, then the process stops
     assert "抱歉" in ((await owner.next_message()).text or "")  # (the failure simulating it)
+    await the_stop(street)
     for who in reviewers:
         await who.expect_silence(0.2)
     monkeypatch.undo()
