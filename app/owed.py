@@ -1,6 +1,7 @@
 """Who delivers each kind of owed row (storage.owed) a stopped process left: the dogs' news,
-the duties' watch, the fire stations' alerter. The cases' rows have their own deliverers
-(bot.cases.owed, bot.deadlines.escalation); app.clock's `deliver_owed` runs them all."""
+the vaccination claims' cards, the duties' watch, the fire stations' alerter. The cases' rows
+have their own deliverers (bot.cases.owed, bot.deadlines.escalation); app.clock's `deliver_owed`
+runs them all."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from functools import partial
 from aiogram import Bot
 
 from bot.cases.desk import Desk
-from bot.dogs import registry
+from bot.dogs import registry, vaccinations
 from bot.dogs.news import DogNews
 from bot.duties import watch
 from bot.duties.watch import DutyWatch
 from bot.stations import alerts
 from bot.texts import Catalogue
-from handlers.common import dog_keyboards
+from handlers.common import dog_claim_cards, dog_keyboards
 from storage import owed as rows
 from storage.db import Database
 from storage.models import Owed
@@ -40,6 +41,11 @@ def dog_news(bot: Bot, catalogue: Catalogue, tz: tzinfo) -> DogNews:
     return DogNews(bot, catalogue, tz, dog_keyboards.review, dog_keyboards.resubmit)
 
 
+def claim_cards(database: Database, desk: Desk) -> Deliver:
+    """The vaccination claims' cards a stopped process owed."""
+    return partial(dog_claim_cards.deliver_late, desk.bot, database, desk.catalogue, desk.tz)
+
+
 def deliverers(database: Database, desk: Desk, lease: timedelta) -> dict[str, Deliverer]:
     """Each kind's deliverer; a fire's escalation is taken over sooner (a fire cannot wait)."""
     news = dog_news(desk.bot, desk.catalogue, desk.tz)
@@ -47,6 +53,8 @@ def deliverers(database: Database, desk: Desk, lease: timedelta) -> dict[str, De
     found = {
         registry.REVIEW_OWED: Deliverer(partial(news.deliver_late, database), lease),
         registry.DECISION_OWED: Deliverer(partial(news.deliver_late, database), lease),
+        vaccinations.CLAIM_OWED: Deliverer(claim_cards(database, desk), lease),
+        watch.NEW_OWED: Deliverer(duties.deliver, lease),
         watch.REMINDER_OWED: Deliverer(duties.deliver, lease),
         watch.ESCALATION_OWED: Deliverer(duties.deliver, lease),
     }

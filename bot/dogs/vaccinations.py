@@ -1,7 +1,10 @@
 """A newer vaccination by certificate photo: the owner sends its date, the certificate number
 and a photo of the certificate; the staff of the dog's community confirm it (only then is the
 dog's vaccination renewed, through the registry) or refuse it; the owner is told either way,
-through the outbox, in the same transaction. Every step is audited by the registry."""
+through the outbox, in the same transaction. Every step is audited by the registry.
+
+The staff's cards are owed with the claim (`CLAIM_OWED`, storage.owed): the process that filed
+it sends them and settles the row; one that stopped before leaves them to the clock."""
 
 from __future__ import annotations
 
@@ -15,11 +18,13 @@ from bot.dogs.bookings import tell_owner
 from bot.dogs.registry import Action
 from bot.dogs.rules import DogError
 from bot.texts import Catalogue
+from storage import owed as rows
 from storage.db import Database
-from storage.models import Dog, DogVaccination, Person
+from storage.models import Dog, DogVaccination, Owed, Person
 from storage.types import is_key, utcnow
 
 PENDING, CONFIRMED, REFUSED = "pending", "confirmed", "refused"
+CLAIM_OWED = "dog.vaccination"  # the claim's cards to the dog's community's staff
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class Sent:
     claim: DogVaccination
     dog: Dog
     reviewers: list[Person]
+    owed: Owed | None = None  # the cards a new claim owes its reviewers
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,8 @@ async def send(
     now: datetime | None = None,
 ) -> Sent:
     """The owner's newer vaccination, waiting for the community's staff (one at a time per
-    dog); a date in the future or not after the dog's current one is refused."""
+    dog), with the cards it owes them; a date in the future or not after the dog's current one
+    is refused."""
     now = now or utcnow()
     day, certificate = vaccination[0], rules.check_certificate(vaccination[1])
     async with database.transaction() as session:
@@ -70,7 +77,18 @@ async def send(
         )
         session.add(claim)
         await session.flush()
-        return Sent(claim, outcome.dog, await registry.reviewers(session, outcome.dog))
+        owed = await rows.owe(session, CLAIM_OWED, claim.id, None, now)
+        return Sent(claim, outcome.dog, await registry.reviewers(session, outcome.dog), owed)
+
+
+async def waiting(database: Database, claim_id: int) -> Sent | None:
+    """A claim still waiting for the staff, with its reviewers now; None once decided."""
+    async with database.sessions() as session:
+        claim = await session.get(DogVaccination, claim_id)
+        if claim is None or claim.status != PENDING:
+            return None
+        dog = await session.get_one(Dog, claim.dog_id)
+        return Sent(claim, dog, await registry.reviewers(session, dog))
 
 
 async def decide(

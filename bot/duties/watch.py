@@ -2,16 +2,17 @@
 period, so two instances never create it twice), its people told; a reminder before the
 deadline; a missed one escalated a level up, then another (officer → community lead → street).
 
-The reminder and each escalation are claimed with a conditional update, so each goes out once
-even with several instances; the claim writes what it owes (storage.owed) in its transaction, so
-a process stopped before sending leaves it to the clock (`deliver`), as the cases' are.
+The creation, the reminder and each escalation write what they owe (storage.owed) in their own
+transaction (the reminder and escalations are claimed with a conditional update, so each goes
+out once even with several instances), so a process stopped before sending leaves it to the
+clock (`deliver`), as the cases' are.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
@@ -29,6 +30,7 @@ from storage.upsert import insert_if_absent
 log = logging.getLogger(__name__)
 
 REMIND_AT = 0.75  # the share of the allowed time at which the owners are reminded
+NEW_OWED = "duty.new"  # the occurrence's owners told it is there
 REMINDER_OWED, ESCALATION_OWED = "duty.reminder", "duty.escalation"  # `what`: the level
 
 
@@ -55,16 +57,24 @@ class DutyWatch:
             period = period_of(duty, now, self.tz)
             if period is None:
                 continue
-            start, begins, due = period
-            values = {"duty_id": duty.id, "period_start": start, "starts_at": begins}
-            async with self.database.transaction() as session:
-                inserted = await insert_if_absent(
-                    session, DutyOccurrence, {**values, "due_at": due}, ["duty_id", "period_start"]
-                )
-            if inserted:
+            if owed := await self._create(duty, period, now):
                 created += 1
-                await self._tell(await people.owners(self.database, duty), "duties.new", duty, due)
+                await self._deliver_now(owed)
         return created
+
+    async def _create(
+        self, duty: Duty, period: tuple[date, datetime, datetime], now: datetime
+    ) -> Owed | None:
+        """The period's occurrence and the news it owes its owners, in one transaction; None if
+        it was there already."""
+        start, begins, due = period
+        keys = {"duty_id": duty.id, "period_start": start}
+        async with self.database.transaction() as session:
+            values = {**keys, "starts_at": begins, "due_at": due}
+            if not await insert_if_absent(session, DutyOccurrence, values, list(keys)):
+                return None
+            inserted = await session.execute(select(DutyOccurrence.id).filter_by(**keys))
+            return await rows.owe(session, NEW_OWED, inserted.scalar_one(), None, now)
 
     async def watch(self, now: datetime) -> int:
         async with self.database.sessions() as session:
@@ -112,11 +122,17 @@ class DutyWatch:
         await rows.settle(self.database, Owed, owed.id)
 
     async def deliver(self, owed: Owed, _now: datetime | None = None) -> None:
-        """Send what a claimed reminder or escalation owes (again, after a stop)."""
+        """Send what a new occurrence, a claimed reminder or an escalation owes (again, after a
+        stop)."""
         async with self.database.sessions() as session:
             occurrence = await session.get(DutyOccurrence, owed.subject_id)
             duty = await session.get(Duty, occurrence.duty_id) if occurrence else None
         if occurrence is None or duty is None:
+            return
+        if owed.kind == NEW_OWED:
+            if occurrence.done_at is None:  # done before the news went out: nothing to say
+                owners = await people.owners(self.database, duty)
+                await self._tell(owners, "duties.new", duty, occurrence.due_at)
             return
         if owed.kind == REMINDER_OWED:
             owners = await people.owners(self.database, duty)

@@ -1,23 +1,27 @@
 """The card an owner's newer vaccination sends the community's staff, in the review card's
 style: the certificate's photo, the dog's card (with its owner, as `views.card` lets them see)
-and the new date and number, with Confirm and Refuse."""
+and the new date and number, with Confirm and Refuse. The claim owes them (`vaccinations.
+CLAIM_OWED`): `after` sends them and settles the row, `deliver_late` is the clock's delivery of
+a row a stopped process left."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, tzinfo
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.dogs import views
+from bot.dogs import vaccinations, views
 from bot.telegram.session import CAPTION_LIMIT
 from bot.texts import Catalogue, Translator
 from handlers.common.callbacks import DogClaim
+from storage import owed as rows
 from storage.db import Database
-from storage.models import DogVaccination, Person
+from storage.models import DogVaccination, Owed, Person
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +81,22 @@ async def send(
         except TelegramAPIError as error:
             log.warning("vaccination %s: card not sent to %s: %s", claim.id, reviewer.id, error)
     return sent
+
+
+async def after(
+    bot: Bot, database: Database, catalogue: Catalogue, sent: vaccinations.Sent, today: date
+) -> None:
+    """The cards a new claim owes, then its row is done."""
+    await send(bot, database, catalogue, sent.claim, sent.reviewers, today)
+    if sent.owed is not None:
+        await rows.settle(database, Owed, sent.owed.id)
+
+
+async def deliver_late(
+    bot: Bot, database: Database, catalogue: Catalogue, tz: tzinfo, row: Owed, _now: datetime
+) -> None:
+    """The cards a stopped process owed, to the claim's reviewers now, unless it was decided."""
+    sent = await vaccinations.waiting(database, row.subject_id)
+    if sent is not None:
+        today = utcnow().astimezone(tz).date()
+        await send(bot, database, catalogue, sent.claim, sent.reviewers, today)

@@ -5,14 +5,33 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.clock import deliver_owed
 from app.wiring import App
 from bot.cases.owed import LEASE
+from storage import updates as journal
 from storage.models import Owed
+from tests.helpers import eventually
 
 LATER = LEASE + timedelta(minutes=1)
+# The stop is simulated by a failure of the update being handled, which is logged.
+STOP_LOGGED = pytest.mark.expect_traceback(
+    match=r"RuntimeError\('the process stopped here'\)",
+    reason="the stop is simulated by a failure of the update, logged as any failure is",
+)
+
+
+async def _failed(app: App) -> bool:
+    return bool(await journal.failed_updates(app.database, app.bot.id))
+
+
+async def the_stop(app: App) -> None:
+    """Wait until the update a simulated stop interrupted is over (kept as failed): the stop
+    has happened, so undoing it cannot let the interrupted handler send what it owed after all.
+    (A reply or a button's answer is no sign: the handlers answer before sending what is owed.)"""
+    assert await eventually(lambda: _failed(app), within=60)
 
 
 async def open_owed(app: App) -> list[Owed]:

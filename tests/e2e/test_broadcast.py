@@ -19,7 +19,7 @@ from bot.places.areas import import_file
 from handlers.common.notice_keyboards import ack_button
 from sandbox.emulator import Limits, TelegramEmulator
 from storage.models import Area, Delivery, DeliveryState, Notice, Person, Subscription
-from tests.conftest import running_bot
+from tests.conftest import StartBot
 
 AUDIENCE = 120
 
@@ -44,10 +44,11 @@ def sent_to(emu: TelegramEmulator) -> Counter[int]:
 
 async def test_a_notice_reaches_everyone_once_within_the_limits(
     make_settings: Callable[..., Settings],
+    checked_bot: StartBot,
 ) -> None:
     async with (
         TelegramEmulator(limits=Limits()) as emu,
-        running_bot(make_settings(telegram_api_url=emu.url)) as app,
+        checked_bot(make_settings(telegram_api_url=emu.url), emu=emu) as app,
     ):
         await app.sending.started.wait()
         await app.sending.stop()  # this test drives the sender itself
@@ -78,9 +79,9 @@ async def test_a_notice_reaches_everyone_once_within_the_limits(
 
 
 async def test_a_sender_killed_mid_way_resumes_without_skipping(
-    emulator: TelegramEmulator, make_settings: Callable[..., Settings]
+    emulator: TelegramEmulator, make_settings: Callable[..., Settings], checked_bot: StartBot
 ) -> None:
-    async with running_bot(make_settings()) as app:
+    async with checked_bot(make_settings()) as app:
         await app.sending.started.wait()
         await app.sending.stop()  # this test drives (and kills) the sender itself
         people = await audience(app.database, emulator, 60)
@@ -111,9 +112,9 @@ async def test_a_sender_killed_mid_way_resumes_without_skipping(
 
 
 async def test_the_running_bot_sends_what_is_queued(
-    emulator: TelegramEmulator, make_settings: Callable[..., Settings]
+    emulator: TelegramEmulator, make_settings: Callable[..., Settings], checked_bot: StartBot
 ) -> None:
-    async with running_bot(make_settings()) as app:
+    async with checked_bot(make_settings()) as app:
         people = await audience(app.database, emulator, 5)
         notice = await outbox.create_notice(app.database, None, "本周网格巡查提醒", people, False)
         await emulator.wait_for(lambda: len(sent_to(emulator)) == 5, 10)
@@ -149,11 +150,12 @@ async def subscribers(
 
 async def test_a_thousand_subscribers_get_a_notice_within_telegrams_limits(
     make_settings: Callable[..., Settings],
+    checked_bot: StartBot,
 ) -> None:
     """~1,000 recipients among 1,200 subscribers, at the default rate, Telegram's limits on."""
     async with (
         TelegramEmulator(limits=Limits()) as emu,
-        running_bot(make_settings(telegram_api_url=emu.url)) as app,
+        checked_bot(make_settings(telegram_api_url=emu.url), emu=emu) as app,
     ):
         await import_file(app.database, DEMO_FILE)
         codes = ["JN01", "JN02", "JN03", "JN04", "JN05", "JN06"]
@@ -187,11 +189,13 @@ async def test_a_thousand_subscribers_get_a_notice_within_telegrams_limits(
         assert (progress.sent, progress.blocked, progress.failed) == (998, 2, 0)
 
 
-async def test_a_429_storm_is_ridden_out(make_settings: Callable[..., Settings]) -> None:
+async def test_a_429_storm_is_ridden_out(
+    make_settings: Callable[..., Settings], checked_bot: StartBot
+) -> None:
     """Telegram suddenly allows far less than the throttle assumes: 429s come, nobody is lost."""
     async with (
         TelegramEmulator(limits=Limits(global_per_s=8)) as emu,
-        running_bot(make_settings(telegram_api_url=emu.url)) as app,
+        checked_bot(make_settings(telegram_api_url=emu.url), emu=emu) as app,
     ):
         people = await audience(app.database, emu, 60)
         notice = await outbox.create_notice(app.database, None, "台风预警", people, True)

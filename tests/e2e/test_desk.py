@@ -17,7 +17,7 @@ from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.client import BotMessage, TestUser
 from sandbox.emulator.files import make_image
 from storage.models import CaseStatus, Role
-from tests.conftest import _check_invariants, reset_postgres, running_bot
+from tests.conftest import StartBot, reset_postgres
 from tests.e2e.flows import all_cases, choose, file_report, fill_report, report_danger, step
 
 IN_JN01_1 = (30.605, 104.0025)  # inside 幸福社区第一网格
@@ -27,15 +27,14 @@ IN_JN01_1 = (30.605, 104.0025)  # inside 幸福社区第一网格
 async def street(
     request: pytest.FixtureRequest,
     make_settings: Callable[..., Settings],
-    emulator: TelegramEmulator,
-    caplog: pytest.LogCaptureFixture,
+    checked_bot: StartBot,
 ) -> AsyncIterator[App]:
     """The demo street with officers, on SQLite and on the real PostgreSQL; after the test, the
     promises of tests/invariants.py, as `bot_app` checks them."""
     settings = make_settings()
     if request.param == "postgres":
         settings = make_settings(database_url=await reset_postgres())
-    async with running_bot(settings) as app:
+    async with checked_bot(settings) as app:
         await import_file(app.database, DEMO_FILE)
         await staff.appoint(app.database, 8201, Role.OFFICER, "JN01-1")
         await staff.appoint(app.database, 8202, Role.OFFICER, "JN01-1")
@@ -43,7 +42,6 @@ async def street(
         await staff.appoint(app.database, 8204, Role.OFFICER, "JN01-2")
         await staff.appoint(app.database, 8205, Role.OFFICER, "JN05-1")
         yield app
-        await _check_invariants(app, emulator, caplog, request)
 
 
 async def card_of(officer: TestUser) -> BotMessage:

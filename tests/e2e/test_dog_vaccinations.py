@@ -21,7 +21,7 @@ from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.client import BotMessage, TestUser
 from sandbox.emulator.files import make_image
 from storage.models import Dog, DogEvent, DogVaccination, Role
-from tests.conftest import running_bot
+from tests.conftest import StartBot
 from tests.e2e.test_dog_days import VACCINATED, owned_dogs
 from tests.e2e.test_dogs import choose, street  # noqa: F401  (the fixture)
 
@@ -136,17 +136,17 @@ async def test_bad_input_back_and_cancel_then_staff_refuse_and_confirm(
 
 
 async def test_the_vaccination_steps_survive_a_restart(
-    emulator: TelegramEmulator, make_settings: Callable[..., Settings]
+    emulator: TelegramEmulator, make_settings: Callable[..., Settings], checked_bot: StartBot
 ) -> None:
     settings = make_settings()
     owner = emulator.user(8301, "养犬人8301")
-    async with running_bot(settings) as app:
+    async with checked_bot(settings) as app:
         await import_file(app.database, DEMO_FILE)
         await staff.appoint(app.database, 8203, Role.LEAD, "JN01")
         [dog] = await owned_dogs(app, emulator, owner, ["旺财"])
         await begin(owner)
         certificate = await owner.ask(NEWER.isoformat())
-    async with running_bot(settings) as app:
+    async with checked_bot(settings) as app:
         photo = await owner.ask("CD-2026-7777")  # the step the first process asked
         assert "照片" in (photo.text or "")
         back = await choose(owner, photo, "⬅️ 上一步")

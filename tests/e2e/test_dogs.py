@@ -23,7 +23,7 @@ from sandbox.emulator.client import BotMessage, TestUser
 from sandbox.emulator.files import make_image
 from storage.models import Area, Dog, DogEvent, DogStatus, Person, Role
 from storage.types import utcnow
-from tests.conftest import _check_invariants, reset_postgres, running_bot
+from tests.conftest import StartBot, reset_postgres
 from tests.storage.dog_street import details
 
 IN_JN01_1 = (30.605, 104.0025)  # inside 幸福社区第一网格
@@ -34,8 +34,7 @@ LAST_SPRING = (date.today() - timedelta(days=100)).isoformat()
 async def street(
     request: pytest.FixtureRequest,
     make_settings: Callable[..., Settings],
-    emulator: TelegramEmulator,
-    caplog: pytest.LogCaptureFixture,
+    checked_bot: StartBot,
 ) -> AsyncIterator[App]:
     """The demo street: two officers of JN01-1, the lead of JN01, an officer and a lead of
     another community, and an admin (900001); after the test, the promises of
@@ -43,7 +42,7 @@ async def street(
     settings = make_settings()
     if request.param == "postgres":
         settings = make_settings(database_url=await reset_postgres())
-    async with running_bot(settings) as app:
+    async with checked_bot(settings) as app:
         await import_file(app.database, DEMO_FILE)
         await staff.appoint(app.database, 8201, Role.OFFICER, "JN01-1")
         await staff.appoint(app.database, 8202, Role.OFFICER, "JN01-1")
@@ -51,7 +50,6 @@ async def street(
         await staff.appoint(app.database, 8205, Role.OFFICER, "JN05-1")
         await staff.appoint(app.database, 8206, Role.LEAD, "JN05")
         yield app
-        await _check_invariants(app, emulator, caplog, request)
 
 
 async def register_dog(owner: TestUser, *, name: str = "旺财", breed: str = "柯基") -> BotMessage:
@@ -275,17 +273,17 @@ async def test_the_owner_updates_the_vaccination_and_reports_the_dog_lost(
 
 
 async def test_the_form_survives_a_restart(
-    emulator: TelegramEmulator, make_settings: Callable[..., Settings]
+    emulator: TelegramEmulator, make_settings: Callable[..., Settings], checked_bot: StartBot
 ) -> None:
     settings = make_settings()
     owner = emulator.user(8301, "养犬人")
-    async with running_bot(settings) as app:
+    async with checked_bot(settings) as app:
         await import_file(app.database, DEMO_FILE)
         listing = await owner.ask("/mydogs")
         await owner.press(listing, "➕ 登记新犬只")
         await owner.next_messages(2)
         breeds = await owner.ask("旺财")
-    async with running_bot(settings) as app:
+    async with checked_bot(settings) as app:
         await choose(owner, breeds, "柯基")  # a button of the first process's message
         size = await owner.ask("黑")
         assert size.buttons[0] == ["小型犬", "中型犬", "大型犬"]

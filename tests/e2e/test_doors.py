@@ -23,7 +23,7 @@ from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.client import BotMessage, TestUser
 from sandbox.emulator.files import make_image
 from storage.models import Area, CaseFollower, CaseStatus, Category, Person, Role
-from tests.conftest import _check_invariants, running_bot
+from tests.conftest import StartBot
 from tests.e2e.flows import FIRE, FIRE_EXIT, all_cases, choose, file_report, step
 
 IN_JN01_1 = (30.605, 104.0025)  # inside 幸福社区第一网格
@@ -34,19 +34,15 @@ PRIVATE = "张三家楼道，电话 13812345678"
 
 @pytest.fixture
 async def street(
-    make_settings: Callable[..., Settings],
-    emulator: TelegramEmulator,
-    caplog: pytest.LogCaptureFixture,
-    request: pytest.FixtureRequest,
+    make_settings: Callable[..., Settings], checked_bot: StartBot
 ) -> AsyncIterator[App]:
     """The demo street: officers of JN01-1 and JN05-1, the lead of JN01; the invariants after."""
-    async with running_bot(make_settings()) as app:
+    async with checked_bot(make_settings()) as app:
         await import_file(app.database, DEMO_FILE)
         await staff.appoint(app.database, 8601, Role.OFFICER, "JN01-1")
         await staff.appoint(app.database, 8602, Role.LEAD, "JN01")
         await staff.appoint(app.database, 8603, Role.OFFICER, "JN05-1")
         yield app
-        await _check_invariants(app, emulator, caplog, request)
 
 
 async def _area(app: App, code: str) -> Area:

@@ -23,8 +23,8 @@ from storage import updates as journal
 from storage.db import Database
 from storage.models import Person, UpdateState
 from storage.updates import Claim
-from tests.conftest import REDIS_URL, running_bot
-from tests.helpers import TcpGate, eventually, sqlite_locked
+from tests.conftest import REDIS_URL, StartBot
+from tests.helpers import TELEGRAM_500_LOGGED, TcpGate, eventually, sqlite_locked
 
 
 async def _reachable(app: App, tg_id: int) -> bool:
@@ -43,7 +43,7 @@ async def _handled(app: App, update_id: int) -> bool:
     return record is not None and record.state == UpdateState.HANDLED
 
 
-@pytest.mark.expect_traceback  # the failure it provokes is logged with its traceback
+@TELEGRAM_500_LOGGED
 async def test_a_failed_update_is_kept_apologised_for_and_replayed(
     emulator: TelegramEmulator, bot_app: App
 ) -> None:
@@ -69,7 +69,7 @@ async def test_a_failed_update_is_kept_apologised_for_and_replayed(
     await user.expect_silence()  # no second apology, no second greeting
 
 
-@pytest.mark.expect_traceback  # the failure it provokes is logged with its traceback
+@TELEGRAM_500_LOGGED
 async def test_the_apology_is_sent_once_however_often_it_fails(
     emulator: TelegramEmulator, bot_app: App
 ) -> None:
@@ -88,10 +88,11 @@ async def test_the_apology_is_sent_once_however_often_it_fails(
 
 async def test_429_is_waited_out_and_nothing_is_lost(
     make_settings: Callable[..., Settings],
+    checked_bot: StartBot,
 ) -> None:
     async with TelegramEmulator(limits=Limits(chat_per_s=1)) as emu:
         settings = make_settings(telegram_api_url=emu.url)
-        async with running_bot(settings) as app:
+        async with checked_bot(settings, emu=emu) as app:
             user = emu.user(2003, "郑")
             for _ in range(3):
                 await user.send("/help")
@@ -152,16 +153,21 @@ async def test_a_briefly_locked_database_delays_but_loses_nothing(
     assert await journal.failed_updates(bot_app.database, bot_app.bot.id) == []
 
 
+@pytest.mark.expect_traceback(
+    match=r"^bot\.notices\.sender: the sender failed a batch.*\[OperationalError\]$",
+    reason="the notices' sender meets the database this test locks, logs it and tries again",
+)
 async def test_a_database_locked_past_its_busy_timeout_loses_nothing(
     emulator: TelegramEmulator,
     make_settings: Callable[..., Settings],
+    checked_bot: StartBot,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Another process holds SQLite's write lock longer than the busy timeout while three
     people write: the journal's claim waits for the database instead of losing the updates."""
     monkeypatch.setattr(storage.db, "SQLITE_BUSY_TIMEOUT_S", 1)
-    async with running_bot(make_settings()) as app:
+    async with checked_bot(make_settings()) as app:
         await emulator.user(2109, "先").ask("/start", timeout=15)  # the bot is up
         assert await eventually(lambda: _handled(app, 1), within=10)
         people = [emulator.user(2110 + n, f"锁{n}") for n in range(3)]
@@ -174,9 +180,14 @@ async def test_a_database_locked_past_its_busy_timeout_loses_nothing(
         assert await journal.failed_updates(app.database, app.bot.id) == []
 
 
+@pytest.mark.expect_traceback(
+    match=r"^bot\.notices\.sender: the sender failed a batch.*\[OperationalError\]$",
+    reason="the notices' sender meets the database this test locks, logs it and tries again",
+)
 async def test_a_long_wait_for_the_database_is_apologised_for_once(
     emulator: TelegramEmulator,
     make_settings: Callable[..., Settings],
+    checked_bot: StartBot,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -184,7 +195,7 @@ async def test_a_long_wait_for_the_database_is_apologised_for_once(
     told once that their message will be handled; then it is."""
     monkeypatch.setattr(storage.db, "SQLITE_BUSY_TIMEOUT_S", 1)
     monkeypatch.setattr(journal_middleware, "APOLOGY_AFTER_S", 1.0)
-    async with running_bot(make_settings()) as app:
+    async with checked_bot(make_settings()) as app:
         await emulator.user(2121, "先").ask("/start", timeout=15)  # the bot is up
         assert await eventually(lambda: _handled(app, 1), within=10)
         person = emulator.user(2122, "等")
@@ -199,7 +210,7 @@ async def test_a_long_wait_for_the_database_is_apologised_for_once(
         assert await journal.failed_updates(app.database, app.bot.id) == []
 
 
-@pytest.mark.expect_traceback  # the failure it provokes is logged with its traceback
+@TELEGRAM_500_LOGGED
 async def test_admins_see_failed_updates(emulator: TelegramEmulator, bot_app: App) -> None:
     bot_app.retry.backoff_s = 0.01
     user = emulator.user(2008, "卫")
@@ -219,23 +230,28 @@ async def test_admins_see_failed_updates(emulator: TelegramEmulator, bot_app: Ap
 @contextlib.asynccontextmanager
 async def _bot_behind_a_redis_gate(
     make_settings: Callable[..., Settings],
+    checked_bot: StartBot,
 ) -> AsyncIterator[tuple[TcpGate, App]]:
     """The bot on the real Redis, through a gate the test can shut (a hung Redis)."""
     redis = urlsplit(REDIS_URL)
     async with TcpGate(redis.hostname or "127.0.0.1", redis.port or 6379) as gate:
         settings = make_settings(redis_url=f"redis://{gate.address}{redis.path}")
-        async with running_bot(settings) as app:
+        async with checked_bot(settings) as app:
             yield gate, app
 
 
 @pytest.mark.redis
+@pytest.mark.expect_traceback(
+    match=r"^handlers\.errors: update \d+ failed .*\[TimeoutError\]$",
+    reason="the update the hung Redis cannot serve fails, logged with its traceback",
+)
 async def test_an_update_redis_cannot_serve_is_kept_and_replayed(
-    emulator: TelegramEmulator, make_settings: Callable[..., Settings]
+    emulator: TelegramEmulator, make_settings: Callable[..., Settings], checked_bot: StartBot
 ) -> None:
     """Redis hangs: the conversation's lock cannot be taken. The resident hears an apology at
     once and the update is kept (the journal runs before the lock), to be handled once Redis is
     back."""
-    async with _bot_behind_a_redis_gate(make_settings) as (gate, app):
+    async with _bot_behind_a_redis_gate(make_settings, checked_bot) as (gate, app):
         user = emulator.user(2009, "蒋")
         assert "您好，蒋" in ((await user.ask("/start")).text or "")
         # Wait for its lock's release and the menu: they talk to Redis after the greeting.
@@ -256,12 +272,12 @@ async def test_an_update_redis_cannot_serve_is_kept_and_replayed(
 
 @pytest.mark.redis
 async def test_an_update_answered_before_redis_hung_stays_handled(
-    emulator: TelegramEmulator, make_settings: Callable[..., Settings]
+    emulator: TelegramEmulator, make_settings: Callable[..., Settings], checked_bot: StartBot
 ) -> None:
     """Redis hangs after the answer went out, as the conversation's lock is released: the update
     was handled, so it is neither apologised for nor kept for a replay (that would answer twice)."""
     try:
-        async with _bot_behind_a_redis_gate(make_settings) as (gate, app):
+        async with _bot_behind_a_redis_gate(make_settings, checked_bot) as (gate, app):
             user = emulator.user(2010, "沈")
             await user.send("/help")
             # Shut as the emulator takes the answer, before the bot reads the reply to it.
@@ -281,7 +297,10 @@ async def test_an_update_answered_before_redis_hung_stays_handled(
 
 
 async def test_an_update_a_stopped_run_was_handling_is_taken_at_once_on_restart(
-    emulator: TelegramEmulator, make_settings: Callable[..., Settings], sqlite_url: str
+    emulator: TelegramEmulator,
+    make_settings: Callable[..., Settings],
+    checked_bot: StartBot,
+    sqlite_url: str,
 ) -> None:
     """The process was killed while handling an update it had not yet confirmed to Telegram, so
     Telegram delivers it again. On SQLite one process owns the database: at start every open claim
@@ -295,7 +314,7 @@ async def test_an_update_a_stopped_run_was_handling_is_taken_at_once_on_restart(
     assert await journal.claim(database, bot_id, user.last_update_id, update) is Claim.TAKEN
     await database.dispose()
 
-    async with running_bot(make_settings()) as app:
+    async with checked_bot(make_settings()) as app:
         assert "/report" in ((await user.next_message()).text or "")
 
         assert await eventually(lambda: _handled(app, user.last_update_id))

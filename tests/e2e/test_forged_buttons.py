@@ -12,7 +12,7 @@ from app.wiring import App
 from bot.config import Settings
 from sandbox.emulator import TelegramEmulator
 from storage import updates as journal
-from tests.conftest import _check_invariants, reset_postgres, running_bot
+from tests.conftest import StartBot, reset_postgres
 
 STALE = "这个按钮已经失效"
 
@@ -56,15 +56,11 @@ BEYOND_INTEGER_KEYS = [
 
 @pytest.fixture
 async def on_postgres(
-    make_settings: Callable[..., Settings],
-    emulator: TelegramEmulator,
-    caplog: pytest.LogCaptureFixture,
-    request: pytest.FixtureRequest,
+    make_settings: Callable[..., Settings], checked_bot: StartBot
 ) -> AsyncIterator[App]:
     """The bot on the real PostgreSQL, with the e2e invariants checked after the test."""
-    async with running_bot(make_settings(database_url=await reset_postgres())) as app:
+    async with checked_bot(make_settings(database_url=await reset_postgres())) as app:
         yield app
-        await _check_invariants(app, emulator, caplog, request)
 
 
 @pytest.mark.postgres

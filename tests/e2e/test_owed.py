@@ -20,9 +20,9 @@ from bot.deadlines.escalation import sla_tick
 from bot.people import staff
 from bot.places.areas import import_file
 from sandbox.emulator import TelegramEmulator
-from storage import updates as journal
 from storage.models import CaseOwed, Role
 from tests.e2e.flows import all_cases, file_report, fill_report
+from tests.e2e.owed_checks import STOP_LOGGED, the_stop
 from tests.e2e.test_desk import IN_JN01_1, card_of
 from tests.helpers import eventually
 
@@ -34,11 +34,6 @@ async def _owed(app: App) -> list[CaseOwed]:
     """The rows still owed."""
     async with app.database.sessions() as session:
         return list(await session.scalars(select(CaseOwed).where(CaseOwed.done_at.is_(None))))
-
-
-async def _stopped(app: App) -> bool:
-    """The update the simulated stop interrupted is over (recorded as failed)."""
-    return bool(await journal.failed_updates(app.database, app.bot.id))
 
 
 async def _nothing_owed(app: App) -> bool:
@@ -69,7 +64,7 @@ async def test_what_went_out_as_usual_is_owed_no_more(
     await resident.expect_silence(0.1)
 
 
-@pytest.mark.expect_traceback  # the stop after filing is simulated by a failure, logged
+@STOP_LOGGED
 async def test_a_filing_stopped_before_its_cards_is_announced_by_the_clock(
     emulator: TelegramEmulator, street: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -82,7 +77,8 @@ async def test_a_filing_stopped_before_its_cards_is_announced_by_the_clock(
     summary = await fill_report(resident, place=IN_JN01_1, photos=0)
     query = await resident.press(summary, "✅ 提交")
     await resident.next_message(timeout=10)  # the confirmation
-    await resident.callback_answer(query)  # the apology
+    await resident.callback_answer(query)  # answered before the cards are sent
+    await the_stop(street)  # failed at the cards: undoing the stop cannot let them out now
     [case] = await all_cases(street)
     assert case.number is not None
     assert case.submitted_at is not None
@@ -105,7 +101,7 @@ async def test_a_filing_stopped_before_its_cards_is_announced_by_the_clock(
     await officer.expect_silence(0.3)
 
 
-@pytest.mark.expect_traceback
+@STOP_LOGGED
 async def test_an_acceptance_whose_news_was_not_sent_reaches_the_reporter_later(
     emulator: TelegramEmulator, street: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -120,6 +116,7 @@ async def test_an_acceptance_whose_news_was_not_sent_reaches_the_reporter_later(
     monkeypatch.setattr(Notifier, "tell", stopped)
     query = await officer.press(card, "✅ 受理")
     await officer.callback_answer(query)
+    await the_stop(street)
     await resident.expect_silence(0.3)
     monkeypatch.undo()
     [case] = await all_cases(street)
@@ -133,7 +130,6 @@ async def test_an_acceptance_whose_news_was_not_sent_reaches_the_reporter_later(
     assert not await _owed(street)
 
 
-@pytest.mark.expect_traceback
 async def test_an_escalation_that_was_not_sent_reaches_the_lead_later(
     emulator: TelegramEmulator, street: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:

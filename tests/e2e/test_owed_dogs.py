@@ -1,5 +1,5 @@
 """What a change of a dog owes (the reviewers' cards of a submission, the owner's news of a
-decision) is written with the change: a process that stops before sending it leaves it to the
+decision, the staff's cards of an owner's newer vaccination) is written with the change: a process that stops before sending it leaves it to the
 clock, which sends it once after the lease, however many instances run. A decision edits every
 reviewer's card, so no stale buttons stay behind."""
 
@@ -10,10 +10,13 @@ from sqlalchemy import select
 
 from app.wiring import App
 from bot.dogs.news import DogNews
+from handlers.common import dog_claim_cards
 from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.client import BotMessage, TestUser
-from storage.models import DogEvent
-from tests.e2e.owed_checks import delivered_once, open_owed
+from storage.models import DogEvent, DogVaccination
+from tests.e2e.owed_checks import STOP_LOGGED, delivered_once, open_owed, the_stop
+from tests.e2e.test_dog_days import owned_dogs
+from tests.e2e.test_dog_vaccinations import send_claim
 from tests.e2e.test_dogs import dogs, edited, register_dog, street
 from tests.helpers import eventually
 
@@ -58,7 +61,7 @@ async def test_a_decision_edits_every_reviewers_card(
     assert await eventually(lambda: _nothing_open(street), within=10)  # settled after sending
 
 
-@pytest.mark.expect_traceback  # the stop is simulated by a failure, logged
+@STOP_LOGGED
 async def test_a_submission_stopped_before_its_cards_reaches_the_reviewers_later(
     emulator: TelegramEmulator, street: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -66,6 +69,7 @@ async def test_a_submission_stopped_before_its_cards_reaches_the_reviewers_later
     reviewers = [emulator.user(i, n) for i, n in ((FIRST, "李"), (SECOND, "王"), (LEAD, "张"))]
     _stop(monkeypatch)
     await register_dog(owner)  # the owner is told it was submitted, then the process stops
+    await the_stop(street)
     for who in reviewers:
         await who.expect_silence(0.2)
     monkeypatch.undo()
@@ -79,7 +83,7 @@ async def test_a_submission_stopped_before_its_cards_reaches_the_reviewers_later
         await who.expect_silence(0.2)  # once each
 
 
-@pytest.mark.expect_traceback
+@STOP_LOGGED
 async def test_a_decision_stopped_before_its_news_reaches_the_owner_later(
     emulator: TelegramEmulator, street: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -90,6 +94,7 @@ async def test_a_decision_stopped_before_its_news_reaches_the_owner_later(
     _stop(monkeypatch)
     query = await reviewers[0].press(cards[FIRST], "✅ 通过")
     await reviewers[0].callback_answer(query)
+    await the_stop(street)
     await owner.expect_silence(0.3)
     monkeypatch.undo()
     async with street.database.sessions() as session:
@@ -102,3 +107,54 @@ async def test_a_decision_stopped_before_its_news_reaches_the_owner_later(
     for who in reviewers[1:]:  # the stale buttons are gone
         await edited(emulator, who, cards[who.id], _decided)
     await owner.expect_silence(0.3)  # once
+
+
+def _stop_claim_cards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process stops right after filing a newer vaccination, before its staff's cards."""
+
+    async def stopped(*_: object, **__: object) -> int:
+        raise RuntimeError("the process stopped here")
+
+    monkeypatch.setattr(dog_claim_cards, "send", stopped)
+
+
+CLAIM_BUTTONS = [["✅ 核对无误", "✖ 不予确认"]]
+
+
+async def test_a_vaccination_claims_cards_are_settled_once_sent(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    owner = emulator.user(OWNER, "养犬人")
+    reviewers = [emulator.user(i, n) for i, n in ((FIRST, "李"), (SECOND, "王"), (LEAD, "张"))]
+    await owned_dogs(street, emulator, owner, ["旺财"])
+    await send_claim(owner, "CD-2026-5555", 1)
+    cards = await _cards(reviewers)
+    assert all(card.buttons == CLAIM_BUTTONS for card in cards.values())
+    assert await eventually(lambda: _nothing_open(street), within=10)
+
+
+@STOP_LOGGED
+async def test_a_vaccination_stopped_before_its_cards_reaches_the_staff_later(
+    emulator: TelegramEmulator, street: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = emulator.user(OWNER, "养犬人")
+    reviewers = [emulator.user(i, n) for i, n in ((FIRST, "李"), (SECOND, "王"), (LEAD, "张"))]
+    await owned_dogs(street, emulator, owner, ["旺财"])
+    _stop_claim_cards(monkeypatch)
+    await send_claim(owner, "CD-2026-5555", 1)  # the owner is told, then the process stops
+    assert "抱歉" in ((await owner.next_message()).text or "")  # (the failure simulating it)
+    await the_stop(street)
+    for who in reviewers:
+        await who.expect_silence(0.2)
+    monkeypatch.undo()
+    async with street.database.sessions() as session:
+        [claim] = (await session.scalars(select(DogVaccination))).all()
+    assert [row.kind for row in await open_owed(street)] == ["dog.vaccination"]
+
+    await delivered_once(street, claim.created_at)
+    cards = await _cards(reviewers)
+    assert all(card.buttons == CLAIM_BUTTONS for card in cards.values())
+    for who in reviewers:
+        await who.expect_silence(0.2)  # once each
+    await reviewers[2].press(cards[LEAD], "✅ 核对无误")  # the late card works
+    assert "已核对" in ((await owner.next_message(timeout=10)).text or "")

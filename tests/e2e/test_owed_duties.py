@@ -1,6 +1,6 @@
-"""A duty's reminder and escalations are claimed once with what they owe written in the claim's
-transaction: a process that stops between the claim and the sending leaves them to the clock,
-which sends each once after the lease, however many instances run."""
+"""A duty's new occurrence, its reminder and escalations are each taken once with what they owe
+written in the same transaction: a process that stops between the change and the sending leaves
+them to the clock, which sends each once after the lease, however many instances run."""
 
 from __future__ import annotations
 
@@ -62,3 +62,22 @@ async def test_a_reminder_and_an_escalation_stopped_after_their_claim_go_out_lat
     await delivered_once(street, late)
     await said(lead, "已超过截止时间")
     await lead.expect_silence(0.3)
+
+
+async def test_an_occurrence_stopped_before_its_news_is_announced_later(
+    emulator: TelegramEmulator, street: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clock creates this period's occurrence and stops before telling its owners: the
+    news is owed with the occurrence, so the clock tells them once after the lease."""
+    thursday = next_thursday()
+    watch = await define(emulator, street)
+    officer, colleague = emulator.user(OFFICER, "李网格"), emulator.user(COLLEAGUE, "王网格")
+    await _stopped_tick(watch, thursday, monkeypatch)
+    await officer.expect_silence(0.3)
+    assert await _open(street) == [("duty.new", None)]
+    assert await watch.tick(thursday) == 0  # created: the watch does not create it again
+
+    await delivered_once(street, thursday)
+    for owner in (officer, colleague):
+        await said(owner, "新的例行任务")
+        await owner.expect_silence(0.3)  # once

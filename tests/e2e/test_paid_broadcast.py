@@ -16,7 +16,7 @@ from bot.notices import outbox
 from bot.notices.paid import Estimate, PaidBroadcast
 from bot.places.areas import import_file
 from sandbox.emulator import Limits, TelegramEmulator
-from tests.conftest import running_bot
+from tests.conftest import StartBot
 from tests.e2e.test_broadcast import audience, sent_to
 from tests.e2e.test_notices import ADMIN, compose, subscribe, until_reported
 
@@ -42,11 +42,12 @@ async def wait_sent(app: App, notice_id: int, count: int) -> None:
 
 async def test_an_urgent_notice_goes_out_paid_and_a_plain_one_does_not(
     make_settings: Callable[..., Settings],
+    checked_bot: StartBot,
 ) -> None:
     count = 400  # 13 s at the free 30/s
     async with (
         TelegramEmulator(limits=Limits()) as emu,
-        running_bot(make_settings(telegram_api_url=emu.url, **PAID)) as app,
+        checked_bot(make_settings(telegram_api_url=emu.url, **PAID), emu=emu) as app,
     ):
         people = await audience(app.database, emu, count)
         started = time.monotonic()
@@ -72,10 +73,11 @@ async def test_an_urgent_notice_goes_out_paid_and_a_plain_one_does_not(
 
 async def test_without_the_setting_an_urgent_notice_is_not_paid(
     make_settings: Callable[..., Settings],
+    checked_bot: StartBot,
 ) -> None:
     async with (
         TelegramEmulator(limits=Limits()) as emu,
-        running_bot(make_settings(telegram_api_url=emu.url)) as app,
+        checked_bot(make_settings(telegram_api_url=emu.url), emu=emu) as app,
     ):
         people = await audience(app.database, emu, 20)
         notice = await outbox.create_notice(app.database, None, "停水通知", people, True)
@@ -85,9 +87,9 @@ async def test_without_the_setting_an_urgent_notice_is_not_paid(
 
 
 async def test_the_preview_states_time_and_stars_for_an_urgent_paid_notice(
-    emulator: TelegramEmulator, make_settings: Callable[..., Settings]
+    emulator: TelegramEmulator, make_settings: Callable[..., Settings], checked_bot: StartBot
 ) -> None:
-    async with running_bot(make_settings(**PAID)) as app:
+    async with checked_bot(make_settings(**PAID)) as app:
         await import_file(app.database, DEMO_FILE)
         residents = [emulator.user(7300 + n, f"幸福{n}") for n in range(3)]
         for user in residents:

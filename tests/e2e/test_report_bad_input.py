@@ -13,7 +13,7 @@ from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.client import BotMessage, TestUser
 from sandbox.emulator.files import make_image
 from storage.models import Area, AreaLevel, CaseMedia, CaseStatus, Person
-from tests.conftest import running_bot
+from tests.conftest import StartBot
 from tests.e2e.flows import FIRE, FIRE_EXIT, all_cases, choose, file_report, fill_report, step
 from tests.helpers import sqlite_locked
 
@@ -209,9 +209,9 @@ async def test_forged_buttons_are_refused(emulator: TelegramEmulator, bot_app: A
 
 
 async def test_too_many_reports_in_an_hour(
-    emulator: TelegramEmulator, make_settings: Callable[..., Settings]
+    emulator: TelegramEmulator, make_settings: Callable[..., Settings], checked_bot: StartBot
 ) -> None:
-    async with running_bot(make_settings(reports_per_hour=2)) as app:
+    async with checked_bot(make_settings(reports_per_hour=2)) as app:
         user = emulator.user(6011, "子")
         for _ in range(2):
             await file_report(user, place=None)

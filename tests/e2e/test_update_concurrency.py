@@ -4,31 +4,18 @@ webhook; the others wait their turn and are all answered."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import pytest
 
-from app.runner import start_webhook, stop_webhook
-from app.wiring import App, create_app
+from app.wiring import App
 from bot.config import Settings
 from sandbox.emulator import TelegramEmulator
-from tests.conftest import running_bot
+from tests.conftest import StartBot, webhook_bot
 
 USERS = 6
 SEND_S = 0.2  # every message the bot sends takes this long: updates overlap
 SECRET = "webhook-secret_123"
-
-
-@contextlib.asynccontextmanager
-async def webhook_bot(settings: Settings) -> AsyncIterator[App]:
-    app = await create_app(settings)
-    runner = await start_webhook(app)
-    try:
-        yield app
-    finally:
-        await stop_webhook(app, runner)
-        await app.close()
 
 
 async def most_at_once(emulator: TelegramEmulator, app: App) -> int:
@@ -49,10 +36,11 @@ async def most_at_once(emulator: TelegramEmulator, app: App) -> int:
 async def test_polling_handles_at_most_the_limit_at_once(
     emulator: TelegramEmulator,
     make_settings: Callable[..., Settings],
+    checked_bot: StartBot,
     limit: int,
     expected: int,
 ) -> None:
-    async with running_bot(make_settings(update_concurrency=limit)) as app:
+    async with checked_bot(make_settings(update_concurrency=limit)) as app:
         assert await most_at_once(emulator, app) == expected
 
 
@@ -60,6 +48,7 @@ async def test_polling_handles_at_most_the_limit_at_once(
 async def test_webhook_handles_at_most_the_limit_at_once(
     emulator: TelegramEmulator,
     make_settings: Callable[..., Settings],
+    checked_bot: StartBot,
     unused_tcp_port: int,
     limit: int,
     expected: int,
@@ -70,5 +59,5 @@ async def test_webhook_handles_at_most_the_limit_at_once(
         webhook_secret=SECRET,
         webhook_port=unused_tcp_port,
     )
-    async with webhook_bot(settings) as app:
+    async with checked_bot(settings, start=webhook_bot) as app:
         assert await most_at_once(emulator, app) == expected

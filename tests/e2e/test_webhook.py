@@ -13,13 +13,15 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import update
 
 from app.clock import keep_interrupted
-from app.runner import replay_failed, start_webhook, stop_webhook
-from app.wiring import App, create_app
+from app.runner import replay_failed
+from app.wiring import App
 from bot.config import Settings
 from sandbox.emulator import TelegramEmulator
 from storage import updates as journal
 from storage.models import Case, CaseStatus, Person, UpdateRecord, UpdateState
 from storage.types import utcnow
+from tests.conftest import StartBot, webhook_bot
+from tests.helpers import TELEGRAM_500_LOGGED
 
 SECRET = "webhook-secret_123"
 
@@ -32,19 +34,17 @@ def start_update(update_id: int, chat_id: int, sender: dict[str, Any] | None) ->
 
 @pytest.fixture
 async def webhook_app(
-    make_settings: Callable[..., Settings], unused_tcp_port: int
+    make_settings: Callable[..., Settings], checked_bot: StartBot, unused_tcp_port: int
 ) -> AsyncIterator[App]:
+    """The bot served by webhook; after the test, the promises of tests/invariants.py."""
     settings = make_settings(
         webhook_url=f"http://127.0.0.1:{unused_tcp_port}/tg/hook",
         webhook_secret=SECRET,
         webhook_port=unused_tcp_port,
     )
-    app = await create_app(settings)
-    app.retry.backoff_s = 0.01
-    runner = await start_webhook(app)
-    yield app
-    await stop_webhook(app, runner)
-    await app.close()
+    async with checked_bot(settings, start=webhook_bot) as app:
+        app.retry.backoff_s = 0.01
+        yield app
 
 
 async def test_updates_arrive_by_webhook(emulator: TelegramEmulator, webhook_app: App) -> None:
@@ -85,6 +85,7 @@ async def test_a_malformed_update_is_refused(webhook_app: App) -> None:
     assert response.status == 400
 
 
+@TELEGRAM_500_LOGGED
 async def test_a_failure_is_redelivered_and_handled_once(
     emulator: TelegramEmulator, webhook_app: App
 ) -> None:
@@ -112,6 +113,7 @@ async def test_a_failure_is_redelivered_and_handled_once(
     await user.expect_silence()
 
 
+@TELEGRAM_500_LOGGED
 async def test_a_failure_that_persists_is_kept_after_three_attempts(
     emulator: TelegramEmulator, webhook_app: App
 ) -> None:

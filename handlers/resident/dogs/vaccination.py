@@ -84,9 +84,7 @@ async def photo(message: Message, form: Form) -> None:
         name=sent.dog.name,
         reply_markup=main_menu(form.t, form.person.role),
     )
-    await dog_claim_cards.send(
-        form.bot, form.database, form.catalogue, sent.claim, sent.reviewers, form.today
-    )
+    await dog_claim_cards.after(form.bot, form.database, form.catalogue, sent, form.today)
 
 
 async def not_a_photo(message: Message) -> None:
