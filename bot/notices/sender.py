@@ -28,6 +28,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, Telegra
 from aiogram.methods import SendDocument, SendMessage, SendPhoto, TelegramMethod
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.notices import outbox
 from bot.notices import plans as notices
@@ -153,6 +154,8 @@ class Sender:
                 try:
                     if await self.lock.held():
                         handled = await self.run_once()
+                except (OperationalError, InterfaceError) as error:  # locked, or unreachable
+                    log.warning("the sender waits for the database: %s", error.orig)
                 except Exception:
                     log.exception("the sender failed a batch; it will be claimed again")
                 if not handled:

@@ -153,10 +153,6 @@ async def test_a_briefly_locked_database_delays_but_loses_nothing(
     assert await journal.failed_updates(bot_app.database, bot_app.bot.id) == []
 
 
-@pytest.mark.expect_traceback(
-    match=r"^bot\.notices\.sender: the sender failed a batch.*\[OperationalError\]$",
-    reason="the notices' sender meets the database this test locks, logs it and tries again",
-)
 async def test_a_database_locked_past_its_busy_timeout_loses_nothing(
     emulator: TelegramEmulator,
     make_settings: Callable[..., Settings],
@@ -180,10 +176,6 @@ async def test_a_database_locked_past_its_busy_timeout_loses_nothing(
         assert await journal.failed_updates(app.database, app.bot.id) == []
 
 
-@pytest.mark.expect_traceback(
-    match=r"^bot\.notices\.sender: the sender failed a batch.*\[OperationalError\]$",
-    reason="the notices' sender meets the database this test locks, logs it and tries again",
-)
 async def test_a_long_wait_for_the_database_is_apologised_for_once(
     emulator: TelegramEmulator,
     make_settings: Callable[..., Settings],
