@@ -17,6 +17,7 @@ from bot.duties.coverage import GridCoverage, Track
 from bot.figures import maps
 from bot.people.scope import area_ids
 from bot.texts import Translator
+from bot.texts.shares import percent, share
 from storage.db import Database
 from storage.models import Area
 
@@ -40,9 +41,9 @@ class PatrolLayer:
     grids: list[GridCoverage]
 
     @property
-    def average(self) -> float:
-        """The grids' mean coverage (0 with no grid)."""
-        return sum(g.share for g in self.grids) / len(self.grids) if self.grids else 0.0
+    def average(self) -> float | None:
+        """The grids' mean coverage (None, no data, with no grid)."""
+        return share(sum(g.share for g in self.grids), len(self.grids))
 
 
 async def load(database: Database, area: Area | None, month: date, tz: tzinfo) -> PatrolLayer:
@@ -75,8 +76,8 @@ def _draw(axes: Axes, layer: PatrolLayer, t: Translator, outlines: list[maps.Out
         label = None  # once in the legend
     for grid in layer.grids:
         spot = grid.geometry.representative_point()
-        share = f"{grid.share:.0%}"
-        axes.text(spot.x, spot.y, share, ha="center", va="center", fontsize=9, **SHARE_STYLE)
+        label = percent(t, grid.share)
+        axes.text(spot.x, spot.y, label, ha="center", va="center", fontsize=9, **SHARE_STYLE)
 
 
 def _draw_covered(axes: Axes, layer: PatrolLayer, label: str, outlines: list[maps.Outline]) -> None:

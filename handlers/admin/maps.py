@@ -13,6 +13,7 @@ from aiogram.types import BufferedInputFile, Message
 from bot.figures import maps, patrol_map
 from bot.people import scope
 from bot.texts import Catalogue, Translator
+from bot.texts.shares import percent
 from handlers.common.filters import HasRole, MenuButton
 from storage.db import Database
 from storage.models import Area, Person, Role
@@ -68,7 +69,7 @@ async def _send_patrol_map(
         area=where,
         month=month,
         tracks=len(layer.tracks),
-        average=f"{layer.average:.0%}",
+        average=percent(t, layer.average),
     )
     await message.answer_photo(BufferedInputFile(picture, filename="patrol.png"), caption=caption)
 

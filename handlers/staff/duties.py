@@ -20,6 +20,7 @@ from bot.duties import doing, figures, patrol_figures, register, track
 from bot.errors import PoliteError
 from bot.people import scope
 from bot.texts import Translator
+from bot.texts.shares import percent
 from handlers.common.callbacks import DutyDo, DutyRun
 from handlers.common.duty_keyboards import (
     checklist,
@@ -125,7 +126,7 @@ async def _stats(
                 on_time=row.on_time,
                 late=row.late,
                 missed=row.missed,
-                rate=f"{row.rate:.0%}",
+                rate=percent(t, row.rate),
             )
         )
     if patrols:

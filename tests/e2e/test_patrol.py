@@ -6,8 +6,10 @@ coverage, and /duties stats counts patrol finds against resident reports."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -160,3 +162,24 @@ async def test_queued_moves_keep_the_times_telegram_gave_them(
     await choose(officer, card, "✅ 完成")
     finished = await officer.ask("沿主路巡查一遍，未见异常")
     assert "巡查轨迹：890 米，用时 8 分钟" in (finished.text or "")
+
+
+async def test_a_community_without_grids_has_no_coverage_to_show(
+    emulator: TelegramEmulator, bot_app: App, tmp_path: Path
+) -> None:
+    """Nothing to measure is no data: the patrol map of a community without grids says "—"
+    for the grids' average coverage, not 0 %."""
+    await street(emulator, bot_app)
+    square = [[104.04, 30.62], [104.05, 30.62], [104.05, 30.63], [104.04, 30.63], [104.04, 30.62]]
+    new = {"code": "JN13", "name": "新建社区", "level": "community", "parent": "JN"}
+    feature = {"type": "Feature", "properties": new}
+    feature["geometry"] = {"type": "Polygon", "coordinates": [square]}
+    path = tmp_path / "new.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    await import_file(bot_app.database, path)
+    admin = emulator.user(ADMIN, "街道管理员")
+    await said(admin, "已导入 1 项例行任务")  # what `street` asked
+    patrol_map = await admin.ask("/map JN13 patrol")
+    assert patrol_map.photo
+    assert "巡查轨迹：0 条" in (patrol_map.caption or "")
+    assert "平均 —" in (patrol_map.caption or "")
