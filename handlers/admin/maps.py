@@ -32,7 +32,7 @@ async def send_map(
     """Leads see their community (or a grid of it); admins the street or any area. The word
     for patrol (in either language) adds the month's patrol tracks and coverage."""
     words = (command.args or "").split() if command else []
-    patrol = [word for word in words if word.lower() in catalogue.every("map.word_patrol")]
+    patrol = [word for word in words if catalogue.sub_command("map", word, ("patrol",))]
     rest = " ".join(word for word in words if word not in patrol) or None
     area = await scope.area_for(database, person, rest)
     now = utcnow()
