@@ -61,7 +61,8 @@ def render(case_map: maps.CaseMap, layer: PatrolLayer, t: Translator, title: str
     _draw(axes, layer, t, case_map.outlines)
     axes.set_xlim(left, right)  # tracks beyond the area do not widen the picture
     axes.set_ylim(bottom, top)
-    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
+    if axes.get_legend_handles_labels()[0]:  # no track and no case: nothing to explain
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", bbox_inches="tight")
     return buffer.getvalue()
