@@ -66,9 +66,11 @@ async def duties(
 
 
 def _sub_word(args: str) -> tuple[str, str]:
-    """The first word of the arguments and the rest (a duty file may follow on the next line)."""
-    parts = args.strip().split(maxsplit=1)
-    return (parts[0], parts[1]) if len(parts) == 2 else (parts[0] if parts else "", "")
+    """The first word of the arguments and the rest as typed (a duty file may follow on the
+    next lines: its indentation is kept)."""
+    stripped = args.lstrip()
+    word = stripped.split(maxsplit=1)[0] if stripped else ""
+    return word, stripped[len(word) :]
 
 
 async def _list(

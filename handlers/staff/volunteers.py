@@ -46,9 +46,9 @@ async def volunteers(
     bot: Bot,
     catalogue: Catalogue,
 ) -> None:
-    words = (command.args or "").split()
-    typed, rest = (words[0], words[1:]) if words else ("", [])
-    action = catalogue.sub_command("volunteers", typed, SUB_COMMANDS) or "" if words else "list"
+    words = (command.args or "").split() or ["list"]
+    action = catalogue.sub_command("volunteers", words[0], SUB_COMMANDS) or ""
+    rest = words[1:]
     if action == "list" and not rest:
         await _list(message, person, t, database)
     elif action == "group" and len(rest) >= 3:
