@@ -13,6 +13,7 @@ from bot.categories import importing
 from bot.config import Settings
 from bot.duties import register as duty_register
 from bot.people import staff
+from bot.people.menus import owe_menu
 from bot.places import areas
 from storage.db import Database
 from storage.migrate import upgrade
@@ -120,6 +121,7 @@ async def add_person(
     database: Database, tg_id: int, role: Role, area_code: str | None, backup: bool = False
 ) -> None:
     appointment = await staff.appoint(database, tg_id, role, area_code, backup)
+    await owe_menu(database, appointment.person.id)  # the running bot sets their new menu
     where = f" of {appointment.area.code} {appointment.area.name}" if appointment.area else ""
     kind = "backup officer" if appointment.person.backup else role.value
     print(f"{tg_id} is now {kind}{where}")

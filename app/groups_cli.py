@@ -23,12 +23,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 async def set_up(database: Database, args: argparse.Namespace) -> None:
     from bot.people import groups
+    from bot.people.menus import owe_menu
     from bot.people.registration import lookup
 
     group = await groups.set_up(database, args.code, args.name, args.community)
     line = f"residents' group {group.code} ({group.name}) set up"
     if args.leader:
         leader = await groups.set_leader(database, group, await lookup(database, args.leader))
+        await owe_menu(database, leader.id)  # the running bot sets their new menu
         line += f", led by {leader.name or leader.tg_id}"
     print(line)
 

@@ -18,6 +18,7 @@ from bot.dogs import registry, vaccinations
 from bot.dogs.news import DogNews
 from bot.duties import watch
 from bot.duties.watch import DutyWatch
+from bot.people.menus import MENU_OWED, MenuSetter
 from bot.stations import alerts
 from bot.texts import Catalogue
 from handlers.common import dog_claim_cards, dog_keyboards
@@ -61,6 +62,8 @@ def deliverers(database: Database, desk: Desk, lease: timedelta) -> dict[str, De
     if desk.stations is not None:
         fire_lease = min(lease, alerts.SEND_LEASE)
         found[alerts.ESCALATION_OWED] = Deliverer(desk.stations.deliver, fire_lease)
+    menus = MenuSetter(database, desk.bot, desk.catalogue)
+    found[MENU_OWED] = Deliverer(menus.deliver, lease)  # left by the command line
     return found
 
 

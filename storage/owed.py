@@ -9,7 +9,7 @@ The same claim serves the cases' rows (`CaseOwed`, with their event) and everyth
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import select, update
@@ -20,6 +20,7 @@ from storage.models import Owed
 from storage.types import utcnow
 
 BATCH = 50
+UNHELD = datetime(2000, 1, 1, tzinfo=UTC)  # older than any lease: free to take
 Row = TypeVar("Row", bound=Any)  # a model with id, claimed_at and done_at
 
 
@@ -35,6 +36,16 @@ async def owe(
     now = now or utcnow()
     row = Owed(kind=kind, subject_id=subject_id, what=what, created_at=now, claimed_at=now)
     session.add(row)
+    await session.flush()
+    return row
+
+
+async def leave(session: AsyncSession, kind: str, subject_id: int, what: int | None = None) -> Owed:
+    """Owe what `kind` says about the subject for the clock to deliver: the change is made by
+    a process that never delivers (the command line), so nobody holds the row and any
+    instance's clock takes it at its next round."""
+    row = await owe(session, kind, subject_id, what)
+    row.claimed_at = UNHELD
     await session.flush()
     return row
 

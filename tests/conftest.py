@@ -22,7 +22,7 @@ from sandbox.emulator import TelegramEmulator
 from storage import migrate
 from storage.db import Database
 from storage.models import Person, Role
-from storage.types import move_clock, reset_clock
+from storage.types import move_clock, reset_clock, utcnow
 from tests import invariants
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -40,7 +40,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[TelegramEmulator]:
-    async with TelegramEmulator() as emu:
+    # Messages are dated by the code's clock, as in the sandbox: a test that moves it sees
+    # Telegram's dates (a live location's edit_date) move with it.
+    async with TelegramEmulator(clock=lambda: utcnow().timestamp()) as emu:
         yield emu
 
 

@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 DURATION = re.compile(r"^(\d{1,6})\s*(m|min|h|d)$", re.IGNORECASE)
 MINUTES = {"m": 1, "min": 1, "h": 60, "d": 24 * 60}
 LONGEST_MINUTES = 365 * 24 * 60
-SWITCH = {"on": True, "off": False, "开": True, "关": False}
-NO_DEPARTMENT = {"-", "none", "无"}
+# The values' code words; chat reads them in either language first (handlers/admin/categories).
+SWITCH = {"on": True, "off": False}
+NO_DEPARTMENT = {"-", "none"}
 DEPARTMENT_LIMIT = 32
 FIELDS = ("accept", "resolve", "urgent", "department", "active")
 # Seconds a process keeps the categories it read. Each report step looks them up several times

@@ -14,6 +14,7 @@ from bot.dogs import days, register
 from bot.dogs.register import CommunityCount
 from bot.register.sheets import XlsxSheet
 from bot.texts import Translator
+from bot.texts.shares import cell, percent, share
 from storage.db import Database
 from storage.models import DogBooking, Person
 
@@ -34,11 +35,9 @@ class Figures:
     days: list[DayFigures]
 
 
-def vaccinated_share(count: CommunityCount) -> float:
-    """The share of registered dogs vaccinated within twelve months (0 without dogs)."""
-    if count.registered == 0:
-        return 0.0
-    return (count.registered - count.lapsed) / count.registered
+def vaccinated_share(count: CommunityCount) -> float | None:
+    """The share of registered dogs vaccinated within twelve months (None without dogs)."""
+    return share(count.registered - count.lapsed, count.registered)
 
 
 async def figures(database: Database, viewer: Person, today: date) -> Figures:
@@ -88,7 +87,7 @@ def lines(t: Translator, found: Figures) -> list[str]:
             "dogstats.community",
             name=c.name,
             registered=c.registered,
-            share=f"{vaccinated_share(c):.0%}",
+            share=percent(t, vaccinated_share(c)),
             lapsed=c.lapsed,
         )
         for c in found.communities
@@ -128,7 +127,7 @@ def write_sheets(sheet: XlsxSheet, t: Translator, found: Figures) -> None:
         [width for _, width in COMMUNITY_COLUMNS],
     )
     for c in found.communities:
-        sheet.append((c.name, c.registered, round(vaccinated_share(c), 4), c.lapsed))
+        sheet.append((c.name, c.registered, cell(vaccinated_share(c)), c.lapsed))
     sheet.next_sheet(
         t("dogstats.sheet_days"),
         [t(f"dogstats.column_{key}") for key, _ in DAY_COLUMNS],

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, tzinfo
 
 from sqlalchemy import or_, select
 
+from bot.texts.shares import share
 from storage.db import Database
 from storage.models import Area, Duty, DutyOccurrence
 
@@ -21,8 +22,8 @@ class AreaDuties:
     missed: int  # past the deadline and not done
 
     @property
-    def rate(self) -> float:
-        return self.on_time / self.due if self.due else 0.0
+    def rate(self) -> float | None:
+        return share(self.on_time, self.due)
 
 
 def month_bounds(month: date, tz: tzinfo) -> tuple[datetime, datetime]:

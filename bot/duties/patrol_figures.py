@@ -12,6 +12,7 @@ from sqlalchemy import case, exists, func, or_, select
 
 from bot.duties import coverage
 from bot.duties.figures import month_bounds
+from bot.texts.shares import share
 from storage.db import Database
 from storage.models import Area, AreaLevel, Case, CaseStatus, DutyFind
 
@@ -34,8 +35,8 @@ class _Tally:
     square_m2: float = 0.0
 
     def row(self) -> AreaPatrol:
-        share = self.covered_m2 / self.square_m2 if self.square_m2 > 0 else None
-        return AreaPatrol(self.name, self.found, self.reported, share)
+        coverage = share(self.covered_m2, self.square_m2)
+        return AreaPatrol(self.name, self.found, self.reported, coverage)
 
     def add(self, other: _Tally) -> None:
         self.found += other.found

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from bot.duties.figures import month_bounds
 from bot.errors import PoliteError
@@ -29,6 +29,7 @@ class Filed:
     duty: Duty
     done_at: datetime
     figures: dict[str, int]
+    starts_at: datetime  # the period's start: the month it is filed for
 
 
 def label(figure: dict[str, Any], language: str) -> str:
@@ -70,16 +71,41 @@ async def monthly(
     """The reports filed for the periods that started in `month`, by area and duty; only the
     community's own and its grids' when `community_id` is given (a lead's view)."""
     start, end = month_bounds(month, tz)
-    query = (
+    query = _filed(start, end)
+    if community_id is not None:
+        query = query.where(or_(Area.id == community_id, Area.parent_id == community_id))
+    return await _load(database, query)
+
+
+async def between(
+    database: Database, since: datetime, until: datetime, area_ids: set[int] | None = None
+) -> list[Filed]:
+    """The reports filed for the periods that started from `since` until before `until`, by
+    area and duty; only the duties of `area_ids` when given (the street's own duties then
+    belong to no scope)."""
+    query = _filed(since, until)
+    if area_ids is not None:
+        query = query.where(Duty.area_id.in_(area_ids))
+    return await _load(database, query)
+
+
+def _filed(since: datetime, until: datetime) -> Select[tuple[DutyOccurrence, Duty, str | None]]:
+    return (
         select(DutyOccurrence, Duty, Area.name)
         .join(Duty, Duty.id == DutyOccurrence.duty_id)
         .outerjoin(Area, Area.id == Duty.area_id)
-        .where(DutyOccurrence.starts_at >= start, DutyOccurrence.starts_at < end)
+        .where(DutyOccurrence.starts_at >= since, DutyOccurrence.starts_at < until)
         .where(DutyOccurrence.figures.is_not(None), DutyOccurrence.done_at.is_not(None))
         .order_by(Area.name, Duty.name, DutyOccurrence.starts_at)
     )
-    if community_id is not None:
-        query = query.where(or_(Area.id == community_id, Area.parent_id == community_id))
+
+
+async def _load(
+    database: Database, query: Select[tuple[DutyOccurrence, Duty, str | None]]
+) -> list[Filed]:
     async with database.sessions() as session:
         rows = (await session.execute(query)).all()
-    return [Filed(name or "", duty, o.done_at, dict(o.figures or {})) for o, duty, name in rows]
+    return [
+        Filed(name or "", duty, o.done_at, dict(o.figures or {}), o.starts_at)
+        for o, duty, name in rows
+    ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import pairwise
 
 from sqlalchemy import func, select
@@ -65,15 +65,15 @@ async def record(
     person: Person,
     latitude: float,
     longitude: float,
-    now: datetime | None = None,
+    at: datetime | None = None,
 ) -> int | None:
-    """Add a point to the track of the occurrence the person is doing; returns that
-    occurrence's id (the point may have been left out as too close or one too many), or None
-    when they are doing none."""
+    """Add a point, taken at `at` (now by default; in chat, Telegram's date of the location),
+    to the track of the occurrence the person is doing; returns that occurrence's id (the point
+    may have been left out as too close or one too many), or None when they are doing none."""
     occurrence_id = await doing_now(database, person)
     if occurrence_id is None:
         return None
-    at = now or utcnow()
+    at = _aware(at) if at is not None else utcnow()
     if not valid_point(latitude, longitude):
         return occurrence_id
     async with database.transaction() as session:
@@ -100,6 +100,11 @@ async def record(
             )
         )
     return occurrence_id
+
+
+def _aware(at: datetime) -> datetime:
+    """A date from outside, in UTC (a naive one is taken as UTC)."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def _too_close(last: DutyTrackPoint, latitude: float, longitude: float, at: datetime) -> bool:

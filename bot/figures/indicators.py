@@ -11,9 +11,9 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
+from bot.texts.shares import share
 
-def ratio(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
+ratio = share  # the one rule for shares (bot.texts.shares)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from bot.duties.coverage import GridCoverage, Track
 from bot.figures import maps
 from bot.people.scope import area_ids
 from bot.texts import Translator
+from bot.texts.shares import percent, share
 from storage.db import Database
 from storage.models import Area
 
@@ -40,9 +41,9 @@ class PatrolLayer:
     grids: list[GridCoverage]
 
     @property
-    def average(self) -> float:
-        """The grids' mean coverage (0 with no grid)."""
-        return sum(g.share for g in self.grids) / len(self.grids) if self.grids else 0.0
+    def average(self) -> float | None:
+        """The grids' mean coverage (None, no data, with no grid)."""
+        return share(sum(g.share for g in self.grids), len(self.grids))
 
 
 async def load(database: Database, area: Area | None, month: date, tz: tzinfo) -> PatrolLayer:
@@ -60,7 +61,8 @@ def render(case_map: maps.CaseMap, layer: PatrolLayer, t: Translator, title: str
     _draw(axes, layer, t, case_map.outlines)
     axes.set_xlim(left, right)  # tracks beyond the area do not widen the picture
     axes.set_ylim(bottom, top)
-    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
+    if axes.get_legend_handles_labels()[0]:  # no track and no case: nothing to explain
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", bbox_inches="tight")
     return buffer.getvalue()
@@ -75,8 +77,8 @@ def _draw(axes: Axes, layer: PatrolLayer, t: Translator, outlines: list[maps.Out
         label = None  # once in the legend
     for grid in layer.grids:
         spot = grid.geometry.representative_point()
-        share = f"{grid.share:.0%}"
-        axes.text(spot.x, spot.y, share, ha="center", va="center", fontsize=9, **SHARE_STYLE)
+        label = percent(t, grid.share)
+        axes.text(spot.x, spot.y, label, ha="center", va="center", fontsize=9, **SHARE_STYLE)
 
 
 def _draw_covered(axes: Axes, layer: PatrolLayer, label: str, outlines: list[maps.Outline]) -> None:

@@ -25,10 +25,11 @@ from sqlalchemy import select
 from bot.deadlines.digest import claim
 from bot.figures import stats
 from bot.figures.indicators import Counts
-from bot.figures.stats_view import percent, score
+from bot.figures.stats_view import score
 from bot.notices import plans
 from bot.notices.audience import Audience, Kind
 from bot.texts import Catalogue, Translator
+from bot.texts.shares import percent
 from bot.timing.periods import Period, previous_month
 from storage.db import Database
 from storage.models import Area, JobRun, Person, Role

@@ -12,6 +12,7 @@ from bot.figures.indicators import Counts, Figures
 from bot.people import scope as scopes
 from bot.stations import figures as station_figures
 from bot.texts import Translator
+from bot.texts.shares import percent
 from bot.timing.periods import Period
 from storage.db import Database
 from storage.models import Area, Category, Station
@@ -53,10 +54,6 @@ async def gather(database: Database, period: Period, scope: Area | None) -> View
 def category_name(t: Translator, categories: list[Category], category_id: int | None) -> str:
     found = [c for c in categories if c.id == category_id]
     return found[0].name(t.language) if found else t("stats.no_category")
-
-
-def percent(t: Translator, rate: float | None) -> str:
-    return t("stats.no_data") if rate is None else f"{rate:.0%}"
 
 
 def score(t: Translator, value: float | None) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import aliased
 
-from bot.register import stations_sheet
+from bot.register import reports_sheet, stations_sheet
 from bot.register.sheets import Cell, CsvSheet, Sheet, XlsxSheet
 from bot.texts import Translator
 from bot.timing.periods import Period
@@ -136,7 +136,8 @@ async def write(
     chunk_rows: int = CHUNK_ROWS,
 ) -> int:
     """Write the register to each output file (headers in `t`'s language), and into the
-    .xlsx a second sheet of the scope's micro fire stations by month; the count of cases."""
+    .xlsx a second sheet of the scope's micro fire stations by month and a third of the report
+    duties' figures by area and month; the count of cases."""
     names = await _Names.load(database, t.language)
     cells = _Cells(names, t, tz, now or utcnow(), register.with_reporters)
     headers = [t(f"export.column_{column.key}") for column in register.columns]
@@ -155,6 +156,8 @@ async def write(
             database, register.period, register.area_ids, communities
         )
         await asyncio.to_thread(stations_sheet.write, sheets, t, stations)
+        figures = await reports_sheet.rows(database, register.period, register.area_ids, t)
+        await asyncio.to_thread(reports_sheet.write, sheets, t, figures)
     finally:
         await asyncio.to_thread(_close, sheets)
     return count

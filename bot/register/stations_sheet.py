@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from bot.register.sheets import Cell, Sheet, XlsxSheet
 from bot.stations import figures
 from bot.texts import Translator
+from bot.texts.shares import cell
 from bot.timing.periods import Period
 from storage.db import Database
 
@@ -35,7 +36,7 @@ async def rows(
 
 def _row(entry: figures.Monthly, community: str) -> list[Cell]:
     f = entry.figures
-    share = None if f.on_time_share is None else round(f.on_time_share, 4)
+    share = cell(f.on_time_share)
     return [
         entry.station.name,
         community,

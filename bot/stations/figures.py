@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.stations.response import TARGET
 from bot.texts import Translator
+from bot.texts.shares import percent, share
 from bot.timing.periods import Period
 from storage.db import Database
 from storage.models import Area, AreaLevel, FireResponse, Station
@@ -65,7 +66,7 @@ def summarise(timings: Sequence[Timing], target: timedelta = TARGET) -> Figures:
         start_p90_s=percentile(starts, 0.9),
         arrival_median_s=percentile(arrivals, 0.5),
         arrival_p90_s=percentile(arrivals, 0.9),
-        on_time_share=on_time / len(timings) if timings else None,
+        on_time_share=share(on_time, len(timings)),
     )
 
 
@@ -148,5 +149,5 @@ def figures_text(t: Translator, f: Figures) -> str:
         start_p90=seconds_text(t, f.start_p90_s),
         arrival_median=seconds_text(t, f.arrival_median_s),
         arrival_p90=seconds_text(t, f.arrival_p90_s),
-        on_time=f"{(f.on_time_share or 0) * 100:.0f}",
+        on_time=percent(t, f.on_time_share),
     )

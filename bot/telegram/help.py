@@ -25,6 +25,7 @@ USAGE = frozenset(
         "station",
         "stations",
         "volunteers",
+        "duties",
     }
 )
 

@@ -70,6 +70,21 @@ class Catalogue:
         """The text `key` in every language (to recognise a menu button whatever the language)."""
         return {texts[key] for texts in self.texts.values() if key in texts}
 
+    def sub_command(self, command: str, typed: str, choices: Iterable[str]) -> str | None:
+        """Which of `choices` the sub-word `typed` names (`/volunteers 添加` or `add`): each
+        choice's words are the texts `{command}.word_{choice}` in every language (several of
+        one language separated by `|`: 今天|今日), compared without case; None when it names
+        none of them."""
+        wanted = typed.strip().lower()
+        for choice in choices:
+            if wanted in self.words(f"{command}.word_{choice}"):
+                return choice
+        return None
+
+    def words(self, key: str) -> set[str]:
+        """The words of the text `key` in every language, lower case (`|` separates several)."""
+        return {word.lower() for text in self.every(key) for word in text.split("|")}
+
     def translator(self, language: str) -> Translator:
         return Translator(self, language)
 

@@ -9,18 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
 
 from bot.errors import PoliteError
+from bot.texts import Catalogue
 
-WORDS = {
-    "today": "today",
-    "今天": "today",
-    "今日": "today",
-    "week": "week",
-    "本周": "week",
-    "month": "month",
-    "本月": "month",
-}
+NAMES = ("today", "week", "month")  # their words in either language: `period.word_<name>`
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 LONGEST_DAYS = 366 * 3
@@ -74,8 +68,8 @@ def parse(words: list[str], today: date, tz: tzinfo) -> tuple[Period, list[str]]
     if not words:
         return named("month", today, tz), []
     first = words[0].lower()
-    if first in WORDS:
-        return named(WORDS[first], today, tz), words[1:]
+    if word := _catalogue().sub_command("period", first, NAMES):
+        return named(word, today, tz), words[1:]
     if match := MONTH.match(first):
         return month_of(int(match[1]), int(match[2]), tz), words[1:]
     if DAY.match(first):
@@ -97,6 +91,11 @@ def between(first: date, last: date, tz: tzinfo) -> Period:
     if last < first or (last - first).days > LONGEST_DAYS:
         raise PoliteError("period.bad", given=f"{first.isoformat()} {last.isoformat()}")
     return Period(first, last, tz)
+
+
+@cache
+def _catalogue() -> Catalogue:
+    return Catalogue.load()
 
 
 def _day(word: str) -> date:

@@ -16,17 +16,26 @@ from bot.cases import lifecycle
 from bot.categories import answers, departments, importing, spec
 from bot.categories import table as categories
 from bot.errors import PoliteError
-from bot.texts import Translator
+from bot.texts import Catalogue, Translator
 from handlers.common.durations import duration_text
 from handlers.common.filters import HasRole
 from handlers.common.long_text import answer_lines
 from storage.db import Database
 from storage.models import Category, Person, Role
 
+SWITCHES = ("urgent", "active")
+
 
 async def show_or_change(
-    message: Message, command: CommandObject, person: Person, t: Translator, database: Database
+    message: Message,
+    command: CommandObject,
+    person: Person,
+    t: Translator,
+    database: Database,
+    catalogue: Catalogue,
 ) -> None:
+    """/categories, or (admins) /categories CODE FIELD VALUE: the field and the switch's value
+    in either language (受理时限 30m, 紧急 开, 部门 无)."""
     if not command.args:
         await _show(message, person, t, database)
         return
@@ -36,7 +45,12 @@ async def show_or_change(
     if len(parts) < 3:
         raise PoliteError("categories.usage")
     code, field, value = parts
-    changed = await categories.change(database, code, field.lower(), value, person)
+    field = catalogue.sub_command("categories", field, categories.FIELDS) or field.lower()
+    if field in SWITCHES:
+        value = catalogue.sub_command("categories", value, ("on", "off")) or value
+    elif field == "department":
+        value = catalogue.sub_command("categories", value, ("none",)) or value
+    changed = await categories.change(database, code, field, value, person)
     await message.answer(t("categories.changed") + "\n" + _line(t, changed))
 
 

@@ -13,6 +13,7 @@ from aiogram.types import BufferedInputFile, Message
 from bot.figures import maps, patrol_map
 from bot.people import scope
 from bot.texts import Catalogue, Translator
+from bot.texts.shares import percent
 from handlers.common.filters import HasRole, MenuButton
 from storage.db import Database
 from storage.models import Area, Person, Role
@@ -31,7 +32,7 @@ async def send_map(
     """Leads see their community (or a grid of it); admins the street or any area. The word
     for patrol (in either language) adds the month's patrol tracks and coverage."""
     words = (command.args or "").split() if command else []
-    patrol = [word for word in words if word.lower() in catalogue.every("map.word_patrol")]
+    patrol = [word for word in words if catalogue.sub_command("map", word, ("patrol",))]
     rest = " ".join(word for word in words if word not in patrol) or None
     area = await scope.area_for(database, person, rest)
     now = utcnow()
@@ -68,7 +69,7 @@ async def _send_patrol_map(
         area=where,
         month=month,
         tracks=len(layer.tracks),
-        average=f"{layer.average:.0%}",
+        average=percent(t, layer.average),
     )
     await message.answer_photo(BufferedInputFile(picture, filename="patrol.png"), caption=caption)
 

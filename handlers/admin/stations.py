@@ -22,6 +22,8 @@ from storage.models import Person, Role
 
 INDENT = "    "
 
+SUB_COMMANDS = ("add", "member", "remove", "shift")
+
 
 async def edit_station(
     message: Message,
@@ -30,8 +32,11 @@ async def edit_station(
     database: Database,
     catalogue: Catalogue,
 ) -> None:
-    """/station add NAME COMMUNITY LAT LON · member|remove NAME TG_ID · shift NAME TG_ID …"""
+    """/station add NAME COMMUNITY LAT LON · member|remove NAME TG_ID · shift NAME TG_ID …
+    (the sub-words in either language: 登记, 队员, 移除, 班次)."""
     words = (command.args or "").split()
+    if words:
+        words[0] = catalogue.sub_command("stations", words[0], SUB_COMMANDS) or words[0]
     try:
         if len(words) == 5 and words[0] == "add":
             lat, lon = float(words[3]), float(words[4])

@@ -10,6 +10,7 @@ from bot.duties.doing import Turn
 from bot.duties.patrol_figures import AreaPatrol
 from bot.duties.track import Track
 from bot.texts import Translator
+from bot.texts.shares import percent
 from handlers.common.callbacks import DutyDo, DutyFindStart, DutyRun
 from handlers.common.distances import distance_text
 from handlers.common.durations import duration_text
@@ -71,8 +72,8 @@ def patrol_lines(t: Translator, rows: list[AreaPatrol], month: date) -> list[str
     """Found by patrol versus reported by residents, and the grids' patrol coverage."""
     lines = [t("duties.patrol_title", month=month.strftime("%Y-%m"))]
     for row in rows:
-        share = "—" if row.coverage is None else f"{row.coverage:.0%}"
-        values = {"found": row.found, "reported": row.reported, "coverage": share}
+        coverage = percent(t, row.coverage)
+        values = {"found": row.found, "reported": row.reported, "coverage": coverage}
         lines.append(t("duties.patrol_line", area=row.area, **values))
     return lines
 

@@ -137,12 +137,12 @@ async def list_register(
     catalogue: Catalogue,
 ) -> None:
     """`/dogs`, `/dogs lapsed` or `/dogs stats` (the words in either language)."""
-    word = (command.args or "").strip().lower()
-    if word in catalogue.every("dogs.word_stats"):
+    word = catalogue.sub_command("dogs", command.args or "", ("stats", "lapsed"))
+    if word == "stats":
         found = await figures.figures(database, person, _today(tz))
         await message.answer("\n".join(figures.lines(t, found)))
         return
-    lapsed = word in catalogue.every("dogs.word_lapsed")
+    lapsed = word == "lapsed"
     text, markup = await _listing(database, person, t, tz, 0, lapsed)
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
 

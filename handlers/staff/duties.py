@@ -19,7 +19,8 @@ from bot.config import Settings
 from bot.duties import doing, figures, patrol_figures, register, track
 from bot.errors import PoliteError
 from bot.people import scope
-from bot.texts import Translator
+from bot.texts import Catalogue, Translator
+from bot.texts.shares import percent
 from handlers.common.callbacks import DutyDo, DutyRun
 from handlers.common.duty_keyboards import (
     checklist,
@@ -36,6 +37,8 @@ from storage.db import Database
 from storage.models import Duty, Person, Rhythm, Role
 from storage.types import utcnow
 
+SUB_COMMANDS = ("import", "reports", "stats")
+
 
 async def duties(
     message: Message,
@@ -45,19 +48,29 @@ async def duties(
     database: Database,
     settings: Settings,
     state: FSMContext,
+    catalogue: Catalogue,
 ) -> None:
-    args = (command.args or "").strip()
-    if args.startswith("import"):
-        await _import(message, person, t, database, args.removeprefix("import"))
-    elif args.startswith("reports"):
-        await duty_report_list.show(
-            message, person, t, database, settings.tz, args.removeprefix("reports")
-        )
-    elif args == "stats":
+    """/duties: one's open duties; `import`, `reports [YYYY-MM]`, `stats` (the sub-words in
+    either language: 导入, 报告, 统计)."""
+    typed, rest = _sub_word(command.args or "")
+    word = catalogue.sub_command("duties", typed, SUB_COMMANDS) if typed else None
+    if word == "import":
+        await _import(message, person, t, database, rest)
+    elif word == "reports":
+        await duty_report_list.show(message, person, t, database, settings.tz, rest)
+    elif word == "stats" and not rest.strip():
         await _stats(message, person, t, database, settings.tz)
     else:
         await state.clear()
         await _list(message, person, t, database, settings.tz)
+
+
+def _sub_word(args: str) -> tuple[str, str]:
+    """The first word of the arguments and the rest as typed (a duty file may follow on the
+    next lines: its indentation is kept)."""
+    stripped = args.lstrip()
+    word = stripped.split(maxsplit=1)[0] if stripped else ""
+    return word, stripped[len(word) :]
 
 
 async def _list(
@@ -125,7 +138,7 @@ async def _stats(
                 on_time=row.on_time,
                 late=row.late,
                 missed=row.missed,
-                rate=f"{row.rate:.0%}",
+                rate=percent(t, row.rate),
             )
         )
     if patrols:

@@ -16,7 +16,7 @@ from bot.errors import PoliteError
 from bot.people import staff
 from bot.places import routing
 from bot.telegram.session import MESSAGE_LIMIT
-from bot.texts import Translator
+from bot.texts import Catalogue, Translator
 from handlers.common.filters import HasRole, MenuButton
 from handlers.common.keyboards import card_buttons
 from storage.db import Database
@@ -135,12 +135,16 @@ async def make_invite(
     database: Database,
     bot: Bot,
     settings: Settings,
+    catalogue: Catalogue,
 ) -> None:
-    """/invite officer JN01-1 (leads: officers of their own community only)."""
+    """/invite officer JN01-1 or /invite 网格员 JN01-1 (leads: officers of their own community
+    only)."""
     parts = (command.args or "").split()
-    if not parts or parts[0] not in {r.value for r in Role if r != Role.RESIDENT}:
+    roles = [r.value for r in Role if r != Role.RESIDENT]
+    named = catalogue.sub_command("invite", parts[0], roles) if parts else None
+    if named is None:
         raise PoliteError("invite.usage")
-    role, area_code = Role(parts[0]), (parts[1] if len(parts) > 1 else None)
+    role, area_code = Role(named), (parts[1] if len(parts) > 1 else None)
     invite = await staff.create_invite(
         database, role, area_code, created_by=person, days=settings.invite_days
     )

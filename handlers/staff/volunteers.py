@@ -3,12 +3,13 @@ lists the group's volunteer patrol team, adds and removes volunteers; leads and 
 groups and their leaders. Every rule is `bot.people.groups`'; a new or removed volunteer is
 told and gets their menu.
 
-    /volunteers                          the teams the person manages
+    /volunteers [list]                   the teams the person manages
     /volunteers add ID|@name [GROUP]     a resident becomes a volunteer of the group
     /volunteers remove ID|@name [GROUP]  a volunteer is a resident again
     /volunteers leader ID|@name GROUP    the group's leader (leads, admins)
     /volunteers group CODE COMMUNITY NAME  a new residents' group (leads, admins)
-"""
+
+The sub-words may be typed in Chinese too (添加, 移除, 组长, 小组, 列表: the catalogues')."""
 
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ from storage.models import Person, ResidentGroup, Role
 
 log = logging.getLogger(__name__)
 
+# The sub-words, each in either language (`volunteers.word_<name>`: 列表, 添加, 移除, 组长, 小组).
+SUB_COMMANDS = ("list", "add", "remove", "leader", "group")
+
 
 async def volunteers(
     message: Message,
@@ -42,9 +46,10 @@ async def volunteers(
     bot: Bot,
     catalogue: Catalogue,
 ) -> None:
-    words = (command.args or "").split()
-    action, rest = (words[0], words[1:]) if words else ("", [])
-    if not words:
+    words = (command.args or "").split() or ["list"]
+    action = catalogue.sub_command("volunteers", words[0], SUB_COMMANDS) or ""
+    rest = words[1:]
+    if action == "list" and not rest:
         await _list(message, person, t, database)
     elif action == "group" and len(rest) >= 3:
         group = await groups.set_up(database, rest[0], " ".join(rest[2:]), rest[1], by=person)

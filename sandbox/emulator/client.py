@@ -280,13 +280,18 @@ class TestUser(_Speaker):
         return await self.post(self.user, {"location": location})
 
     async def move_live_location(
-        self, message: dict[str, Any], latitude: float, longitude: float
+        self,
+        message: dict[str, Any],
+        latitude: float,
+        longitude: float,
+        edit_date: int | None = None,
     ) -> dict[str, Any]:
-        """The live location `message` moves: Telegram sends its edit as an edited_message."""
+        """The live location `message` moves: Telegram sends its edit as an edited_message,
+        dated `edit_date` (Unix seconds; now by default, earlier for a queued backlog)."""
         edited = {
             **message,
             "location": {**message["location"], "latitude": latitude, "longitude": longitude},
-            "edit_date": int(self.emu.clock()),
+            "edit_date": int(self.emu.clock()) if edit_date is None else edit_date,
         }
         self.chat.messages[edited["message_id"]] = edited
         self.emu.record("posted", self.chat, edited)

@@ -212,7 +212,7 @@ async def test_categories_are_shown_to_leads_and_changed_by_admins(
     assert ((await lead.ask("/categories")).text or "").splitlines() == CATEGORY_LINES
     shown = ((await admin.ask("/categories")).text or "").splitlines()
     assert shown[: len(CATEGORY_LINES)] == CATEGORY_LINES
-    assert "/categories fire accept 30m" in shown
+    assert "/categories fire 受理时限 30m" in shown  # the Chinese words shown
 
     changed = await admin.ask("/categories dog accept 90m")
     assert (changed.text or "").splitlines()[:2] == [
@@ -254,7 +254,7 @@ async def test_categories_are_shown_to_leads_and_changed_by_admins(
         ),
         ("/categories dog accept 5d", "受理时限不能长于办结时限。"),
         ("/categories cat accept 1h", "没有代码为“cat”的类别。发送 /categories 查看类别代码。"),
-        ("/categories dog urgent maybe", "“maybe”不对，请写 on 或 off。"),
+        ("/categories dog urgent maybe", "“maybe”不对，请写 开 或 关。"),
         ("/categories dog department " + "部" * 33, "部门名称最长 32 个字。"),
         ("/categories dog colour red", None),
         ("/categories dog", None),

@@ -6,8 +6,10 @@ coverage, and /duties stats counts patrol finds against resident reports."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -131,3 +133,53 @@ async def test_a_live_location_in_another_conversation_is_left_to_it(
     await lead.send("/stats")  # this month: patrol finds against resident reports too
     patrols = await said(lead, "巡查发现与居民上报")
     assert "幸福社区第一网格：巡查发现 1，居民上报 0，巡查覆盖率 0%" in (patrols.text or "")
+
+
+async def test_queued_moves_keep_the_times_telegram_gave_them(
+    emulator: TelegramEmulator, bot_app: App, clock: Callable[[timedelta], datetime]
+) -> None:
+    """A backlog of live-location edits (the bot was down while the officer walked) arrives at
+    once: each point keeps its edit's date, so the walk is whole and its duration true."""
+    clock(next_thursday() + timedelta(hours=2) - utcnow())
+    watch = await street(emulator, bot_app)
+    officer = emulator.user(OFFICER, "李网格")
+    assert await watch.tick() == 1
+    await said(officer, "新的例行任务")
+    listed = await officer.ask("/duties")
+    card = await choose(officer, listed, listed.buttons[0][0])
+    await tick(officer, card, "☐ 消防通道畅通")
+    shared = await officer.send_live_location(*WALK[0])
+    assert "正在记录巡查轨迹" in ((await officer.next_message()).text or "")
+    started = int(shared["date"])
+    for minutes, (latitude, longitude) in enumerate(WALK[1:], 1):
+        edit_date = started + 120 * minutes  # two minutes apart, all delivered now
+        shared = await officer.move_live_location(shared, latitude, longitude, edit_date)
+    assert await eventually(lambda: _have(bot_app, len(WALK)), within=30)
+    async with bot_app.database.sessions() as session:
+        times = (await session.scalars(select(DutyTrackPoint.at).order_by(DutyTrackPoint.at))).all()
+    assert [int(at.timestamp()) - started for at in times] == [0, 120, 240, 360, 480]
+
+    await choose(officer, card, "✅ 完成")
+    finished = await officer.ask("沿主路巡查一遍，未见异常")
+    assert "巡查轨迹：890 米，用时 8 分钟" in (finished.text or "")
+
+
+async def test_a_community_without_grids_has_no_coverage_to_show(
+    emulator: TelegramEmulator, bot_app: App, tmp_path: Path
+) -> None:
+    """Nothing to measure is no data: the patrol map of a community without grids says "—"
+    for the grids' average coverage, not 0 %."""
+    await street(emulator, bot_app)
+    square = [[104.04, 30.62], [104.05, 30.62], [104.05, 30.63], [104.04, 30.63], [104.04, 30.62]]
+    new = {"code": "JN13", "name": "新建社区", "level": "community", "parent": "JN"}
+    feature = {"type": "Feature", "properties": new}
+    feature["geometry"] = {"type": "Polygon", "coordinates": [square]}
+    path = tmp_path / "new.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    await import_file(bot_app.database, path)
+    admin = emulator.user(ADMIN, "街道管理员")
+    await said(admin, "已导入 1 项例行任务")  # what `street` asked
+    patrol_map = await admin.ask("/map JN13 patrol")
+    assert patrol_map.photo
+    assert "巡查轨迹：0 条" in (patrol_map.caption or "")
+    assert "平均 —" in (patrol_map.caption or "")

@@ -88,3 +88,19 @@ async def test_in_shift_the_member_is_alerted(
     await backup.expect_silence(0.3)  # someone is on duty: the backups wait 60 s
     answer = await own.ask("/offduty")  # their own switch, until the shift ends
     assert "到下一个值班开始或结束时为止" in (answer.text or "")
+
+
+async def test_the_sub_words_work_in_chinese(emulator: TelegramEmulator, street: App) -> None:
+    """An admin types /station's sub-words in Chinese (登记, 队员, 班次, 移除); the usage and the
+    Chinese help show them."""
+    admin = emulator.user(ADMIN, "管理员")
+    await admin.send("/station 登记 新站 JN01 30.605 104.0025")
+    assert (await said(admin, "新站")).text == "🚒 微型消防站“新站”已登记。"
+    added = await admin.ask("/station 队员 新站 8698")
+    assert (added.text or "").startswith("✅ 8698 已加入“新站”")
+    shifts = await admin.ask("/station 班次 新站 8698 周一-周五 08:00-20:00")
+    assert "周一，周二，周三，周四，周五 08:00–20:00" in (shifts.text or "")
+    assert (await admin.ask("/station 移除 新站 8698")).text == "✅ 8698 已移出“新站”。"
+    usage = (await admin.ask("/station 拆除 新站")).text or ""
+    assert "/station 班次 站名 TG编号 周一-周五 08:00-20:00" in usage
+    assert "/station 登记 站名 社区代码 纬度 经度" in ((await admin.ask("/help")).text or "")

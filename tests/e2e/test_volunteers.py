@@ -139,3 +139,25 @@ async def test_a_missed_group_duty_goes_to_the_leader_then_the_lead(
     )
     await watch.tick(due + timedelta(hours=20))
     assert "已上报给您督办" in ((await said(lead, "已超过")).text or "")
+
+
+async def test_the_sub_words_work_in_chinese(emulator: TelegramEmulator, street: App) -> None:
+    """A Chinese-speaking lead and leader type the sub-words in Chinese: 小组, 组长, 添加, 列表,
+    移除; the Chinese help shows them."""
+    users = {tg_id: emulator.user(tg_id, name) for tg_id, name in NAMES.items()}
+    lead, leader, volunteer = users[LEAD], users[LEADER], users[VOLUNTEER]
+    for user in (leader, volunteer):
+        await user.ask("/start")
+    set_up = await lead.ask("/volunteers 小组 JN01-G1 JN01 幸福第一居民小组")
+    assert set_up.text == "居民小组“幸福第一居民小组”（JN01-G1）已建立。"
+    named = await lead.ask(f"/volunteers 组长 {LEADER} JN01-G1")
+    assert named.text == "组长王 现在是居民小组“幸福第一居民小组”的组长。"
+    await said(leader, "志愿巡防队")
+    added = await leader.ask(f"/volunteers 添加 {VOLUNTEER}")
+    assert added.text == "志愿李 已成为居民小组“幸福第一居民小组”的志愿巡防队员。"
+    team = await leader.ask("/volunteers 列表")
+    assert "组长：组长王，志愿者 2 人" in (team.text or "")
+    removed = await leader.ask(f"/volunteers 移除 {VOLUNTEER}")
+    assert removed.text == "志愿李 已不再是居民小组“幸福第一居民小组”的志愿者。"
+    assert "/volunteers 添加 ID" in ((await leader.ask("/volunteers 删掉 1")).text or "")
+    assert "/volunteers [列表|添加|移除 ID [小组]]" in ((await lead.ask("/help")).text or "")

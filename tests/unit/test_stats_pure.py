@@ -9,8 +9,9 @@ import pytest
 
 from bot.figures import ranking, stats
 from bot.figures.indicators import Counts, median
-from bot.figures.stats_view import duration, percent
+from bot.figures.stats_view import duration
 from bot.texts import Catalogue, Translator
+from bot.texts.shares import percent
 from bot.timing.periods import month_of
 from handlers.common.long_text import chunks
 from storage.models import Area, AreaLevel

@@ -76,3 +76,31 @@ def test_a_text_key_as_a_value_is_read_in_the_readers_language(catalogue: Catalo
     assert catalogue.get("en", "staff.area_needed", role=role, level=level) == (
         "A grid officer needs an area: the code of a grid."
     )
+
+
+def test_sub_words_are_read_in_either_language(catalogue: Catalogue) -> None:
+    choices = ("list", "add", "remove", "leader", "group")
+    assert catalogue.sub_command("volunteers", "添加", choices) == "add"
+    assert catalogue.sub_command("volunteers", "ADD", choices) == "add"
+    assert catalogue.sub_command("volunteers", " 组长 ", choices) == "leader"
+    assert catalogue.sub_command("volunteers", "删掉", choices) is None
+    assert catalogue.sub_command("volunteers", "添加", ("remove",)) is None  # not a choice
+    assert catalogue.sub_command("period", "今日", ("today", "week")) == "today"  # one of two
+
+
+def test_a_commands_sub_words_never_name_two_things(catalogue: Catalogue) -> None:
+    """Each `<command>.word_<name>` is one word per language, and no word of a command names
+    two of its sub-commands (in the same language or across them)."""
+    words: dict[str, dict[str, str]] = {}
+    for key in catalogue.texts["zh"]:
+        command, found, name = key.partition(".word_")
+        if not found:
+            continue
+        for texts in catalogue.texts.values():
+            for word in texts[key].lower().split("|"):
+                assert word, key
+                assert " " not in word, key
+                owner = words.setdefault(command, {}).setdefault(word, name)
+                assert owner == name, f"{command}: {word!r} names {owner} and {name}"
+    commands = {"volunteers", "stations", "duties", "categories", "invite", "dogs", "map", "period"}
+    assert commands <= set(words)
