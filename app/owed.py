@@ -35,6 +35,7 @@ Deliver = Callable[[Owed, datetime], Awaitable[None]]
 class Deliverer:
     deliver: Deliver
     lease: timedelta  # how long the process that made the change holds the row
+    late: bool = True  # its rows are what a stopped process left (not the command line's)
 
 
 def dog_news(bot: Bot, catalogue: Catalogue, tz: tzinfo) -> DogNews:
@@ -63,19 +64,20 @@ def deliverers(database: Database, desk: Desk, lease: timedelta) -> dict[str, De
         fire_lease = min(lease, alerts.SEND_LEASE)
         found[alerts.ESCALATION_OWED] = Deliverer(desk.stations.deliver, fire_lease)
     menus = MenuSetter(database, desk.bot, desk.catalogue)
-    found[MENU_OWED] = Deliverer(menus.deliver, lease)  # left by the command line
+    found[MENU_OWED] = Deliverer(menus.deliver, lease, late=False)  # the command line's
     return found
 
 
 async def deliver_others(database: Database, desk: Desk, now: datetime, lease: timedelta) -> int:
     """What stopped processes owed after changing dogs, duties and fires; returns how many
     changes were delivered (each by one instance: the take-over is one conditional update)."""
-    delivered = 0
+    delivered = late = 0
     for kind, deliverer in deliverers(database, desk, lease).items():
         for row in await rows.take_owed(database, kind, now, deliverer.lease):
             await deliverer.deliver(row, now)
             await rows.settle(database, Owed, row.id)
             delivered += 1
-    if delivered:
-        log.warning("%s changes were delivered late (a process stopped after them)", delivered)
+            late += deliverer.late
+    if late:
+        log.warning("%s changes were delivered late (a process stopped after them)", late)
     return delivered
