@@ -48,8 +48,8 @@ async def write_register(database: Database, tz: tzinfo, request: Request) -> No
     await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
     register = Register(period, await area_ids(database, area), request.with_reporters)
     t = Catalogue.load(request.language).translator(request.language)
-    count = await export.write(database, register, t, tz, {request.kind: path})
-    print(f"{path.resolve()}: {count} cases filed {period.label}")
+    written = await export.write(database, register, t, tz, {request.kind: path})
+    print(f"{path.resolve()}: {written.cases} cases filed {period.label}")
 
 
 async def _area(database: Database, code: str | None) -> Area | None:

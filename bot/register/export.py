@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import aliased
@@ -126,6 +127,19 @@ def _judge(done: datetime | None, due: datetime | None, now: datetime) -> Deadli
     return Deadline.MISSED if now > due else Deadline.PENDING
 
 
+class Written(NamedTuple):
+    """What an export wrote: cases (every format), and rows of the .xlsx's other sheets."""
+
+    cases: int
+    stations: int
+    figures: int
+
+    @property
+    def empty(self) -> bool:
+        """Nothing in any sheet: no file is worth sending."""
+        return not (self.cases or self.stations or self.figures)
+
+
 async def write(
     database: Database,
     register: Register,
@@ -134,10 +148,10 @@ async def write(
     outputs: Mapping[Format, Path],
     now: datetime | None = None,
     chunk_rows: int = CHUNK_ROWS,
-) -> int:
+) -> Written:
     """Write the register to each output file (headers in `t`'s language), and into the
     .xlsx a second sheet of the scope's micro fire stations by month and a third of the report
-    duties' figures by area and month; the count of cases."""
+    duties' figures by area and month; how many rows each has."""
     names = await _Names.load(database, t.language)
     cells = _Cells(names, t, tz, now or utcnow(), register.with_reporters)
     headers = [t(f"export.column_{column.key}") for column in register.columns]
@@ -160,7 +174,7 @@ async def write(
         await asyncio.to_thread(reports_sheet.write, sheets, t, figures)
     finally:
         await asyncio.to_thread(_close, sheets)
-    return count
+    return Written(count, len(stations), len(figures))
 
 
 def _query(register: Register) -> Select[tuple[object, ...]]:

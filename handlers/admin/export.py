@@ -41,12 +41,16 @@ async def send_register(
     code = area.code if area is not None else None
     with tempfile.TemporaryDirectory(prefix="export-") as folder:
         outputs = {kind: Path(folder) / export.file_name(period, code, kind) for kind in Format}
-        count = await export.write(database, register, t, tz, outputs)
-        if count == 0:
+        written = await export.write(database, register, t, tz, outputs)
+        if written.empty:
             await message.answer(t("export.empty", period=period.label, scope=where))
             return
         _check_size(outputs.values())
-        caption = t("export.caption", period=period.label, scope=where, count=count)
+        if not written.cases:  # the stations' and report duties' sheets only: no CSV of cases
+            caption = t("export.caption_no_cases", period=period.label, scope=where)
+            await message.answer_document(FSInputFile(outputs[Format.XLSX]), caption=caption)
+            return
+        caption = t("export.caption", period=period.label, scope=where, count=written.cases)
         await message.answer_document(FSInputFile(outputs[Format.XLSX]), caption=caption)
         await message.answer_document(FSInputFile(outputs[Format.CSV]))
 

@@ -23,6 +23,7 @@ from app.cli import main
 from app.wiring import App
 from bot.people import staff
 from bot.places.areas import import_file
+from bot.stations import register as stations
 from sandbox.emulator import TelegramEmulator
 from sandbox.emulator.client import BotMessage
 from storage import migrate
@@ -133,6 +134,29 @@ async def test_bad_or_empty_requests_are_answered_politely(
     no_map = await admin.ask("/map")  # the seeded areas have no boundaries
     assert no_map.text is not None
     assert no_map.text.startswith("“全街道”还没有边界数据")
+
+
+async def test_a_month_without_cases_still_gives_the_stations_sheet(
+    emulator: TelegramEmulator, register: App
+) -> None:
+    """No case was filed in August, but the street has a micro fire station: its month is in the
+    workbook (0 alerts), so the workbook is sent, without the cases' CSV."""
+    await stations.save_station(register.database, "幸福微站", "JN01", 30.2745, 120.1556)
+    admin = emulator.user(ADMIN, "管理员")
+    await admin.send("/export 2026-08")
+    workbook = await admin.next_message()
+    assert workbook.document is not None
+    assert workbook.caption == (
+        "案件登记表 · 2026-08-01 – 2026-08-31 · 全街道\n"
+        "这段时间没有登记的案件；表格中有微型消防站和报告数字。"
+    )
+    await admin.expect_silence(0.3)  # no CSV of no cases
+    data = file_bytes(emulator, workbook.document["file_id"])
+    book = load_workbook(io.BytesIO(data))
+    cases, station_sheet = book.worksheets[0], book.worksheets[1]
+    assert cases.max_row == 1  # the header only
+    rows = [[cell.value for cell in row] for row in station_sheet.iter_rows(min_row=2)]
+    assert [(row[0], row[2], row[3]) for row in rows] == [("幸福微站", "2026-08", 0)]
 
 
 async def test_a_register_too_big_for_telegram_is_refused(

@@ -214,7 +214,9 @@ async def test_admin_register_with_every_column(
 ) -> None:
     outputs = {Format.XLSX: tmp_path / "r.xlsx", Format.CSV: tmp_path / "r.csv"}
     register = Register(OCTOBER, with_reporters=True)
-    count = await export.write(seeded, register, catalogue.translator("zh"), TZ, outputs, NOW)
+    count = (
+        await export.write(seeded, register, catalogue.translator("zh"), TZ, outputs, NOW)
+    ).cases
     assert count == 5
     rows = xlsx_rows(outputs[Format.XLSX])
     assert rows[0] == HEADERS_ZH + REPORTER_HEADERS_ZH
@@ -278,7 +280,9 @@ async def test_a_leads_register_has_no_reporters_and_only_the_community(
 ) -> None:
     outputs = {Format.XLSX: tmp_path / "lead.xlsx"}
     register = Register(OCTOBER, await area_ids(seeded, "JN01", "JN01-1"))
-    count = await export.write(seeded, register, catalogue.translator("zh"), TZ, outputs, NOW)
+    count = (
+        await export.write(seeded, register, catalogue.translator("zh"), TZ, outputs, NOW)
+    ).cases
     assert count == 2
     rows = xlsx_rows(outputs[Format.XLSX])
     assert rows[0] == HEADERS_ZH
@@ -311,7 +315,9 @@ async def test_an_empty_period_gives_only_the_header(
 ) -> None:
     outputs = {Format.XLSX: tmp_path / "e.xlsx", Format.CSV: tmp_path / "e.csv"}
     register = Register(month_of(2026, 8, TZ), with_reporters=True)
-    count = await export.write(seeded, register, catalogue.translator("zh"), TZ, outputs, NOW)
+    count = (
+        await export.write(seeded, register, catalogue.translator("zh"), TZ, outputs, NOW)
+    ).cases
     assert count == 0
     assert xlsx_rows(outputs[Format.XLSX]) == [HEADERS_ZH + REPORTER_HEADERS_ZH]
     assert csv_rows(outputs[Format.CSV]) == [HEADERS_ZH + REPORTER_HEADERS_ZH]
@@ -323,8 +329,8 @@ async def test_rows_come_in_chunks_and_none_is_lost(
     outputs = {Format.XLSX: tmp_path / "c.xlsx", Format.CSV: tmp_path / "c.csv"}
     register = Register(OCTOBER)
     t = catalogue.translator("zh")
-    count = await export.write(seeded, register, t, TZ, outputs, NOW, chunk_rows=2)
-    assert count == 5
+    written = await export.write(seeded, register, t, TZ, outputs, NOW, chunk_rows=2)
+    assert written.cases == 5
     rows = xlsx_rows(outputs[Format.XLSX])
     assert [row[0] for row in rows[1:]] == NUMBERS_IN_OCTOBER
     assert rows[2] == FIRST_ZH

@@ -92,7 +92,7 @@ async def test_figures_per_area_and_month(database: Database, tmp_path: Path) ->
     await _filed(database)
     outputs = {Format.XLSX: tmp_path / "r.xlsx", Format.CSV: tmp_path / "r.csv"}
     zh = Catalogue.load().translator("zh")
-    assert await export.write(database, Register(OCTOBER), zh, TZ, outputs) == 0
+    assert (await export.write(database, Register(OCTOBER), zh, TZ, outputs)).cases == 0
     assert _sheet_rows(outputs[Format.XLSX], "报告数字") == [
         ["区域", "月份", "例行任务", "报告项目", "合计", "上报次数"],
         ["一社区", "2026-10", "一社区月报", "检查场所数", 12, 1],
@@ -114,7 +114,7 @@ async def test_a_community_reads_its_own_in_english(database: Database, tmp_path
         c1 = set(await session.scalars(select(Area.id).where(Area.code == "C1")))
     en = Catalogue.load().translator("en")
     only = {Format.XLSX: tmp_path / "c1.xlsx"}
-    assert await export.write(database, Register(OCTOBER, c1), en, TZ, only) == 0
+    assert (await export.write(database, Register(OCTOBER, c1), en, TZ, only)).cases == 0
     assert _sheet_rows(only[Format.XLSX], "Report figures") == [
         ["Area", "Month", "Duty", "Figure", "Total", "Reports filed"],
         ["一社区", "2026-10", "一社区月报", "Places checked", 12, 1],

@@ -118,7 +118,7 @@ async def test_figures_per_station_and_month(
     period = Period(first, following.replace(day=28), TZ)
     outputs = {Format.XLSX: tmp_path / "r.xlsx", Format.CSV: tmp_path / "r.csv"}
     t = Catalogue.load().translator("zh")
-    assert await export.write(database, Register(period), t, TZ, outputs) == 3
+    assert (await export.write(database, Register(period), t, TZ, outputs)).cases == 3
     this_month, fires_month = first.strftime("%Y-%m"), following.strftime("%Y-%m")
     assert _sheet_rows(outputs[Format.XLSX], "微型消防站") == [
         HEADERS_ZH,
