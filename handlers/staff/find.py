@@ -26,7 +26,7 @@ async def find_cases(
     tz: tzinfo,
 ) -> None:
     """Number, status, category, area and filing date of each case; never who reported it."""
-    found, total = await find.find(database, person, command.args or "")
+    found, total = await find.find(database, person, command.args or "", t)
     if not found:
         raise PoliteError("find.nothing")
     lines = [t("find.title", total=total, shown=len(found))]

@@ -312,6 +312,8 @@ async def test_find_by_number_words_status_area_and_category(
         "JN-000006",
         "JN-000005",
     ]
+    assert await lines("状态:未办结 区域:JN01") == await lines("status:open area:JN01")
+    assert [line[:9] for line in (await lines("类别:市容环境 状态：已办结"))[1:]] == ["JN-000004"]
     everything = await lines("status:open")
     assert everything[0] == "找到 4 个案件，显示最新的 4 个："
     assert "隐私人" not in "\n".join(everything)
@@ -327,7 +329,7 @@ async def test_find_keeps_leads_in_their_community_and_answers_bad_queries(
     assert (await lead.ask("/find JN-000005")).text == "没有找到符合条件的案件。"
     assert (await lead.ask("/find area:JN05")).text == NOT_ALLOWED
     assert (await admin.ask("/find status:lost")).text == (
-        "没有“lost”这种状态。可以写：open, new, accepted, resolved, closed, rejected, duplicate, withdrawn。"
+        "没有“lost”这种状态。可以写：未办结、待受理、办理中、已处置，待确认、已办结、不予受理、已合并、已撤回。"
     )
     assert (await admin.ask("/find category:cats")).text == (
         "没有代码为“cats”的类别。发送 /categories 查看类别代码。"

@@ -10,8 +10,11 @@ from app.admin_cli import DEMO_FILE
 from bot.cases import find
 from bot.people import organisation, staff
 from bot.places.areas import import_file
+from bot.texts import Catalogue
 from storage.db import Database
 from storage.models import Area, Case, CaseStatus, Category, Person, Role
+
+ZH = Catalogue.load().translator("zh")
 
 
 async def _seed(database: Database) -> tuple[Person, Person]:
@@ -64,13 +67,15 @@ async def test_the_tree_counts_officers_and_open_cases_upwards(database: Databas
 
 async def test_find_matches_words_literally_and_ignores_case(database: Database) -> None:
     _, admin = await _seed(database)
-    found, total = await find.find(database, admin, "50%")
+    found, total = await find.find(database, admin, "50%", ZH)
     assert ([f.case.number for f in found], total) == (["JN-000001"], 1)
-    assert (await find.find(database, admin, "楼道_"))[1] == 1
-    assert (await find.find(database, admin, "_堆"))[1] == 1
-    assert (await find.find(database, admin, "%纸"))[1] == 0
-    assert [f.case.number for f in (await find.find(database, admin, "exit"))[0]] == ["JN-000003"]
-    found, total = await find.find(database, admin, "纸箱")
+    assert (await find.find(database, admin, "楼道_", ZH))[1] == 1
+    assert (await find.find(database, admin, "_堆", ZH))[1] == 1
+    assert (await find.find(database, admin, "%纸", ZH))[1] == 0
+    assert [f.case.number for f in (await find.find(database, admin, "exit", ZH))[0]] == [
+        "JN-000003"
+    ]
+    found, total = await find.find(database, admin, "纸箱", ZH)
     assert ([f.case.number for f in found], total) == (["JN-000002", "JN-000001"], 2)
     assert found[0].area is not None
     assert found[0].area.code == "JN01-1"
