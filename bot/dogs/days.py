@@ -187,7 +187,7 @@ async def staff_view(database: Database, day_id: int, viewer: Person) -> DayView
     async with database.sessions() as session:
         community = await access.staff_community(session, viewer)
     if community is None or seen.day.area_id not in (None, community):
-        raise DogError("dogs.not_allowed")
+        raise DogError("error.not_allowed")
     return seen
 
 
