@@ -80,9 +80,9 @@ OBJECTS: dict[type[CallbackData], dict[str, list[str]]] = {
     callbacks.CaseOpen: {"case_id": ["case", "draft"]},
     callbacks.CaseFollow: {"case_id": ["draft"]},  # a filed case is anyone's to follow
     callbacks.PosterMake: {"grid_id": ["home_grid"], "category_id": ["category"]},
-    callbacks.Withdraw: {"case_id": ["case"]},
+    callbacks.Withdraw: {"case_id": ["case", "resolved"]},
     callbacks.Feedback: {"case_id": ["resolved"]},
-    callbacks.CaseDuty: {"case_id": ["case"], "target": ["grid"]},
+    callbacks.CaseDuty: {"case_id": ["case", "resolved"], "target": ["grid"]},
     callbacks.NoticeAck: {"notice_id": ["notice"]},
     callbacks.Compose: {},
     callbacks.PlanManage: {"plan_id": ["plan"]},
@@ -91,13 +91,13 @@ OBJECTS: dict[type[CallbackData], dict[str, list[str]]] = {
     callbacks.RankingPublish: {"year": ["year"], "month": ["month"]},
     callbacks.DogOpen: {"dog_id": ["dog", "pending_dog"]},
     callbacks.DogOwner: {"dog_id": ["dog", "pending_dog"]},
-    callbacks.DogReview: {"dog_id": ["pending_dog"]},
+    callbacks.DogReview: {"dog_id": ["pending_dog", "dog"]},
     callbacks.DogPage: {},
     callbacks.FireGo: {"response_id": ["response"]},
     callbacks.DogDayAct: {"day_id": ["draft_day", "day"]},
     callbacks.DogBook: {"slot_id": ["slot"], "dog_id": ["dog"]},
     callbacks.DogCame: {"booking_id": ["booking"]},
-    callbacks.DogClaim: {"claim_id": ["claim"]},
+    callbacks.DogClaim: {"claim_id": ["claim", "decided_claim"]},
     callbacks.DogCameStep: {"booking_id": ["booking"]},
     callbacks.DutyRun: {"occurrence_id": ["occurrence", "group_occurrence"]},
     callbacks.DutyReportStep: {"occurrence_id": ["occurrence"]},
@@ -405,11 +405,22 @@ async def _dogs(
         photo_file_id="p2",
         photo_unique_id="pu2",
     )
-    session.add_all([booking, claim])
+    decided = DogVaccination(
+        dog_id=dogs["dog"].id,
+        owner_id=owner.id,
+        vaccinated_on=given,
+        certificate="C-1",
+        photo_file_id="p1",
+        photo_unique_id="pu1",
+        status="confirmed",
+        decided_at=utcnow(),
+        decided_by_id=lead.id,
+    )
+    session.add_all([booking, claim, decided])
     await session.flush()
     ids = {key: dog.id for key, dog in dogs.items()}
     ids |= {"day": day.id, "draft_day": draft_day.id, "slot": slot.id}
-    return ids | {"booking": booking.id, "claim": claim.id}
+    return ids | {"booking": booking.id, "claim": claim.id, "decided_claim": decided.id}
 
 
 async def _stations(
