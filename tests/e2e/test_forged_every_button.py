@@ -55,6 +55,7 @@ from storage.models import (
     Notice,
     NoticePlan,
     Person,
+    PlanStatus,
     ResidentGroup,
     Role,
     Station,
@@ -85,7 +86,7 @@ OBJECTS: dict[type[CallbackData], dict[str, list[str]]] = {
     callbacks.CaseDuty: {"case_id": ["case", "resolved"], "target": ["grid"]},
     callbacks.NoticeAck: {"notice_id": ["notice"]},
     callbacks.Compose: {},
-    callbacks.PlanManage: {"plan_id": ["plan"]},
+    callbacks.PlanManage: {"plan_id": ["plan", "cancelled_plan"]},
     callbacks.PlanPage: {},
     callbacks.CampaignManage: {"campaign_id": ["campaign"]},
     callbacks.RankingPublish: {"year": ["year"], "month": ["month"]},
@@ -93,14 +94,14 @@ OBJECTS: dict[type[CallbackData], dict[str, list[str]]] = {
     callbacks.DogOwner: {"dog_id": ["dog", "pending_dog"]},
     callbacks.DogReview: {"dog_id": ["pending_dog", "dog"]},
     callbacks.DogPage: {},
-    callbacks.FireGo: {"response_id": ["response"]},
+    callbacks.FireGo: {"response_id": ["response", "started_response"]},
     callbacks.DogDayAct: {"day_id": ["draft_day", "day"]},
     callbacks.DogBook: {"slot_id": ["slot"], "dog_id": ["dog"]},
     callbacks.DogCame: {"booking_id": ["booking"]},
     callbacks.DogClaim: {"claim_id": ["claim", "decided_claim"]},
     callbacks.DogCameStep: {"booking_id": ["booking"]},
-    callbacks.DutyRun: {"occurrence_id": ["occurrence", "group_occurrence"]},
-    callbacks.DutyReportStep: {"occurrence_id": ["occurrence"]},
+    callbacks.DutyRun: {"occurrence_id": ["occurrence", "group_occurrence", "done_occurrence"]},
+    callbacks.DutyReportStep: {"occurrence_id": ["occurrence", "done_occurrence"]},
     callbacks.DutyFindStart: {"occurrence_id": ["occurrence", "group_occurrence"]},
 }
 
@@ -352,7 +353,9 @@ async def _seed(app: App) -> dict[str, int]:
         }
         seeded |= await _cases(session, owner, grid)
         seeded |= await _dogs(session, owner, people[LEAD], community, grid)
-        seeded |= await _stations(session, people, community, far_community, seeded["case"])
+        seeded |= await _stations(
+            session, people, community, far_community, seeded["case"], seeded["resolved"]
+        )
         seeded |= await _duties(session, people, community, far_community, grid)
         seeded |= await _notices(session, owner, people[LEAD])
     return seeded
@@ -424,7 +427,12 @@ async def _dogs(
 
 
 async def _stations(
-    session: Any, people: dict[int, Person], community: Area, far: Area, case_id: int
+    session: Any,
+    people: dict[int, Person],
+    community: Area,
+    far: Area,
+    case_id: int,
+    started_case: int,
 ) -> dict[str, int]:
     near = Station(name="甲站", community_id=community.id, latitude=30.6, longitude=104.0)
     other = Station(name="乙站", community_id=far.id, latitude=30.7, longitude=104.1)
@@ -436,13 +444,21 @@ async def _stations(
             StationMember(station_id=other.id, person_id=people[ELSEWHERE["member"]].id),
         ]
     )
-    response = FireResponse(
-        case_id=case_id, station_id=near.id, escalate_at=utcnow() + timedelta(hours=1)
-    )
-    session.add(response)
+    responses = {
+        key: FireResponse(
+            case_id=case, station_id=near.id, escalate_at=utcnow() + timedelta(hours=1)
+        )
+        for key, case in [("response", case_id), ("started_response", started_case)]
+    }
+    responses["started_response"].started_at = utcnow()
+    responses["started_response"].started_by_id = people[MEMBER].id
+    session.add_all(responses.values())
     await session.flush()
-    session.add(StationAlert(response_id=response.id, station_id=near.id, sent_at=utcnow()))
-    return {"response": response.id}
+    session.add_all(
+        StationAlert(response_id=response.id, station_id=near.id, sent_at=utcnow())
+        for response in responses.values()
+    )
+    return {key: response.id for key, response in responses.items()}
 
 
 async def _duties(
@@ -475,8 +491,16 @@ async def _duties(
             due_at=now + timedelta(hours=12),
             announced_at=now,
         )
-        for key, duty in [("occurrence", walk), ("group_occurrence", patrol)]
+        for key, duty in [
+            ("occurrence", walk),
+            ("group_occurrence", patrol),
+            ("done_occurrence", walk),
+        ]
     }
+    occurrences["done_occurrence"].period_start = date.today() - timedelta(days=1)
+    occurrences["done_occurrence"].started_at = now - timedelta(hours=2)
+    occurrences["done_occurrence"].done_at = now - timedelta(hours=1)
+    occurrences["done_occurrence"].started_by_id = people[OFFICER].id
     session.add_all(occurrences.values())
     await session.flush()
     return {key: occurrence.id for key, occurrence in occurrences.items()}
@@ -492,8 +516,11 @@ async def _notices(session: Any, owner: Person, lead: Person) -> dict[str, int]:
         author_id=lead.id, text="停水", audience=audience, next_run_at=utcnow() + timedelta(days=30)
     )
     plan.campaign_id = campaign.id
+    cancelled = NoticePlan(author_id=lead.id, text="停电", audience=audience)
+    cancelled.status = PlanStatus.CANCELLED
     notice = Notice(author_id=lead.id, text="停水通知", ack=True, status="sent")
-    session.add_all([plan, notice])
+    session.add_all([plan, cancelled, notice])
     await session.flush()
     session.add(Delivery(notice_id=notice.id, person_id=owner.id, chat_id=OWNER))
-    return {"campaign": campaign.id, "plan": plan.id, "notice": notice.id}
+    ids = {"campaign": campaign.id, "plan": plan.id, "cancelled_plan": cancelled.id}
+    return ids | {"notice": notice.id}
