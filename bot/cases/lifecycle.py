@@ -111,10 +111,11 @@ class Outcome:
 def allowed(
     action: Action, status: CaseStatus, actor: Person | None, reporter_id: int
 ) -> str | None:
-    """Why `actor` may not do `action` on a case in `status` (a text key), or None if they may."""
+    """Why `actor` may not do `action` on a case in `status` (a text key), or None if they may.
+
+    Who may comes first: someone who may not is told only that, never the case's number or
+    that it moved on (a forged button would otherwise learn both)."""
     rule = RULES[action]
-    if status not in rule.sources:
-        return "case.wrong_status"
     if actor is not None and actor.banned:
         return "case.not_allowed"
     if rule.who is Who.REPORTER:
@@ -123,7 +124,9 @@ def allowed(
         ok = actor is not None and actor.role in STAFF
     else:
         ok = actor is None or actor.role in (Role.LEAD, Role.ADMIN)
-    return None if ok else "case.not_allowed"
+    if not ok:
+        return "case.not_allowed"
+    return None if status in rule.sources else "case.wrong_status"
 
 
 async def apply(
@@ -145,11 +148,11 @@ async def apply(
     case = await session.get(Case, case_id, with_for_update=True, populate_existing=True)
     if case is None:
         raise CaseError("case.not_found")
+    if RULES[action].who is not Who.REPORTER and not await _in_scope(session, actor, case):
+        raise CaseError("case.not_allowed", case)
     refusal = allowed(action, case.status, actor, case.reporter_id)
     if refusal:
         raise CaseError(refusal, case)
-    if RULES[action].who is not Who.REPORTER and not await _in_scope(session, actor, case):
-        raise CaseError("case.not_allowed", case)
     now = now or utcnow()
     before = case.status
     await _EFFECTS[action](

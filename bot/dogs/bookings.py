@@ -101,7 +101,7 @@ async def attendable(database: Database, booking_id: int, staff: Person, today: 
     """Whether staff may mark this booking's dog as come, asked before the certificate number
     (DogError says why not); `attend` checks it all again."""
     async with database.sessions() as session:
-        booking, day, slot = await _attending(session, booking_id, today)
+        booking, day, slot = await _attending(session, booking_id, today, staff)
         dog = await session.get(Dog, booking.dog_id)
         assert dog is not None
         refusal = registry.allowed(Action.IMMUNISE, dog, staff)
@@ -129,7 +129,7 @@ async def attend(
     if certificate is not None:
         certificate = rules.check_certificate(certificate)
     async with database.transaction() as session:
-        booking, day, slot = await _attending(session, booking_id, today, lock=True)
+        booking, day, slot = await _attending(session, booking_id, today, staff, lock=True)
         outcome = await registry.apply(
             session,
             booking.dog_id,
@@ -152,9 +152,10 @@ async def attend(
 
 
 async def _attending(
-    session: AsyncSession, booking_id: int, today: date, lock: bool = False
+    session: AsyncSession, booking_id: int, today: date, staff: Person, lock: bool = False
 ) -> tuple[DogBooking, DogDay, DogDaySlot]:
-    """A booking whose day has come and whose dog is not marked yet."""
+    """A booking whose day has come and whose dog is not marked yet, of a dog `staff` may
+    review: whoever may not is told only that, nothing of the day."""
     booking = (
         await session.get(DogBooking, booking_id, with_for_update=lock)
         if _valid(booking_id)
@@ -162,6 +163,9 @@ async def _attending(
     )
     if booking is None:
         raise DogError("dogday.not_found")
+    dog = await session.get(Dog, booking.dog_id)
+    if dog is None or not await access.may_review(session, staff, dog):
+        raise DogError("dogs.not_allowed")
     day = await session.get(DogDay, booking.day_id)
     slot = await session.get(DogDaySlot, booking.slot_id)
     assert day is not None

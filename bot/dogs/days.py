@@ -176,6 +176,21 @@ def describe(t: Translator, seen: DayView) -> str:
     return "\n".join(lines)
 
 
+async def staff_view(database: Database, day_id: int, viewer: Person) -> DayView:
+    """An announced day a staff member sees (as `visible_days` lists them), with its slots;
+    DogError for a day that is not, or not theirs to see."""
+    seen = await view(database, day_id)
+    if seen is None or seen.day.announced_at is None:
+        raise DogError("dogday.not_found")
+    if viewer.role == Role.ADMIN and not viewer.banned:
+        return seen
+    async with database.sessions() as session:
+        community = await access.staff_community(session, viewer)
+    if community is None or seen.day.area_id not in (None, community):
+        raise DogError("error.not_allowed")
+    return seen
+
+
 async def visible_days(database: Database, viewer: Person, since: date) -> list[DayView]:
     """The announced days from `since` on that a staff member sees: an admin every one, the
     staff of a community those of their community and of the whole street."""

@@ -237,13 +237,10 @@ async def _dog_for(session: AsyncSession, dog_id: int, action: Action, actor: Pe
         dog = await session.get(Dog, dog_id, with_for_update=True, populate_existing=True)
     if dog is None:
         raise DogError("dogs.not_found")
+    # whoever may not review the dog is told only that, not what became of it
+    if RULES[action].reviewer and not await access.may_review(session, actor, dog):
+        raise DogError("dogs.not_allowed")
     refusal = allowed(action, dog, actor)
-    if (
-        refusal is None
-        and RULES[action].reviewer
-        and not await access.may_review(session, actor, dog)
-    ):
-        refusal = "dogs.not_allowed"
     if refusal:
         raise DogError(refusal, number=dog.number or "")
     return dog

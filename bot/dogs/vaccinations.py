@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from bot.dogs import registry, rules
+from bot.dogs import access, registry, rules
 from bot.dogs.bookings import tell_owner
 from bot.dogs.registry import Action
 from bot.dogs.rules import DogError
@@ -108,6 +108,9 @@ async def decide(
             claim = await session.get(DogVaccination, claim_id, with_for_update=True)
         if claim is None:
             raise DogError("dogs.not_found")
+        dog = await session.get(Dog, claim.dog_id)
+        if dog is None or not await access.may_review(session, staff, dog):
+            raise DogError("dogs.not_allowed")  # nothing of the claim to whoever may not decide
         if claim.status != PENDING:
             raise DogError("dogs.vaccination_decided")
         action = Action.CONFIRM_VACCINATION if confirm else Action.REFUSE_VACCINATION

@@ -77,6 +77,7 @@ async def on_feedback(
         await state.set_data({"case_id": case_id, "why": "info"})
         await bot.send_message(chat, t("feedback.ask_info"), reply_markup=skip_button(t, case_id))
     else:
+        await access.reporters_case(database, person, case_id)
         await query.answer()
         await state.clear()
         await bot.send_message(chat, t("feedback.thanks"), reply_markup=main_menu(t, person.role))

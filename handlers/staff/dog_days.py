@@ -107,9 +107,7 @@ async def bookings_view(
     database: Database, person: Person, t: Translator, day_id: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A day's bookings as the staff member may see them, with a "came" button each."""
-    seen = await days.view(database, day_id)
-    if seen is None or seen.day.announced_at is None:
-        raise DogError("dogday.not_found")
+    seen = await days.staff_view(database, day_id, person)
     booked = await bookings.bookings(database, day_id, person)
     lines = [days.describe(t, seen), t("dogday.bookings_title", count=len(booked))]
     lines += [
