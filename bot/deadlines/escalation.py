@@ -155,9 +155,11 @@ async def _act(database: Database, desk: Desk, case: Case, owed_row: CaseOwed) -
         people = await _officers(database, case)
         await desk.tell_staff(people, case, f"desk.reminder_{phase}")
     else:
-        people = await _leads(database, case) if step == Step.TO_LEAD else await _admins(database)
+        to_lead = step == Step.TO_LEAD
+        people = await _leads(database, case) if to_lead else await _admins(database)
         await desk.tell_staff(people, case, f"desk.escalated_{phase}", with_card=True)
-        await desk.tell_group(case, f"desk.escalated_group_{phase}")
+        level = "lead" if to_lead else "street"
+        await desk.tell_group(case, f"desk.escalated_group_{phase}_{level}")
     await owed.settle(database, owed_row.id)
 
 

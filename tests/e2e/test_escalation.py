@@ -85,10 +85,14 @@ async def test_a_clock_that_comes_late_still_tells_the_lead(
     emulator: TelegramEmulator, street: App
 ) -> None:
     """Time jumps past twice the deadline in one go (a stopped bot, the sandbox's month):
-    the case climbs to the lead and to the street, not straight to the street."""
+    the case climbs to the lead and to the street, not straight to the street; the
+    department's group is told each step as it is."""
     officer, lead, admin = (
         emulator.user(i, n) for i, n in ((8501, "李"), (8502, "张"), (8503, "王"))
     )
+    group = emulator.group(-100501, "应急消防群")
+    await group.send(admin, "/bindgroup emergency")
+    assert "已绑定" in ((await group.next_message()).text or "")
     await file_report(emulator.user(8504, "居民"), place=IN_JN01_1, photos=0)
     await card_of(officer)
     [case] = await all_cases(street)
@@ -98,6 +102,11 @@ async def test_a_clock_that_comes_late_still_tells_the_lead(
     assert "已上报给您" in ((await card_of(lead)).text or "")
     assert "已上报给您" in ((await card_of(admin)).text or "")
     await officer.expect_silence(0.3)  # the reminders are past: none is sent late
+    said = [(await group.next_message(timeout=10)).text or "" for _ in range(4)]  # the card too
+    assert [text for text in said if text.startswith("⚠️")] == [
+        f"⚠️ 案件 {case.number} 超过受理时限仍未受理，已上报社区负责人。",
+        f"⚠️ 案件 {case.number} 超过受理时限两倍仍未受理，已上报街道。",
+    ]
     async with street.database.sessions() as session:
         notes = (
             await session.scalars(select(CaseEvent.note).where(CaseEvent.action == "escalate"))
