@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from pathlib import Path
 
-from app.demo_cases import file_demo_cases
+from sqlalchemy import update
+
+from app.demo_cases import DEMO_TEXTS, file_demo_cases
 from bot.categories import importing
 from bot.config import Settings
 from bot.duties import register as duty_register
@@ -17,7 +19,7 @@ from bot.people.menus import owe_menu
 from bot.places import areas
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import AreaLevel, Role
+from storage.models import AreaLevel, Person, Role
 
 DEMO_FILE = Path(__file__).with_name("demo") / "jiangnan.geojson"
 # Demo staff get Telegram ids nobody has, so trying the bot never messages a stranger.
@@ -95,12 +97,26 @@ async def load_demo(database: Database, cases: int = 0, tz: tzinfo = UTC) -> Dem
     summary = await areas.import_features(database, features)
     grids = [f.code for f in features if f.level == AreaLevel.GRID]
     communities = [f.code for f in features if f.level == AreaLevel.COMMUNITY]
+    names = {f.code: f.name for f in features}
     for number, grid in enumerate(grids, start=1):
         await staff.appoint(database, DEMO_OFFICER_IDS + number, Role.OFFICER, grid)
+        await _name(database, DEMO_OFFICER_IDS + number, "officer_name", names[grid])
     for number, community in enumerate(communities, start=1):
         await staff.appoint(database, DEMO_LEAD_IDS + number, Role.LEAD, community)
+        await _name(database, DEMO_LEAD_IDS + number, "lead_name", names[community])
     filed = await file_demo_cases(database, cases, tz) if cases else 0
     return DemoStreet(communities, grids, len(summary.added), filed)
+
+
+async def _name(database: Database, tg_id: int, text: str, area: str) -> None:
+    """A demo person never writes, so Telegram never names them: the demo does (a name they
+    give by writing is kept)."""
+    async with database.transaction() as session:
+        await session.execute(
+            update(Person)
+            .where(Person.tg_id == tg_id, Person.name == "")
+            .values(name=DEMO_TEXTS[text].format(area=area))
+        )
 
 
 async def demo_data(database: Database, cases: int = 0, tz: tzinfo = UTC) -> None:

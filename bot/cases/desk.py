@@ -148,7 +148,30 @@ class Desk:
             log.warning("card of %s not sent to chat %s: %s", case.number, chat_id, error)
             return False
         await self.remember_card(case.id, chat_id, message.message_id)
+        await self._catch_up(case, chat_id, message.message_id, t, admin, viewer)
         return True
+
+    async def _catch_up(
+        self,
+        sent: Case,
+        chat_id: int,
+        message_id: int,
+        t: Translator,
+        admin: bool,
+        viewer: Person | None,
+    ) -> None:
+        """A card sent slowly (a group's, a retried one) may land after an action's edits of
+        the cards it found: edit it to the case as it is now, when that differs."""
+        case = await self._case(sent.id)
+        if case is None or _card_state(case) == _card_state(sent):
+            return
+        with suppress(TelegramBadRequest):  # "not modified": the text did not change
+            await self.bot.edit_message_text(
+                await self.card_text(case, t, admin, viewer),
+                chat_id=chat_id,
+                message_id=message_id,
+                reply_markup=self.buttons(t, case),
+            )
 
     async def remember_card(self, case_id: int, chat_id: int, message_id: int) -> None:
         """Keep a card so later changes edit it (the newest card per chat)."""
@@ -363,3 +386,18 @@ class Desk:
         async with self.database.sessions() as session:
             rows = await session.scalars(select(Person).where(Person.tg_id.in_(tg_ids)))
             return {person.tg_id: person for person in rows}
+
+
+def _card_state(case: Case) -> tuple[object, ...]:
+    """What of a case its card shows that actions change."""
+    return (
+        case.status,
+        case.officer_id,
+        case.area_id,
+        case.urgent,
+        case.address,
+        case.accept_due_at,
+        case.resolve_due_at,
+        case.dog_id,
+        case.duplicate_of_id,
+    )

@@ -88,12 +88,22 @@ async def sla_tick(
                 continue
             start, due = getattr(case, watch.start), getattr(case, watch.due)
             step = step_due(start, due, now) if start and due else None
-            if step is None or step <= case.escalation_level:
-                continue
-            if owed_row := await _claim(database, case, watch, step):
-                await _act(database, desk, case, owed_row)
-                done += 1
+            for taken in steps_to_take(step, case.escalation_level):
+                if owed_row := await _claim(database, case, watch, taken):
+                    await _act(database, desk, case, owed_row)
+                    done += 1
     return done
+
+
+def steps_to_take(reached: Step | None, level: int) -> list[Step]:
+    """The steps a case at `level` takes now that `reached` has come: a reminder whose moment
+    is past is skipped, an escalation never (a clock that comes late past twice the deadline
+    still tells the lead before the street)."""
+    if reached is None or reached <= level:
+        return []
+    if reached < Step.TO_LEAD:
+        return [reached]
+    return [step for step in (Step.TO_LEAD, Step.TO_STREET) if level < step <= reached]
 
 
 async def _claim(database: Database, case: Case, watch: Watch, step: Step) -> CaseOwed | None:
@@ -145,9 +155,11 @@ async def _act(database: Database, desk: Desk, case: Case, owed_row: CaseOwed) -
         people = await _officers(database, case)
         await desk.tell_staff(people, case, f"desk.reminder_{phase}")
     else:
-        people = await _leads(database, case) if step == Step.TO_LEAD else await _admins(database)
+        to_lead = step == Step.TO_LEAD
+        people = await _leads(database, case) if to_lead else await _admins(database)
         await desk.tell_staff(people, case, f"desk.escalated_{phase}", with_card=True)
-        await desk.tell_group(case, f"desk.escalated_group_{phase}")
+        level = "lead" if to_lead else "street"
+        await desk.tell_group(case, f"desk.escalated_group_{phase}_{level}")
     await owed.settle(database, owed_row.id)
 
 

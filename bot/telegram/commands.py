@@ -56,7 +56,7 @@ COMMANDS: dict[Role, tuple[str, ...]] = {
     ),
     # A volunteer: their group's duties; a group's leader manages its volunteers.
     Role.VOLUNTEER: ("duties", "volunteers", *RESIDENT_COMMANDS),
-    Role.LEAD: (*STAFF_COMMANDS, "volunteers", *OVERSIGHT_COMMANDS, *AUTHOR_COMMANDS),
+    Role.LEAD: (*STAFF_COMMANDS, "patrol", "volunteers", *OVERSIGHT_COMMANDS, *AUTHOR_COMMANDS),
     Role.ADMIN: (
         *STAFF_COMMANDS,
         "volunteers",

@@ -332,5 +332,12 @@ def create_router() -> Router:
     return router
 
 
-async def _text_please(message: Message, t: Translator) -> None:
-    await message.answer(t("desk.follow_the_step"))
+# What a step that asks for something other than words says to a message it cannot use.
+STEP_HINTS = {
+    DeskState.resolve_photo.state: "desk.send_after_photo",
+    DeskState.resolve_place.state: "desk.send_officer_place",
+}
+
+
+async def _text_please(message: Message, t: Translator, state: FSMContext) -> None:
+    await message.answer(t(STEP_HINTS.get(await state.get_state() or "", "desk.follow_the_step")))

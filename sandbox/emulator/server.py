@@ -96,6 +96,16 @@ class Fault:
 
 
 @dataclass
+class Hold:
+    """Calls of `method` to `chat_id` wait at the gate until it opens (`reached`: one came)."""
+
+    method: str
+    chat_id: int
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
 class Call:
     method: str
     params: dict[str, Any]
@@ -142,6 +152,7 @@ class TelegramEmulator:
         self.chats: dict[int, Chat] = {}
         self.blocked: set[int] = set()
         self.faults: list[Fault] = []
+        self.holds: list[Hold] = []
         self.calls: list[Call] = []
         self.unknown_methods: list[str] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -211,6 +222,12 @@ class TelegramEmulator:
     ) -> None:
         """Answer the next `count` calls (of `method`, or any sending method) with `status`."""
         self.faults.append(Fault(method, status, count, retry_after))
+
+    def hold(self, method: str, chat_id: int) -> Hold:
+        """Keep the calls of `method` to `chat_id` waiting until the hold's gate is set."""
+        hold = Hold(method, chat_id)
+        self.holds.append(hold)
+        return hold
 
     def user(
         self,
@@ -403,6 +420,10 @@ class TelegramEmulator:
             if fault.count > 0 and (fault.method == method or (fault.method is None and sending)):
                 fault.count -= 1
                 raise ApiError(fault.status, status_text(fault.status), fault.retry_after)
+        for hold in self.holds:
+            if hold.method == method and str(params.get("chat_id")) == str(hold.chat_id):
+                hold.reached.set()
+                await hold.gate.wait()
         if sending and self.slow_rate and self.random.random() < self.slow_rate:
             await asyncio.sleep(self.slow_s)
         if sending and self.fail_rate and self.random.random() < self.fail_rate:

@@ -177,6 +177,18 @@ async def test_demo_data_files_a_month_of_cases_that_figures_show(
     assert (await admin.ask("/map", timeout=30)).photo is not None
 
 
+async def test_demo_staff_have_names_on_the_cards(emulator: TelegramEmulator, bot_app: App) -> None:
+    """A demo officer never writes to the bot, so Telegram never gives their name: the demo
+    does, and a card says who took the case rather than a bare Telegram id."""
+    await demo_data(bot_app.database, 40, bot_app.settings.tz)
+    async with bot_app.database.sessions() as session:
+        taken = await session.scalar(select(Case).where(Case.officer_id.is_not(None)).limit(1))
+    assert taken is not None
+    card = (await emulator.user(900001, "管理员").ask(f"/case {taken.number}")).text or ""
+    [officer] = [line for line in card.splitlines() if line.startswith("承办：")]
+    assert officer.endswith("网格网格员"), officer  # e.g. 承办：幸福社区第一网格网格员
+
+
 CATEGORIES_FILE = ROOT / "app" / "demo" / "categories.yaml"
 
 

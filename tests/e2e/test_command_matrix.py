@@ -11,6 +11,7 @@ from aiogram import Router
 from aiogram.filters import Command
 
 from app.wiring import App
+from bot.telegram.commands import COMMANDS
 from handlers import get_routers
 from handlers.common.filters import HasRole
 from sandbox.emulator import TelegramEmulator
@@ -55,6 +56,15 @@ def test_the_routers_keep_commands_for_staff() -> None:
     commands = role_commands()
     assert {"queue", "case", "stats", "export", "failed", "invite"} <= set(commands)
     assert all(Role.RESIDENT not in roles for roles in commands.values())
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_help_lists_exactly_the_commands_a_role_may_use(role: Role) -> None:
+    """/help and the command menu (`COMMANDS`) against what the routers let through."""
+    kept = role_commands()
+    listed = set(COMMANDS[role])
+    assert {name for name, roles in kept.items() if role in roles} <= listed
+    assert not {name for name in listed if name in kept and role not in kept[name]}
 
 
 ROLES = (Role.RESIDENT, Role.OFFICER, Role.LEAD, Role.VOLUNTEER)

@@ -55,6 +55,8 @@ async def street(
 async def register_dog(owner: TestUser, *, name: str = "旺财", breed: str = "柯基") -> BotMessage:
     """From /mydogs to the confirmation; returns the bot's "submitted"."""
     listing = await owner.ask("/mydogs")
+    if listing.buttons == [["➕ 登记新犬只"]]:  # no dog yet
+        assert listing.text == "您还没有登记犬只。养犬请先登记，并按时接种狂犬疫苗。"
     await owner.press(listing, "➕ 登记新犬只")
     assert "犬只登记" in ((await owner.next_message()).text or "")
     assert "名字" in ((await owner.next_message()).text or "")

@@ -81,6 +81,39 @@ async def test_reminders_then_lead_then_street_once_each(
     assert case.escalation_level == 0
 
 
+async def test_a_clock_that_comes_late_still_tells_the_lead(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    """Time jumps past twice the deadline in one go (a stopped bot, the sandbox's month):
+    the case climbs to the lead and to the street, not straight to the street; the
+    department's group is told each step as it is."""
+    officer, lead, admin = (
+        emulator.user(i, n) for i, n in ((8501, "李"), (8502, "张"), (8503, "王"))
+    )
+    group = emulator.group(-100501, "应急消防群")
+    await group.send(admin, "/bindgroup emergency")
+    assert "已绑定" in ((await group.next_message()).text or "")
+    await file_report(emulator.user(8504, "居民"), place=IN_JN01_1, photos=0)
+    await card_of(officer)
+    [case] = await all_cases(street)
+    assert case.submitted_at is not None
+    later = case.submitted_at + timedelta(hours=3)  # accept within 30 minutes: long past twice
+    assert await sla_tick(street.database, street.desk, None, street.settings.tz, later) == 2
+    assert "已上报给您" in ((await card_of(lead)).text or "")
+    assert "已上报给您" in ((await card_of(admin)).text or "")
+    await officer.expect_silence(0.3)  # the reminders are past: none is sent late
+    said = [(await group.next_message(timeout=10)).text or "" for _ in range(4)]  # the card too
+    assert [text for text in said if text.startswith("⚠️")] == [
+        f"⚠️ 案件 {case.number} 超过受理时限仍未受理，已上报社区负责人。",
+        f"⚠️ 案件 {case.number} 超过受理时限两倍仍未受理，已上报街道。",
+    ]
+    async with street.database.sessions() as session:
+        notes = (
+            await session.scalars(select(CaseEvent.note).where(CaseEvent.action == "escalate"))
+        ).all()
+    assert notes == ["accept overdue: to lead", "accept overdue: to street"]
+
+
 async def test_quiet_hours_hold_non_urgent_but_not_urgent(
     emulator: TelegramEmulator, street: App
 ) -> None:
@@ -100,7 +133,8 @@ async def test_quiet_hours_hold_non_urgent_but_not_urgent(
         stored.accept_due_at = night - timedelta(hours=1)
     assert await sla_tick(street.database, street.desk, quiet, tz, night) == 0  # held
     morning = datetime(2026, 11, 24, 7, 5, tzinfo=tz).astimezone(UTC)
-    assert await sla_tick(street.database, street.desk, quiet, tz, morning) == 1
+    # Past twice the deadline by morning: to the lead, then the street.
+    assert await sla_tick(street.database, street.desk, quiet, tz, morning) == 2
     await report_danger(resident, place=(30.6051, 104.0026))
     urgent = (await all_cases(street))[-1]
     async with street.database.transaction() as session:

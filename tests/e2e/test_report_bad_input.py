@@ -55,6 +55,16 @@ async def test_a_sticker_or_a_forward_instead_of_words(
     assert draft.description == ""
 
 
+async def test_words_where_photos_are_asked_are_told_to_send_a_photo(
+    emulator: TelegramEmulator, bot_app: App
+) -> None:
+    """Not "use the buttons above": the step wants photos, and says so."""
+    user = emulator.user(6010, "戊")
+    await at_photos(user)
+    hint = (await user.ask("照片等会儿发")).text
+    assert hint == "请发送现场照片（📎）；没有照片请点上方“跳过，没有照片”，发完请点“✅ 完成”。"
+
+
 async def test_at_most_five_photos(emulator: TelegramEmulator, bot_app: App) -> None:
     user = emulator.user(6004, "丁")
     await at_photos(user)

@@ -73,3 +73,12 @@ async def test_a_resident_keeps_the_residents_menu(emulator: TelegramEmulator, s
     ]
     answer = await resident.ask("📊 统计")
     assert "立案" not in (answer.text or "")
+
+
+async def test_each_menu_button_is_a_command_that_help_lists(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    """A lead's menu offers 🚶 巡查上报: their /help names /patrol too."""
+    lead = emulator.user(LEAD, "张")
+    await lead.ask("/start")
+    assert "/patrol — 巡查发现的问题" in ((await lead.ask("/help")).text or "")

@@ -64,3 +64,22 @@ async def test_the_officer_and_the_resident_are_told_about_verification(
     resolved = await resident.next_message(timeout=10)
     assert ("现场核查 ✅" in (resolved.text or "")) is verified
     assert "问题解决了吗？" in (resolved.text or "")
+
+
+async def test_words_where_a_photo_or_a_place_is_asked_are_answered_for_that_step(
+    emulator: TelegramEmulator, street: App
+) -> None:
+    """Not "please type text" to someone who typed text: each step says what it wants."""
+    officer = emulator.user(OFFICER, "李")
+    await file_report(emulator.user(8745, "居民"), place=IN_JN01_1, photos=0)
+    card = await card_of(officer)
+    await officer.press(card, "✅ 受理")
+    await emulator.wait_for(lambda: "办理中" in (card.text or ""), 10)
+    await choose(officer, card, "✔️ 办结")
+    prompt = await officer.ask("已清理")
+    hint = (await officer.ask("文字而不是照片")).text or ""
+    assert hint == "请发送一张处理后的照片，或点上方“没有照片，直接办结”。"
+    await choose(officer, prompt, "没有照片，直接办结")
+    hint = (await officer.ask("我就在这里")).text or ""
+    assert hint == "请点下方“📍 发送我的位置”进行现场核查，不在现场请点“跳过核查”。"
+    assert "已办结" in ((await officer.ask("跳过核查")).text or "")

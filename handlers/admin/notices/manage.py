@@ -13,7 +13,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.errors import PoliteError
-from bot.notices import acknowledgements, campaign_control, listings
+from bot.notices import acknowledgements, campaign_control, listings, subscriptions
 from bot.notices import plans as notices
 from bot.notices.campaign_control import CampaignView
 from bot.telegram.session import MESSAGE_LIMIT
@@ -51,7 +51,8 @@ async def list_notices(
         return
     found = await listings.recent_for(database, person)
     if not found:
-        await message.answer(t("notices.none_for_me"))
+        subscribed = (await subscriptions.choices(database, person.id)).subscribed
+        await message.answer(t("notices.none_subscribed" if subscribed else "notices.none_for_me"))
         return
     lines = [t("notices.recent_title")]
     for notice in found:

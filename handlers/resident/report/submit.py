@@ -8,6 +8,7 @@ from contextlib import suppress
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.cases import views as case_views
@@ -184,8 +185,10 @@ async def _drop_buttons(query: CallbackQuery) -> None:
     await _edit_markup(query, None)
 
 
-async def use_buttons(message: Message, t: Translator) -> None:
-    await message.answer(t("report.use_buttons"))
+async def use_buttons(message: Message, t: Translator, state: FSMContext) -> None:
+    """What a step says to a message it cannot use (words where photos are asked: photos)."""
+    photos = await state.get_state() == ReportState.photos.state
+    await message.answer(t("report.send_photos_hint" if photos else "report.use_buttons"))
 
 
 def create_router() -> Router:
