@@ -40,9 +40,10 @@ async def measure(url: str, kind: Format, first: date, last: date, runs: int) ->
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(runs):
             with Stopwatch() as watch:
-                rows = await export.write(
+                written = await export.write(
                     database, register, t, TZ, {kind: Path(folder) / f"register.{kind.value}"}
                 )
+            rows = written.cases
             seconds.append(watch.seconds)
     await database.dispose()
     return {
