@@ -6,44 +6,37 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextlib import suppress
-from datetime import date, datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from bot.cases import card_view, owed
 from bot.cases import lifecycle as cases
-from bot.cases import owed
 from bot.cases.lifecycle import Action, Outcome
 from bot.cases.news import Notifier
-from bot.categories import departments, table
+from bot.categories import departments
 from bot.places import routing
-from bot.stations import response as fire_response
 from bot.stations.alerts import Alerter
 from bot.texts import Catalogue, Translator
 from storage.db import Database
 from storage.models import (
-    Area,
     Case,
     CaseCard,
-    CaseFollower,
     CaseMedia,
     Person,
     Role,
 )
-from storage.types import utcnow
 from storage.upsert import upsert
 
 log = logging.getLogger(__name__)
 
 CardButtons = Callable[[Translator, Case], InlineKeyboardMarkup | None]
-# The lines a card gives a registered dog the case names, as `viewer` may read them (the dog
-# register sits above the cases, so the composition root hands them in).
-DogLines = Callable[[Database, Case, Person | None, Translator, date], Awaitable[list[str]]]
 ALBUM_LIMIT = 10
 
 
@@ -58,7 +51,7 @@ class Desk:
         tz: tzinfo,
         tolerance_m: float,
         stations: Alerter | None = None,
-        dog_lines: DogLines | None = None,
+        dog_lines: card_view.DogLines | None = None,
     ) -> None:
         self.bot = bot
         self.database = database
@@ -163,7 +156,7 @@ class Desk:
         """A card sent slowly (a group's, a retried one) may land after an action's edits of
         the cards it found: edit it to the case as it is now, when that differs."""
         case = await self._case(sent.id)
-        if case is None or _card_state(case) == _card_state(sent):
+        if case is None or card_view.shown(case) == card_view.shown(sent):
             return
         with suppress(TelegramBadRequest):  # "not modified": the text did not change
             await self.bot.edit_message_text(
@@ -219,7 +212,9 @@ class Desk:
             text = t(
                 key,
                 number=case.number or "",
-                due=self._when(case.accept_due_at if case.status == "new" else case.resolve_due_at),
+                due=card_view.when(
+                    case.accept_due_at if case.status == "new" else case.resolve_due_at, self.tz
+                ),
             )
             if with_card:
                 told += await self._send_card(person, case, header=text)
@@ -299,68 +294,9 @@ class Desk:
     async def card_text(
         self, case: Case, t: Translator, show_reporter: bool, viewer: Person | None = None
     ) -> str:
-        category = await table.category(self.database, case.category_id)
-        async with self.database.sessions() as session:
-            area = await session.get(Area, case.area_id) if case.area_id else None
-            reporter = await session.get(Person, case.reporter_id)
-            followers = await session.scalar(
-                select(func.count()).where(CaseFollower.case_id == case.id)
-            )
-            officer = await session.get(Person, case.officer_id) if case.officer_id else None
-        lines = [
-            t(
-                "desk.card_title",
-                number=case.number or "",
-                status=t(f"status.{case.status.value}"),
-                urgent=t("desk.urgent") if case.urgent else "",
-            ),
-            t("desk.card_category", category=table.category_text(t, category, case.answers)),
-            t("desk.card_description", description=case.description),
-            t(
-                "desk.card_place",
-                place=" · ".join(p for p in (area.name if area else "", case.address or "") if p)
-                or t("report.place_unknown"),
-            ),
-            t(
-                "desk.card_times",
-                filed=self._when(case.submitted_at),
-                accept=self._when(case.accept_due_at),
-                resolve=self._when(case.resolve_due_at),
-            ),
-            t("desk.card_support", followers=followers or 0),
-            self._reporter_line(case, reporter, t, show_reporter),
-        ]
-        if officer is not None:
-            lines.append(t("desk.card_officer", name=officer.name or str(officer.tg_id)))
-        if self.dog_lines is not None:
-            today = utcnow().astimezone(self.tz).date()
-            lines += await self.dog_lines(self.database, case, viewer, t, today)
-        lines += await fire_response.timeline(self.database, case.id, t, self.tz)
-        return "\n".join(lines)
-
-    def _reporter_line(
-        self, case: Case, reporter: Person | None, t: Translator, admin: bool
-    ) -> str:
-        if case.officer_found and reporter is not None:  # staff's own find: named to staff
-            return t("desk.card_found_by", name=reporter.name or str(reporter.tg_id))
-        if reporter is not None and case.share_identity and not case.anonymous:
-            handle = f" @{reporter.username}" if reporter.username else ""
-            return t("desk.card_reporter_shared", name=reporter.name + handle)
-        if admin and reporter is not None:
-            name = reporter.name or str(reporter.tg_id)
-            key = (
-                "desk.card_reporter_admin_anonymous"
-                if case.anonymous
-                else "desk.card_reporter_admin"
-            )
-            return t(key, name=name, tg_id=reporter.tg_id)
-        key = "desk.card_reporter_anonymous" if case.anonymous else "desk.card_reporter_masked"
-        return t(key, number=case.number or "")
-
-    def _when(self, moment: datetime | None) -> str:
-        if moment is None:
-            return "—"
-        return moment.astimezone(self.tz).strftime("%m-%d %H:%M")
+        return await card_view.text(
+            self.database, case, t, show_reporter, viewer, tz=self.tz, dog_lines=self.dog_lines
+        )
 
     def _translator(self, person: Person | None) -> Translator:
         if person is None:
@@ -386,18 +322,3 @@ class Desk:
         async with self.database.sessions() as session:
             rows = await session.scalars(select(Person).where(Person.tg_id.in_(tg_ids)))
             return {person.tg_id: person for person in rows}
-
-
-def _card_state(case: Case) -> tuple[object, ...]:
-    """What of a case its card shows that actions change."""
-    return (
-        case.status,
-        case.officer_id,
-        case.area_id,
-        case.urgent,
-        case.address,
-        case.accept_due_at,
-        case.resolve_due_at,
-        case.dog_id,
-        case.duplicate_of_id,
-    )

@@ -279,23 +279,12 @@ def _method(
     paid: bool | None,
 ) -> TelegramMethod[Any]:
     """The call that sends a notice, for any chat (`chat_id` is filled in at each send)."""
+    shared = {"chat_id": 0, "reply_markup": markup, "allow_paid_broadcast": paid}
     if media_kind == "photo":
-        return SendPhoto(
-            chat_id=0,
-            photo=file_id or "",
-            caption=text,
-            reply_markup=markup,
-            allow_paid_broadcast=paid,
-        )
+        return SendPhoto(photo=file_id or "", caption=text, **shared)
     if media_kind == "document":
-        return SendDocument(
-            chat_id=0,
-            document=file_id or "",
-            caption=text,
-            reply_markup=markup,
-            allow_paid_broadcast=paid,
-        )
-    return SendMessage(chat_id=0, text=text, reply_markup=markup, allow_paid_broadcast=paid)
+        return SendDocument(document=file_id or "", caption=text, **shared)
+    return SendMessage(text=text, **shared)
 
 
 class _Marks:

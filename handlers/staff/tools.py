@@ -137,8 +137,8 @@ async def make_invite(
     settings: Settings,
     catalogue: Catalogue,
 ) -> None:
-    """/invite officer JN01-1 or /invite 网格员 JN01-1 (leads: officers of their own community
-    only)."""
+    """/invite officer JN01-1, the role also in the reader's words (`invite.word_<role>`;
+    leads: officers of their own community only)."""
     parts = (command.args or "").split()
     roles = [r.value for r in Role if r != Role.RESIDENT]
     named = catalogue.sub_command("invite", parts[0], roles) if parts else None
